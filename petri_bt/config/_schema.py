@@ -1,0 +1,165 @@
+"""Structured-config schemas: the typed shape of every run config.
+
+Hydra merges the YAML in `conf/` onto these dataclasses, so a misspelt key or a
+value of the wrong type fails at composition time, before anything runs. Only
+the standard library and omegaconf are imported here: `--help` and `--cfg job`
+go through this module and must stay fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from omegaconf import MISSING
+
+
+class Action(str, Enum):
+    """What the entry point does with the composed config."""
+
+    run = "run"  # audit, then export (or export only, when from_logs is set)
+    export = "export"  # export the logs named by from_logs; no model call
+    show = "show"  # print the study (or the resolved roles) and exit
+    topics = "topics"  # enable Braintrust Topics for the export project
+    reprice = "reprice"  # cost / compute report for existing logs
+    upload = "upload"  # send a local export bundle to Braintrust
+
+
+class TargetTools(str, Enum):
+    synthetic = "synthetic"
+    fixed = "fixed"
+    none = "none"
+
+
+class Sink(str, Enum):
+    auto = "auto"  # braintrust when BRAINTRUST_API_KEY is set, else local
+    braintrust = "braintrust"
+    local = "local"
+    none = "none"
+
+
+class ExportMode(str, Enum):
+    experiment = "experiment"
+    logs = "logs"
+    both = "both"
+
+
+@dataclass
+class ModelConfig:
+    """One model role chosen on the command line (`target=`, `auditor=`, `judge=`).
+
+    Any Inspect model string is a valid option; curated files in `conf/target/`
+    add settings for a particular model.
+    """
+
+    model: str = MISSING
+    base_url: str | None = None
+    max_connections: int | None = None
+    display_name: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)  # provider model_args
+    config: dict[str, Any] = field(default_factory=dict)  # Inspect GenerateConfig fields
+
+
+@dataclass
+class PresetConfig:
+    """A named placement of the three roles (local or cloud)."""
+
+    name: str = MISSING
+    description: str = ""
+    target: str = MISSING
+    auditor: str = MISSING
+    judge: str = MISSING
+    realism: str | None = None
+
+
+@dataclass
+class SeedsConfig:
+    """Which seed instructions to audit.
+
+    `source` is anything `inspect_petri.seeds_dataset` accepts: null for the
+    built-in set, `tags:a,b`, `id:x,y`, or a path to a seed file or a folder of
+    `.md` seeds. `instructions` is an inline list and wins when non-empty.
+    """
+
+    source: str | None = None
+    instructions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PricingOverride:
+    """USD per million tokens for one model (or a `provider/*` wildcard)."""
+
+    input: float = 0.0
+    output: float = 0.0
+    cache_read: float | None = None
+    cache_write: float | None = None
+
+
+@dataclass
+class ExportConfig:
+    sink: Sink = Sink.auto
+    project: str = "petri-bt"
+    experiment: str | None = None  # default: stable name from task, target and date
+    mode: ExportMode = ExportMode.experiment
+    traces: bool = True
+    include_events: bool = False
+    keep_inverted_scores: bool = False
+    live: bool = False
+    pattern: str = "*.eval"
+    batch_size: int = 20  # samples per flush to the Braintrust SDK
+    max_retries: int = 6
+    dimension_directions: dict[str, str] = field(default_factory=dict)  # dim -> good-low|good-high|neutral
+    pricing: dict[str, PricingOverride] = field(default_factory=dict)
+    bundle: str | None = None  # local bundle folder for action=upload
+    dry_run: bool = False  # action=topics: print the bt commands only
+    progress: bool = True
+
+
+@dataclass
+class StudyRef:
+    """The `study` group option: a committed study file by name."""
+
+    name: str = MISSING
+    path: str = MISSING
+    show_seeds: bool = False
+
+
+@dataclass
+class RunConfig:
+    """The whole run: roles, seeds, Petri's knobs (with Petri's defaults), export."""
+
+    action: Action = Action.run
+    preset: PresetConfig = MISSING
+    target: ModelConfig | None = None
+    auditor: ModelConfig | None = None
+    judge: ModelConfig | None = None
+    realism_model: str | None = None
+    seeds: SeedsConfig = field(default_factory=SeedsConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
+    study: StudyRef | None = None
+
+    max_turns: int = 30
+    limit: int = 5  # 0 = all seeds
+    epochs: int = 1
+    repeat: int = 1  # a sweep axis: separate jobs / experiments per repeat
+    rollback: bool = True
+    prefill: bool = False
+    realism: bool = False
+    realism_threshold: float = 0.6
+    target_tools: TargetTools = TargetTools.synthetic
+    judge_dimensions: list[str] = field(default_factory=list)  # names, or one path / tags:x
+    compaction: bool = True
+    cache: bool = False
+    turn_counter: bool = False
+    target_display_name: str | None = None
+    auditor_system_message: str | None = None  # text, or a path to a file
+    resources_dir: str | None = None
+    max_connections: int | None = None
+    fail_on_error: float | None = None  # null: stop at the first error; <1 a share; >=1 a count
+    max_samples: int | None = None
+    display: str = "plain"  # Inspect display: full, conversation, rich, plain, log, none
+
+    from_logs: list[str] = field(default_factory=list)  # export these logs instead of running
+    log_dir: str | None = None  # default: <run folder>/logs
+    studies_dir: str | None = None
