@@ -9,13 +9,13 @@ go through this module and must stay fast.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from omegaconf import MISSING
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     """What the entry point does with the composed config."""
 
     run = "run"  # audit, then export (or export only, when from_logs is set)
@@ -26,20 +26,20 @@ class Action(str, Enum):
     upload = "upload"  # send a local export bundle to Braintrust
 
 
-class TargetTools(str, Enum):
+class TargetTools(StrEnum):
     synthetic = "synthetic"
     fixed = "fixed"
     none = "none"
 
 
-class Sink(str, Enum):
+class Sink(StrEnum):
     auto = "auto"  # braintrust when BRAINTRUST_API_KEY is set, else local
     braintrust = "braintrust"
     local = "local"
     none = "none"
 
 
-class ExportMode(str, Enum):
+class ExportMode(StrEnum):
     experiment = "experiment"
     logs = "logs"
     both = "both"
