@@ -6,6 +6,8 @@ and `--cfg job` answer without importing Inspect.
 
 from __future__ import annotations
 
+import sys
+
 import hydra
 from omegaconf import DictConfig
 
@@ -22,4 +24,9 @@ def _hydra_main(cfg: DictConfig) -> float | None:
 
 def main() -> None:
     """Run the petri_bt command line."""
+    if any(arg in ("--help", "-h") for arg in sys.argv[1:]):
+        from petri_bt.config._help import render_help
+
+        print(render_help())
+        return
     _hydra_main()

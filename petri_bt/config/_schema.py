@@ -15,6 +15,13 @@ from typing import Any
 from omegaconf import MISSING
 
 
+def knob(default: Any, help: str) -> Any:
+    """A run-config field with a one-line description (shown by `--help`)."""
+    if default is list or default is dict:
+        return field(default_factory=default, metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
 class Action(StrEnum):
     """What the entry point does with the composed config."""
 
@@ -129,7 +136,7 @@ class StudyRef:
 class RunConfig:
     """The whole run: roles, seeds, Petri's knobs (with Petri's defaults), export."""
 
-    action: Action = Action.run
+    action: Action = knob(Action.run, "run | export | show | topics | reprice | upload")
     preset: PresetConfig = MISSING
     target: ModelConfig | None = None
     auditor: ModelConfig | None = None
@@ -139,27 +146,32 @@ class RunConfig:
     export: ExportConfig = field(default_factory=ExportConfig)
     study: StudyRef | None = None
 
-    max_turns: int = 30
-    limit: int = 5  # 0 = all seeds
-    epochs: int = 1
-    repeat: int = 1  # a sweep axis: separate jobs / experiments per repeat
-    rollback: bool = True
-    prefill: bool = False
-    realism: bool = False
-    realism_threshold: float = 0.6
-    target_tools: TargetTools = TargetTools.synthetic
-    judge_dimensions: list[str] = field(default_factory=list)  # names, or one path / tags:x
-    compaction: bool = True
-    cache: bool = False
-    turn_counter: bool = False
-    target_display_name: str | None = None
-    auditor_system_message: str | None = None  # text, or a path to a file
-    resources_dir: str | None = None
-    max_connections: int | None = None
-    fail_on_error: float | None = None  # null: stop at the first error; <1 a share; >=1 a count
-    max_samples: int | None = None
-    display: str = "plain"  # Inspect display: full, conversation, rich, plain, log, none
-
-    from_logs: list[str] = field(default_factory=list)  # export these logs instead of running
-    log_dir: str | None = None  # default: <run folder>/logs
-    studies_dir: str | None = None
+    max_turns: int = knob(30, "auditor turns per audit")
+    limit: int = knob(5, "seeds to audit; 0 audits every selected seed")
+    epochs: int = knob(1, "Inspect epochs: repeats of each seed inside one job and log")
+    repeat: int = knob(1, "a sweep axis (repeat=1,2,3): separate jobs and experiments")
+    rollback: bool = knob(True, "let the auditor roll back and restart the conversation")
+    prefill: bool = knob(False, "let the auditor prefill the target's replies")
+    realism: bool = knob(False, "filter auditor actions through Petri's realism approver")
+    realism_threshold: float = knob(0.6, "minimum realism score when realism=true")
+    target_tools: TargetTools = knob(
+        TargetTools.synthetic, "synthetic (auditor creates tools) | fixed | none"
+    )
+    judge_dimensions: list[str] = knob(
+        list, "judge dimensions: names, or one path / tags:<tag>; empty = Petri's 38"
+    )
+    compaction: bool = knob(True, "compact long auditor contexts (Petri's default)")
+    cache: bool = knob(False, "cache model responses (all roles)")
+    turn_counter: bool = knob(False, "show the auditor 'turn N of M'")
+    target_display_name: str | None = knob(None, "the target's name in the auditor's prompts")
+    auditor_system_message: str | None = knob(None, "auditor system prompt: text or a .md/.txt file")
+    resources_dir: str | None = knob(None, "a folder the auditor can read (Petri's resource tools)")
+    max_connections: int | None = knob(None, "concurrent connections per model")
+    fail_on_error: float | None = knob(
+        None, "null: stop at the first sample error; <1 a share of samples; >=1 a count"
+    )
+    max_samples: int | None = knob(None, "samples run concurrently (Inspect's default if null)")
+    display: str = knob("plain", "Inspect display: full | conversation | rich | plain | log | none")
+    from_logs: list[str] = knob(list, "export these logs (files, folders, globs) instead of running")
+    log_dir: str | None = knob(None, "where the .eval logs go (default: <run folder>/logs)")
+    studies_dir: str | None = knob(None, "a folder of your own study YAML files")

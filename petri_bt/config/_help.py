@@ -1,0 +1,134 @@
+"""`--help`: every config group with its options, and every knob with its default.
+
+Rendered from the conf folders and the schema's field docs rather than through Hydra's
+help, which composes the whole config repository once per group and takes seconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from petri_bt._paths import conf_dir, list_studies
+from petri_bt.config._schema import ExportConfig, RunConfig
+
+_OPEN_GROUPS = {
+    "target": "any Inspect model string: ollama/qwen3:8b, openai/gpt-5, vllm/meta-llama/Llama-3.1-8B",
+    "auditor": "any Inspect model string (overrides the preset's auditor)",
+    "judge": "any Inspect model string (overrides the preset's judge)",
+    "seeds": "or tags:<tag>[,<tag>], id:<seed id>[,<id>], a seed file or a folder of .md seeds",
+    "study": "a study file in studies/ (or in studies_dir / PETRI_BT_STUDIES_DIR)",
+}
+_GROUP_ORDER = ("preset", "target", "auditor", "judge", "seeds", "export", "study", "pricing")
+
+
+def _defaults(conf: Path) -> dict[str, str | None]:
+    chosen: dict[str, str | None] = {}
+    for entry in yaml.safe_load((conf / "config.yaml").read_text()).get("defaults", []):
+        if isinstance(entry, dict):
+            for key, value in entry.items():
+                if not key.startswith("override"):
+                    chosen[key] = value
+    return chosen
+
+
+def _options(group_dir: Path) -> list[tuple[str, str]]:
+    """(option, description) for each YAML file of a group, nested folders included."""
+    options = []
+    for path in sorted(group_dir.rglob("*.yaml")):
+        name = str(path.relative_to(group_dir).with_suffix(""))
+        text = path.read_text()
+        comments = [
+            line.lstrip("# ").strip()
+            for line in text.splitlines()
+            if line.startswith("#") and not line.startswith("# @")
+        ]
+        description = comments[0] if comments else ""
+        try:
+            data = yaml.safe_load(text) or {}
+            if isinstance(data, dict) and data.get("description"):
+                description = str(data["description"])
+        except yaml.YAMLError:
+            description = "(unreadable YAML)"
+        options.append((name, description))
+    return options
+
+
+def _format_default(value: Any) -> str:
+    if isinstance(value, Enum):
+        return str(value.value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _fields(schema: type, prefix: str = "") -> list[tuple[str, str, str]]:
+    rows = []
+    for f in dataclasses.fields(schema):
+        help_text = f.metadata.get("help")
+        if help_text is None:
+            continue
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        rows.append((prefix + f.name, _format_default(default), help_text))
+    return rows
+
+
+def _export_rows() -> list[tuple[str, str, str]]:
+    rows = []
+    for f in dataclasses.fields(ExportConfig):
+        if f.name == "pricing":
+            continue
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        rows.append((f"export.{f.name}", _format_default(default), f.metadata.get("help", "")))
+    return rows
+
+
+def _table(rows: list[tuple[str, str, str]]) -> list[str]:
+    width = max(len(f"{k}={v}") for k, v, _ in rows)
+    return [f"  {f'{k}={v}':<{width}}  {h}".rstrip() for k, v, h in rows]
+
+
+def render_help() -> str:
+    """The text printed by `python -m petri_bt --help`."""
+    conf = conf_dir()
+    defaults = _defaults(conf)
+    lines = [
+        "petri_bt: declarative Petri alignment audits, tracked in Braintrust.",
+        "",
+        "Usage: python -m petri_bt [group=option ...] [knob=value ...]",
+        "       python -m petri_bt -m target=a,b max_turns=10,100    (a sweep: Hydra multirun)",
+        "       python -m petri_bt preset=offline                     (offline, no keys)",
+        "",
+        "Config groups (group=option; * marks the default)",
+    ]
+    for group in _GROUP_ORDER:
+        folder = conf / group
+        options = _options(folder) if folder.is_dir() else []
+        if group == "study":
+            options = [(name, "") for name in list_studies()]
+        default = defaults.get(group)
+        lines.append(f"  {group}")
+        if group in _OPEN_GROUPS:
+            lines.append(f"      {_OPEN_GROUPS[group]}")
+        width = max((len(name) for name, _ in options), default=0)
+        for name, description in options:
+            mark = "*" if name == default else " "
+            lines.append(f"    {mark} {name:<{width}}  {description}".rstrip())
+    lines += ["", "Knobs (knob=value; Petri's defaults)"]
+    lines += _table(_fields(RunConfig))
+    lines += ["", "Export (export.<key>=value)"]
+    lines += _table(_export_rows())
+    lines += [
+        "",
+        "Role precedence: command line > PETRI_BT_TARGET / PETRI_BT_AUDITOR / PETRI_BT_JUDGE > preset.",
+        "Print the resolved config: --cfg job     Show roles and seeds: action=show",
+        "Export existing logs: from_logs=[logs/] export=braintrust export.project=NAME",
+        "Hydra's own options (launchers, sweepers): --hydra-help",
+    ]
+    return "\n".join(lines)
