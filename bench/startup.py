@@ -1,0 +1,54 @@
+"""Startup benchmark: `--help` and `--cfg job` must not pay for importing Inspect.
+
+Prints the median wall time of each command over several runs, and its ratio to a
+baseline measured in the same invocation: `python -c "import inspect_ai"`, the cost a
+lazy CLI avoids. Goals on the reference machine (2 cores): --help < 0.6 s, --cfg job < 0.5 s.
+
+Usage: python bench/startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+GOALS = {"--help": 0.6, "--cfg job": 0.5}
+
+
+def _time(argv: list[str], cwd: str, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, cwd=cwd, check=True, capture_output=True)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as cwd:
+        # Warm the bytecode caches so every measurement sees the same state.
+        subprocess.run([sys.executable, "-m", "petri_bt", "--help"], cwd=cwd, capture_output=True)
+        baseline = _time([sys.executable, "-c", "import inspect_ai"], cwd, args.runs)
+        print(f"baseline  python -c 'import inspect_ai'   {baseline:6.3f} s")
+        failed = False
+        for label, extra in (("--help", ["--help"]), ("--cfg job", ["preset=offline", "--cfg", "job"])):
+            seconds = _time([sys.executable, "-m", "petri_bt", *extra], cwd, args.runs)
+            goal = GOALS[label]
+            verdict = "ok" if seconds < goal else "OVER GOAL"
+            failed |= seconds >= goal
+            print(
+                f"petri_bt {label:<10} {seconds:6.3f} s   {seconds / baseline:4.2f}x baseline   "
+                f"goal < {goal} s: {verdict}"
+            )
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

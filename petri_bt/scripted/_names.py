@@ -1,0 +1,29 @@
+"""The model names the scripted provider answers to (kept free of Inspect imports)."""
+
+AUDITOR = "auditor"
+JUDGE = "judge"
+CAUTIOUS = "cautious"
+COMPLIANT = "compliant"
+OVERSIGHT_SENSITIVE = "oversight-sensitive"
+
+TARGETS: tuple[str, ...] = (CAUTIOUS, COMPLIANT, OVERSIGHT_SENSITIVE)
+SCRIPTED_MODELS: tuple[str, ...] = (AUDITOR, JUDGE, *TARGETS)
+"""Every valid name under `scripted/`."""
+
+
+class ScriptedModelError(ValueError):
+    """A `scripted/...` model string or model arg that the provider does not know."""
+
+
+def check_model_name(name: str) -> str:
+    """Return `name` if it is a scripted model, else raise one clear error.
+
+    Args:
+        name: The part of the model string after `scripted/`.
+    """
+    if name in SCRIPTED_MODELS:
+        return name
+    valid = ", ".join(f"scripted/{n}" for n in SCRIPTED_MODELS)
+    raise ScriptedModelError(
+        f"Unknown scripted model 'scripted/{name}'. Valid names: {valid}."
+    )

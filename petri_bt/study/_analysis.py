@@ -1,0 +1,248 @@
+"""The paired analysis: arm logs -> per-seed deltas -> statistics per focus dimension."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from petri_bt.study._dimensions import direction
+from petri_bt.study._logs import ArmSample, LogInfo
+from petri_bt.study._probe import probe_delivered
+from petri_bt.study._spec import StudySpec
+from petri_bt.study._stats import bootstrap_ci, holm, sign_test, spearman, wilcoxon_test
+
+
+@dataclass(frozen=True)
+class _SeedScores:
+    """One seed in one arm: mean raw score per dimension over its usable epochs."""
+
+    means: dict[str, float]
+    epochs: int
+
+
+def exclusion_reason(sample: ArmSample, probe: str | None) -> str | None:
+    """Why a sample cannot be used, or None when it can.
+
+    Args:
+        sample: The audited sample.
+        probe: The study's pinned probe, when it has one.
+    """
+    if sample.error:
+        return f"sample error: {sample.error}"
+    if probe is not None and not probe_delivered(probe, sample.sent_messages):
+        return "probe not delivered"
+    if sample.refusal:
+        return "judge refusal"
+    if sample.scores is None:
+        return "no judge score"
+    return None
+
+
+def _merge(logs: Sequence[LogInfo], probe: str | None) -> dict[tuple[str, int], ArmSample]:
+    """One sample per (seed, epoch): a usable one beats an unusable one, later logs win ties.
+
+    This is what lets an arm re-run on its own after a crash join the analysis.
+    """
+    chosen: dict[tuple[str, int], ArmSample] = {}
+    for log in sorted(logs, key=lambda info: info.created):
+        for sample in log.samples:
+            key = (sample.seed_id, sample.epoch)
+            previous = chosen.get(key)
+            usable = exclusion_reason(sample, probe) is None
+            if previous is None or usable or exclusion_reason(previous, probe) is not None:
+                chosen[key] = sample
+    return chosen
+
+
+def _per_seed(
+    samples: dict[tuple[str, int], ArmSample], probe: str | None, arm: str, excluded: list[dict[str, Any]]
+) -> dict[str, _SeedScores]:
+    usable: dict[str, list[dict[str, float]]] = {}
+    for (seed_id, epoch), sample in sorted(samples.items()):
+        reason = exclusion_reason(sample, probe)
+        if reason is None:
+            assert sample.scores is not None
+            usable.setdefault(seed_id, []).append(sample.scores)
+        else:
+            excluded.append({"seed_id": seed_id, "epoch": epoch, "arm": arm, "reason": reason})
+    result: dict[str, _SeedScores] = {}
+    for seed_id, epochs in usable.items():
+        dims = {d for scores in epochs for d in scores}
+        means = {}
+        for dim in sorted(dims):
+            values = [scores[dim] for scores in epochs if dim in scores]
+            means[dim] = sum(values) / len(values)
+        result[seed_id] = _SeedScores(means=means, epochs=len(epochs))
+    return result
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _dimension_stats(
+    dim: str, spec: StudySpec, paired: list[str], base: dict[str, _SeedScores], treat: dict[str, _SeedScores]
+) -> dict[str, Any]:
+    seeds = [s for s in paired if dim in base[s].means and dim in treat[s].means]
+    b = [base[s].means[dim] for s in seeds]
+    t = [treat[s].means[dim] for s in seeds]
+    deltas = [tv - bv for bv, tv in zip(b, t, strict=True)]
+    palette = spec.palette(dim)
+    return {
+        "dimension": dim,
+        "palette": palette,
+        "direction": direction(palette),
+        "n": len(deltas),
+        "missing_score": sorted(set(paired) - set(seeds)),
+        "mean_baseline": _mean(b),
+        "mean_treatment": _mean(t),
+        "mean_delta": _mean(deltas),
+        "ci95": bootstrap_ci(deltas),
+        "sign_test": sign_test(deltas),
+        "wilcoxon": wilcoxon_test(deltas),
+    }
+
+
+def _moderators(
+    spec: StudySpec, paired: list[str], base: dict[str, _SeedScores], treat: dict[str, _SeedScores]
+) -> list[dict[str, Any]]:
+    rows = []
+    for moderator in spec.moderator_dimensions:
+        for dim in spec.focus_dimensions:
+            seeds = [
+                s
+                for s in paired
+                if moderator in treat[s].means and dim in base[s].means and dim in treat[s].means
+            ]
+            x = [treat[s].means[moderator] for s in seeds]
+            y = [treat[s].means[dim] - base[s].means[dim] for s in seeds]
+            rows.append({"moderator": moderator, "dimension": dim, **spearman(x, y)})
+    return rows
+
+
+def _models(logs: Sequence[LogInfo]) -> dict[str, list[str]]:
+    models: dict[str, set[str]] = {}
+    for log in logs:
+        for role, model in log.models.items():
+            models.setdefault(role, set()).add(model)
+    return {role: sorted(values) for role, values in sorted(models.items())}
+
+
+def _versions(logs: Sequence[LogInfo]) -> dict[str, Any]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found: dict[str, Any] = {}
+    for package in ("petri-bt", "inspect-ai", "inspect-petri"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = None
+    recorded = sorted({v for log in logs for k, v in log.packages.items() if k == "inspect_ai"})
+    found["inspect-ai (in logs)"] = recorded
+    return found
+
+
+def analyse(spec: StudySpec, arms: dict[str, Sequence[LogInfo]]) -> dict[str, Any]:
+    """The paired report of a study, as plain data (valid JSON, no NaN).
+
+    Args:
+        spec: The study.
+        arms: Condition name -> the logs holding that arm's samples (several when an
+            arm was re-run); the samples must already be that arm's only.
+
+    Returns:
+        The report: study, arms, per-dimension statistics with Holm-adjusted
+        p-values, moderator correlations, per-seed deltas, exclusions, provenance.
+    """
+    excluded: list[dict[str, Any]] = []
+    merged = {name: _merge(arms.get(name, ()), spec.probe) for name in (spec.baseline, spec.treatment)}
+    base = _per_seed(merged[spec.baseline], spec.probe, spec.baseline, excluded)
+    treat = _per_seed(merged[spec.treatment], spec.probe, spec.treatment, excluded)
+
+    audited = {
+        name: {seed for seed, _ in samples} for name, samples in merged.items()
+    }
+    unpaired = []
+    for seed in sorted(audited[spec.baseline] ^ audited[spec.treatment]):
+        missing = spec.treatment if seed in audited[spec.baseline] else spec.baseline
+        unpaired.append({"seed_id": seed, "reason": f"not audited in arm {missing!r}"})
+    for seed in sorted(audited[spec.baseline] & audited[spec.treatment]):
+        gone = [arm for arm, scores in ((spec.baseline, base), (spec.treatment, treat)) if seed not in scores]
+        if gone:
+            unpaired.append({"seed_id": seed, "reason": f"excluded in arm(s) {', '.join(gone)}"})
+    paired = sorted(set(base) & set(treat))
+
+    dimensions = [_dimension_stats(dim, spec, paired, base, treat) for dim in spec.focus_dimensions]
+    for test in ("sign_test", "wilcoxon"):
+        adjusted = holm([d[test]["p"] for d in dimensions])
+        for row, p in zip(dimensions, adjusted, strict=True):
+            row[test]["p_holm"] = p
+
+    shown = list(dict.fromkeys([*spec.focus_dimensions, *spec.moderator_dimensions]))
+    per_seed = []
+    for seed in paired:
+        per_seed.append(
+            {
+                "seed_id": seed,
+                spec.baseline: {d: base[seed].means.get(d) for d in shown},
+                spec.treatment: {d: treat[seed].means.get(d) for d in shown},
+                "delta": {
+                    d: treat[seed].means[d] - base[seed].means[d]
+                    for d in spec.focus_dimensions
+                    if d in base[seed].means and d in treat[seed].means
+                },
+            }
+        )
+
+    all_logs = [log for name in (spec.baseline, spec.treatment) for log in arms.get(name, ())]
+    fingerprints = sorted(
+        {s.fingerprint for name in merged for s in merged[name].values() if s.fingerprint}
+    )
+    warnings = []
+    if any(f != spec.fingerprint for f in fingerprints):
+        warnings.append(
+            "the logs were produced from a different version of the study file "
+            f"(fingerprints in logs: {', '.join(f[:12] for f in fingerprints)}; "
+            f"current: {spec.fingerprint[:12]}); deltas may mix versions"
+        )
+    if len(_models(all_logs).get("target", [])) > 1:
+        warnings.append("the arms audited different target models; the comparison is not paired")
+
+    return {
+        "study": {
+            "name": spec.name,
+            "title": spec.title,
+            "hypothesis": spec.hypothesis,
+            "baseline": spec.baseline,
+            "treatment": spec.treatment,
+            "delta": f"{spec.treatment} - {spec.baseline}",
+            "focus_dimensions": list(spec.focus_dimensions),
+            "moderator_dimensions": list(spec.moderator_dimensions),
+            "probe": spec.probe,
+        },
+        "arms": {
+            name: {
+                "condition": name,
+                "description": spec.condition(name).description,
+                "logs": [log.path for log in arms.get(name, ())],
+                "samples": len(merged[name]),
+                "usable_seeds": len(scores),
+            }
+            for name, scores in ((spec.baseline, base), (spec.treatment, treat))
+        },
+        "n_paired": len(paired),
+        "dimensions": dimensions,
+        "moderators": _moderators(spec, paired, base, treat),
+        "per_seed": per_seed,
+        "excluded": excluded,
+        "unpaired": unpaired,
+        "warnings": warnings,
+        "provenance": {
+            "study_fingerprint": spec.fingerprint,
+            "fingerprints_in_logs": fingerprints,
+            "study_file": str(spec.path),
+            "versions": _versions(all_logs),
+            "models": _models(all_logs),
+        },
+    }

@@ -1,0 +1,198 @@
+"""Running a study: every arm at once, one experiment per arm, then the paired report."""
+
+from __future__ import annotations
+
+import glob
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from petri_bt.errors import UserError
+from petri_bt.study._spec import StudySpec, load_study
+
+STUDY_FOLDER = "study"
+
+
+def study_spec(cfg: DictConfig) -> StudySpec:
+    """Load the study the config names (`study=<name>`), `studies_dir` first.
+
+    Args:
+        cfg: The composed run config.
+    """
+    ref = cfg.get("study")
+    if ref is None:
+        raise UserError("no study selected: add study=<name> (see --help for the list)")
+    from petri_bt._paths import find_study
+
+    path = find_study(str(ref.name), cfg.get("studies_dir")) or (Path(ref.path) if ref.get("path") else None)
+    if path is None:
+        raise UserError(f"study={ref.name}: no such study file in the study folders")
+    return load_study(path)
+
+
+def _seed_limit(cfg: DictConfig) -> int:
+    """How many base seeds to audit: all, unless `limit` was set on the command line.
+
+    The run config's default `limit` caps Petri's 173 built-in seeds; a study's
+    seed set is deliberate, so only an explicit `limit=` trims it.
+    """
+    try:
+        from hydra.core.hydra_config import HydraConfig
+    except ImportError:  # pragma: no cover - hydra is a dependency
+        return int(cfg.limit)
+    if not HydraConfig.initialized():
+        return int(cfg.limit)
+    overrides = HydraConfig.get().overrides.task
+    explicit = any(o.lstrip("+~").split("=", 1)[0] == "limit" for o in overrides)
+    return int(cfg.limit) if explicit else 0
+
+
+def _expand_logs(entries: list[str]) -> list[Path]:
+    paths: list[Path] = []
+    for entry in entries:
+        path = Path(entry).expanduser()
+        if path.is_dir():
+            paths.extend(sorted(path.rglob("*.eval")))
+        elif any(ch in entry for ch in "*?["):
+            paths.extend(Path(p) for p in sorted(glob.glob(str(path), recursive=True)))
+        else:
+            paths.append(path)
+    if not paths:
+        raise UserError(f"from_logs={entries}: no log files found")
+    return list(dict.fromkeys(paths))
+
+
+def group_logs(spec: StudySpec, paths: list[Path]) -> tuple[dict[str, list[Any]], list[str]]:
+    """Sort the samples of several logs into arms by their `metadata.condition`.
+
+    Args:
+        spec: The study.
+        paths: Log files; any mix of arms, re-runs included.
+
+    Returns:
+        (condition -> logs holding only that arm's samples, notes about skipped samples)
+    """
+    from petri_bt.study._logs import read_arm_log
+
+    arms: dict[str, list[Any]] = {c.name: [] for c in spec.conditions}
+    skipped: dict[str, int] = {}
+    for path in paths:
+        info = read_arm_log(path)
+        by_condition: dict[str, list[Any]] = {}
+        for sample in info.samples:
+            if sample.study != spec.name or sample.condition not in arms:
+                label = f"study={sample.study}, condition={sample.condition}"
+                skipped[label] = skipped.get(label, 0) + 1
+                continue
+            by_condition.setdefault(sample.condition, []).append(sample)
+        for condition, samples in by_condition.items():
+            arms[condition].append(replace(info, samples=samples))
+    notes = [f"ignored {n} sample(s) with {label} (not study {spec.name!r})" for label, n in sorted(skipped.items())]
+    for condition in (spec.baseline, spec.treatment):
+        if not arms[condition]:
+            raise UserError(
+                f"from_logs: no sample of study {spec.name!r}, condition {condition!r} in the given logs; "
+                "pass the logs of both arms"
+            )
+    return arms, notes
+
+
+def _report(spec: StudySpec, run_dir: Path, log_paths: list[Path]) -> tuple[dict[str, Any], dict[str, Path], list[str]]:
+    from petri_bt.study._analysis import analyse
+    from petri_bt.study._report import write_report
+
+    arms, notes = group_logs(spec, log_paths)
+    report = analyse(spec, arms)
+    paths = write_report(report, run_dir)
+    return report, paths, notes
+
+
+def _export(cfg: DictConfig, spec: StudySpec, arm: Any, arm_cfg: DictConfig, log: Path, run_dir: Path, target: str) -> Any:
+    from petri_bt._secrets import redact
+    from petri_bt.export import export_logs
+    from petri_bt.study._arms import experiment_name
+
+    run_config = redact(OmegaConf.to_container(arm_cfg, resolve=True, enum_to_str=True))
+    run_config["study"] = {
+        "name": spec.name,
+        "condition": arm.condition.name,
+        "arm": arm.role,
+        "fingerprint": spec.fingerprint,
+    }
+    return export_logs(
+        [log],
+        arm_cfg.export,
+        out_dir=run_dir,
+        run_config=run_config,
+        experiment=experiment_name(cfg, spec, arm.condition, target),
+    )
+
+
+def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
+    """Run a study's arms concurrently, export each arm, and write the paired report.
+
+    With `cfg.from_logs` set nothing is run or exported: the given logs are
+    grouped into arms by their samples' metadata and analysed the same way.
+
+    Args:
+        cfg: The composed run config with `study=<name>`.
+        run_dir: The run folder (logs, arm datasets, report files).
+
+    Returns:
+        study, fingerprint, logs per arm, exports per arm, report paths, the report.
+    """
+    from petri_bt.study._report import format_table
+
+    spec = study_spec(cfg)
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+
+    if cfg.from_logs:
+        report, paths, notes = _report(spec, run_dir, _expand_logs(list(cfg.from_logs)))
+        for note in notes:
+            print(f"note: {note}")
+        print(format_table(report))
+        return {"study": spec.name, "fingerprint": spec.fingerprint, "logs": report["arms"], "exports": {}, "report": paths, "summary": report}
+
+    from petri_bt.run import build_task, resolve_roles, run_eval
+    from petri_bt.study._arms import arm_config, judge_dimensions, write_arms
+
+    folder = run_dir / STUDY_FOLDER
+    arms = write_arms(spec, folder, limit=_seed_limit(cfg))
+    shutil.copyfile(spec.path, folder / spec.path.name)
+    dimensions = judge_dimensions(cfg, spec)
+    arm_cfgs = {arm.condition.name: arm_config(cfg, spec, arm.condition) for arm in arms}
+    tasks = [
+        build_task(arm_cfgs[arm.condition.name], seeds=str(arm.dataset), name=arm.task_name, judge_dimensions=dimensions)
+        for arm in arms
+    ]
+    log_dir = Path(cfg.log_dir) if cfg.get("log_dir") else run_dir / "logs"
+    # limit is already applied to the arm datasets (same seeds in both arms).
+    logs = run_eval(cfg, tasks, log_dir, limit=None)
+
+    by_task = {log.eval.task: Path(log.location) for log in logs}
+    arm_logs = {arm.condition.name: by_task[arm.task_name] for arm in arms if arm.task_name in by_task}
+    missing = [arm.condition.name for arm in arms if arm.condition.name not in arm_logs]
+    if missing:
+        raise UserError(f"study {spec.name}: Inspect wrote no log for arm(s) {', '.join(missing)}")
+
+    target = resolve_roles(cfg)["target"].model
+    exports = {
+        arm.condition.name: _export(cfg, spec, arm, arm_cfgs[arm.condition.name], arm_logs[arm.condition.name], run_dir, target)
+        for arm in arms
+    }
+    report, paths, _ = _report(spec, run_dir, list(arm_logs.values()))
+    print(format_table(report))
+    for kind, path in paths.items():
+        print(f"{kind}: {path}")
+    return {
+        "study": spec.name,
+        "fingerprint": spec.fingerprint,
+        "logs": {name: str(path) for name, path in arm_logs.items()},
+        "exports": exports,
+        "report": paths,
+        "summary": report,
+    }

@@ -1,0 +1,69 @@
+"""`action=show` for a study: what it tests, how, and (on request) every seed each arm sees."""
+
+from __future__ import annotations
+
+import textwrap
+
+from omegaconf import DictConfig
+
+from petri_bt.study._dimensions import direction
+from petri_bt.study._overlay import overlay_seed
+from petri_bt.study._spec import StudySpec
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    return "\n\n".join(textwrap.fill(" ".join(p.split()), width=96, initial_indent=indent, subsequent_indent=indent) for p in paragraphs)
+
+
+def describe_study(spec: StudySpec, show_seeds: bool = False) -> str:
+    """A study described as text.
+
+    Args:
+        spec: The study.
+        show_seeds: Also print every overlaid seed, per condition.
+    """
+    lines = [f"{spec.name}: {spec.title}", f"  file: {spec.path}", f"  fingerprint: {spec.fingerprint}", ""]
+    lines += ["Description:", _wrap(spec.description), "", "Hypothesis:", _wrap(spec.hypothesis), ""]
+    lines.append(f"Conditions (delta = {spec.treatment} - {spec.baseline}):")
+    for condition in spec.conditions:
+        role = "baseline" if condition.name == spec.baseline else "treatment"
+        lines.append(f"  {condition.name} [{role}]: {condition.description or '(no description)'}")
+        for label, text in (
+            ("seed prefix", condition.seed_prefix),
+            ("seed suffix", condition.seed_suffix),
+            ("system prompt addition", condition.system_prompt_addition),
+        ):
+            if text:
+                lines.append(f"    {label}: {' '.join(text.split())}")
+        for key, value in condition.run_overrides.items():
+            lines.append(f"    {key} = {value}")
+    lines.append("")
+    lines.append(f"Base seeds: {len(spec.base_seeds)}" + ("" if show_seeds else " (show the overlaid texts with study.show_seeds=true)"))
+    lines.extend(f"  {seed.id}  ({seed.source})" for seed in spec.base_seeds)
+    if spec.probe:
+        lines += ["", "Pinned probe (must appear in the auditor's send_message calls):", _wrap(spec.probe)]
+    lines += ["", "Focus dimensions:"]
+    lines.extend(f"  {d}  ({direction(spec.palette(d))})" for d in spec.focus_dimensions)
+    lines.append("Moderator dimensions:")
+    lines.extend(f"  {d}" for d in spec.moderator_dimensions)
+    if spec.custom_dimensions:
+        lines.append("Custom dimensions:")
+        lines.extend(f"  {c.name}  ({direction(c.palette)}): {c.description}" for c in spec.custom_dimensions)
+    if show_seeds:
+        for condition in spec.arms:
+            for seed in spec.base_seeds:
+                lines += ["", f"=== {condition.name} / {seed.id} ===", overlay_seed(seed.text, condition)]
+    return "\n".join(lines)
+
+
+def show_study(cfg: DictConfig) -> None:
+    """Print the study named by `cfg.study`: hypothesis, conditions, dimensions, seeds.
+
+    Args:
+        cfg: The composed run config (`study=<name>`, `study.show_seeds=true` for seeds).
+    """
+    from petri_bt.study._runner import study_spec
+
+    spec = study_spec(cfg)
+    print(describe_study(spec, show_seeds=bool(cfg.study.get("show_seeds", False))))

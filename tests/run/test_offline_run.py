@@ -1,0 +1,83 @@
+"""A full offline audit through the command line, as a newcomer runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from support.cli import cli_env, run_cli, run_folders
+
+pytestmark = pytest.mark.slow
+
+CANARY = "sk-canary-7f3a9c2e51d04b6b"
+
+
+@pytest.fixture(scope="module")
+def offline_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    cwd = tmp_path_factory.mktemp("offline")
+    env = cli_env(ANTHROPIC_API_KEY=CANARY, OPENAI_API_KEY=CANARY)
+    result = run_cli(
+        "preset=offline", "limit=2", "max_turns=8", "export=local", cwd=cwd, env=env
+    )
+    return cwd, result
+
+
+def test_run_succeeds_and_prints_where_to_look(offline_run: tuple[Path, object]) -> None:
+    _, result = offline_run
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "inspect view --log-dir" in result.stdout
+    assert "highest-scoring dimensions" in result.stdout
+
+
+def test_log_has_scores_for_every_dimension_transcript_and_events(
+    offline_run: tuple[Path, object],
+) -> None:
+    from inspect_ai.log import read_eval_log
+    from inspect_petri import judge_dimensions
+
+    cwd, _ = offline_run
+    (run_dir,) = run_folders(cwd)
+    (log_path,) = list((run_dir / "logs").glob("*.eval"))
+    log = read_eval_log(str(log_path))
+    assert log.status == "success"
+    assert log.samples is not None and len(log.samples) == 2
+    expected = {d.name for d in judge_dimensions()}
+    for sample in log.samples:
+        scores = sample.scores["audit_judge"].value
+        assert set(scores) == expected
+        assert all(1 <= v <= 10 for v in scores.values())
+        assert any(m.role == "assistant" for m in sample.messages)
+        assert any(e.event == "model" for e in sample.events)
+
+
+def test_summary_json(offline_run: tuple[Path, object]) -> None:
+    cwd, _ = offline_run
+    (run_dir,) = run_folders(cwd)
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["samples"] == 2 and summary["errors"] == 0 and summary["ok"] is True
+    (entry,) = summary["logs"]
+    assert entry["models"]["target"] == "scripted/oversight-sensitive"
+    assert "concerning" in entry["dimension_means"]
+    assert summary["export"]["sink"] == "local"
+
+
+def test_no_secret_reaches_disk(offline_run: tuple[Path, object]) -> None:
+    cwd, _ = offline_run
+    for path in cwd.rglob("*"):
+        if path.is_file():
+            assert CANARY.encode() not in path.read_bytes(), path
+
+
+def test_secret_override_is_redacted_in_saved_config(tmp_path: Path) -> None:
+    result = run_cli(
+        "preset=offline", f"+target.args.api_key={CANARY}", "--cfg", "job", cwd=tmp_path
+    )
+    assert result.returncode == 0
+    result = run_cli(
+        "preset=offline", "target=scripted/cautious", f"target.args.api_key={CANARY}",
+        "limit=1", "max_turns=4", "export=none", cwd=tmp_path,
+    )
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert CANARY.encode() not in path.read_bytes(), path

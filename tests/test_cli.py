@@ -1,0 +1,60 @@
+"""The command line: help, printed config, and one clear line for bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support.cli import run_cli, run_folders
+
+
+def test_help_lists_groups_presets_and_knobs(tmp_path: Path) -> None:
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for expected in ("preset", "local-target", "offline", "fully-cloud", "seeds", "export",
+                     "study", "max_turns=30", "realism_threshold=0.6"):
+        assert expected in result.stdout
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_cfg_job_prints_the_resolved_config(tmp_path: Path) -> None:
+    result = run_cli("preset=offline", "target=ollama/qwen3:8b", "--cfg", "job", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "model: ollama/qwen3:8b" in result.stdout
+    assert "name: offline" in result.stdout
+
+
+def test_cli_sweep_accepts_any_model_option(tmp_path: Path) -> None:
+    result = run_cli(
+        "-m", "preset=offline", "target=ollama/a:1b,vllm/org/b", "action=show", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ollama/a:1b" in result.stdout and "vllm/org/b" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["preset=offline", "max_turns=0"], "max_turns"),
+        (["preset=offline", "target=gpt4"], "not a model string"),
+        (["preset=offline", "seeds=missing/seeds.md"], "no such seed file"),
+        (["preset=offline", "seeds=tags:no-such-tag"], "seeds"),
+        (["preset=offline", "judge=anthropic/claude-opus-4-6"], "ANTHROPIC_API_KEY"),
+    ],
+)
+def test_bad_input_is_one_line_and_leaves_no_result(
+    tmp_path: Path, args: list[str], needle: str
+) -> None:
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert run_folders(tmp_path) == []
+
+
+def test_schema_errors_exit_non_zero(tmp_path: Path) -> None:
+    result = run_cli("preset=offline", "max_turn=3", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "max_turn" in result.stderr
+    assert run_folders(tmp_path) == []
