@@ -16,9 +16,10 @@ def show_run(cfg: DictConfig) -> None:
     """
     roles = resolve_roles(cfg)
     width = max(len(r) for r in roles)
-    print(f"preset: {cfg.preset.name} ({cfg.preset.description})")
+    model_width = max(len(spec.model) for spec in roles.values())
+    print(f"preset: {cfg.preset.name}: {cfg.preset.description}")
     for role, spec in roles.items():
-        print(f"  {role:<{width}}  {spec.model}   [{spec.source}]")
+        print(f"  {role:<{width}}  {spec.model:<{model_width}}  [{spec.source}]")
     source = seed_source(cfg.seeds)
     shown = f"{len(source)} inline seeds" if isinstance(source, list) else (source or "built-in set")
     print(f"seeds: {shown}; limit={cfg.limit or 'all'}; epochs={cfg.epochs}; max_turns={cfg.max_turns}")

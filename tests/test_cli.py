@@ -53,8 +53,21 @@ def test_bad_input_is_one_line_and_leaves_no_result(
     assert run_folders(tmp_path) == []
 
 
-def test_schema_errors_exit_non_zero(tmp_path: Path) -> None:
-    result = run_cli("preset=offline", "max_turn=3", cwd=tmp_path)
-    assert result.returncode != 0
-    assert "max_turn" in result.stderr
+@pytest.mark.parametrize(
+    ("override", "needles"),
+    [
+        ("max_turn=3", ["max_turn", "not in"]),
+        ("max_turns=abc", ["max_turns", "Integer"]),
+        ("preset=nope", ["preset/nope", "offline", "local-target"]),
+        ("export.mode=exp", ["experiment, logs, both"]),
+    ],
+)
+def test_schema_errors_are_one_line_naming_key_and_allowed(
+    tmp_path: Path, override: str, needles: list[str]
+) -> None:
+    result = run_cli("preset=offline", override, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert all(needle in lines[0] for needle in needles), lines[0]
     assert run_folders(tmp_path) == []
