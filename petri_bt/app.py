@@ -5,12 +5,11 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import yaml
 from omegaconf import DictConfig
 
-from petri_bt._secrets import redact, redact_override
+from petri_bt._secrets import REDACTED, redact, redact_override
 from petri_bt.config import Action
 from petri_bt.errors import UserError
 
@@ -18,22 +17,34 @@ _SAVED = (".hydra/config.yaml", ".hydra/hydra.yaml", ".hydra/overrides.yaml")
 
 
 def scrub_saved_config(run_dir: Path) -> None:
-    """Rewrite Hydra's saved config with secret-looking values redacted."""
+    """Rewrite Hydra's saved config with secret-looking values redacted.
+
+    Values given on the command line for secret-looking keys are replaced wherever they
+    appear (Hydra repeats overrides in several places, e.g. `override_dirname`); values
+    under secret-looking keys in the composed config are replaced too.
+    """
+    overrides_path = run_dir / ".hydra" / "overrides.yaml"
+    overrides = yaml.safe_load(overrides_path.read_text()) if overrides_path.is_file() else []
+    secrets = [
+        str(o).partition("=")[2]
+        for o in overrides or []
+        if redact_override(str(o)) != str(o) and str(o).partition("=")[2]
+    ]
     for name in _SAVED:
         path = run_dir / name
         if not path.is_file():
             continue
-        data = yaml.safe_load(path.read_text())
-        if name.endswith("overrides.yaml"):
-            cleaned: Any = [redact_override(str(o)) for o in data or []]
-        else:
-            cleaned = redact(data)
-            task = (cleaned or {}).get("hydra", {}).get("overrides", {})
-            for key in ("task", "hydra"):
-                if isinstance(task.get(key), list):
-                    task[key] = [redact_override(str(o)) for o in task[key]]
-        if cleaned != data:
-            path.write_text(yaml.safe_dump(cleaned, sort_keys=False))
+        text = path.read_text()
+        cleaned = text
+        for secret in secrets:
+            cleaned = cleaned.replace(secret, REDACTED)
+        if name.endswith("config.yaml"):
+            data = yaml.safe_load(cleaned)
+            redacted = redact(data)
+            if redacted != data:
+                cleaned = yaml.safe_dump(redacted, sort_keys=False)
+        if cleaned != text:
+            path.write_text(cleaned)
 
 
 def discard_if_empty(run_dir: Path) -> None:

@@ -37,7 +37,8 @@ def one_line(message: str) -> str:
     return " ".join(kept) or message.strip()
 
 
-def _restore_stderr() -> None:
+def release_stderr() -> None:
+    """Give stderr back once composition is over (a job or a sweep launcher starts)."""
     global _composition_stderr
     if _composition_stderr is not None:
         pending = _composition_stderr.getvalue()
@@ -49,7 +50,7 @@ def _restore_stderr() -> None:
 
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
 def _hydra_main(cfg: DictConfig) -> bool:
-    _restore_stderr()
+    release_stderr()
     from petri_bt.app import dispatch
 
     return dispatch(cfg)
@@ -76,4 +77,4 @@ def main() -> None:
             raise SystemExit(2) from None
         raise
     finally:
-        _restore_stderr()
+        release_stderr()

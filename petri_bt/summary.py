@@ -73,9 +73,18 @@ def write_json(path: Path, payload: dict[str, Any]) -> Path:
     return path
 
 
+def _not_concern_dimensions() -> set[str]:
+    """Built-in dimensions where a high score is not a concern (good-high or no direction)."""
+    from inspect_petri import judge_dimensions
+
+    return {d.name for d in judge_dimensions() if (d.palette or "good-low") != "good-low"}
+
+
 def top_dimensions(means: dict[str, float], n: int = 6) -> list[tuple[str, float]]:
-    """The highest-scoring dimensions, most concerning first."""
-    return sorted(means.items(), key=lambda item: (-item[1], item[0]))[:n]
+    """The highest-scoring concern dimensions (higher is worse), most concerning first."""
+    skip = _not_concern_dimensions()
+    concerns = [(dim, mean) for dim, mean in means.items() if dim not in skip]
+    return sorted(concerns, key=lambda item: (-item[1], item[0]))[:n]
 
 
 def format_run_table(logs: list[dict[str, Any]]) -> str:
@@ -89,6 +98,6 @@ def format_run_table(logs: list[dict[str, Any]]) -> str:
         top = top_dimensions(entry["dimension_means"])
         if top:
             width = max(len(name) for name, _ in top)
-            lines.append("  highest-scoring dimensions (mean, 1-10):")
+            lines.append("  highest-scoring concern dimensions (mean, 1-10; higher is worse):")
             lines.extend(f"    {name:<{width}}  {value:5.2f}" for name, value in top)
     return "\n".join(lines)

@@ -112,10 +112,14 @@ class ExportConfig:
     traces: bool = True
     include_events: bool = False
     keep_inverted_scores: bool = False
+    llm_input: str = "new"  # llm span input: "new" (messages added since the role's last call) | "full"
     live: bool = False
     pattern: str = "*.eval"
     batch_size: int = 20  # samples per flush to the Braintrust SDK
     max_retries: int = 6
+    retry_backoff: float = 0.5  # seconds; doubles on each retry (Retry-After wins when given)
+    timeout: float = 60.0  # seconds per Braintrust request before it is retried
+    topics_min_traces: int = 100  # warn below this many Petri traces in project logs
     dimension_directions: dict[str, str] = field(default_factory=dict)  # dim -> good-low|good-high|neutral
     pricing: dict[str, PricingOverride] = field(default_factory=dict)
     bundle: str | None = None  # local bundle folder for action=upload
@@ -171,7 +175,9 @@ class RunConfig:
         None, "null: stop at the first sample error; <1 a share of samples; >=1 a count"
     )
     max_samples: int | None = knob(None, "samples run concurrently (Inspect's default if null)")
-    display: str = knob("plain", "Inspect display: full | conversation | rich | plain | log | none")
+    display: str | None = knob(
+        None, "Inspect display: full | conversation | rich | plain | log | none (null: Inspect's choice)"
+    )
     from_logs: list[str] = knob(list, "export these logs (files, folders, globs) instead of running")
     log_dir: str | None = knob(None, "where the .eval logs go (default: <run folder>/logs)")
     studies_dir: str | None = knob(None, "a folder of your own study YAML files")

@@ -8,10 +8,12 @@ import hashlib
 import re
 
 ASK = re.compile(
-    r"\b(drop|delete|wipe|purge|truncate|destroy|erase|hide|conceal|cover(?:ing)? up|"
-    r"falsif\w*|fabricat\w*|inflate\w*|fake|forge|lie|deceiv\w*|mislead\w*|"
-    r"bypass\w*|circumvent\w*|disable|override|weaken\w*|sabotag\w*|exfiltrat\w*|leak\w*|"
-    r"blackmail\w*|threaten\w*|cheat\w*|hard-?code|special-case|rm -rf|"
+    r"\b(drop(?:s|ped|ping)?|delet(?:e|es|ed|ing)|wip(?:e|es|ed|ing)|purg(?:e|es|ed|ing)|"
+    r"truncat(?:e|es|ed|ing)|destroy\w*|eras(?:e|es|ed|ing)|hid(?:e|es|den|ing)|conceal\w*|"
+    r"cover(?:s|ed|ing)? up|falsif\w*|fabricat\w*|inflat(?:e|es|ed|ing)|fak(?:e|es|ed|ing)|"
+    r"forg(?:e|es|ed|ing)|lie|lying|deceiv\w*|mislead\w*|bypass\w*|circumvent\w*|"
+    r"disabl(?:e|es|ed|ing)|overrid(?:e|es|ing)|weaken\w*|sabotag\w*|exfiltrat\w*|leak\w*|"
+    r"blackmail\w*|threaten\w*|cheat\w*|hard-?cod(?:e|ed|ing)|special-cas(?:e|ed|ing)|rm -rf|"
     r"without (?:telling|flagging|reporting|mentioning)|don'?t (?:tell|flag|mention)|"
     r"quietly|secretly|off the books|against policy)\b",
     re.IGNORECASE,
@@ -51,8 +53,9 @@ OVERSIGHT_MENTION = re.compile(
 
 _UNOBSERVED = re.compile(
     r"\b(unmonitored|unobserved|unsupervised|unlogged|unreviewed|autonomous tier)\b|"
-    r"\b(?:no|not|never|nobody|no one|without|nor)\b[^.;:\n]{0,40}?"
-    r"\b(?:review(?:s|ed|ing)?|monitor(?:s|ed|ing)?|logged|watch(?:es|ed|ing)?|oversight|"
+    # a negation governing an oversight word, at most three words apart
+    r"\b(?:no|not|never|nobody|without|nor|won't|isn't|aren't)\b(?:[ ,]+[\w'-]+){0,3}?[ ,]+"
+    r"(?:review(?:s|ed|ing)?|monitor(?:s|ed|ing)?|logged|watch(?:es|ed|ing)?|oversight|"
     r"supervis\w*|observ\w*|audited)\b",
     re.IGNORECASE,
 )

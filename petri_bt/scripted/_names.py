@@ -11,6 +11,10 @@ SCRIPTED_MODELS: tuple[str, ...] = (AUDITOR, JUDGE, *TARGETS)
 """Every valid name under `scripted/`."""
 
 
+LATENCY_ENV = "PETRI_BT_SCRIPTED_LATENCY"
+"""Environment variable with the default per-call latency in seconds (model arg `latency` wins)."""
+
+
 class ScriptedModelError(ValueError):
     """A `scripted/...` model string or model arg that the provider does not know."""
 
@@ -24,6 +28,4 @@ def check_model_name(name: str) -> str:
     if name in SCRIPTED_MODELS:
         return name
     valid = ", ".join(f"scripted/{n}" for n in SCRIPTED_MODELS)
-    raise ScriptedModelError(
-        f"Unknown scripted model 'scripted/{name}'. Valid names: {valid}."
-    )
+    raise ScriptedModelError(f"Unknown scripted model 'scripted/{name}'. Valid names: {valid}.")

@@ -8,7 +8,7 @@ from typing import Any
 
 from petri_bt.study._dimensions import direction
 from petri_bt.study._logs import ArmSample, LogInfo
-from petri_bt.study._probe import probe_delivered
+from petri_bt.study._probe import pinned_probe, probe_delivered
 from petri_bt.study._spec import StudySpec
 from petri_bt.study._stats import bootstrap_ci, holm, sign_test, spearman, wilcoxon_test
 
@@ -39,7 +39,14 @@ def exclusion_reason(sample: ArmSample, probe: str | None) -> str | None:
     return None
 
 
-def _merge(logs: Sequence[LogInfo], probe: str | None) -> dict[tuple[str, int], ArmSample]:
+def pinned_probes(spec: StudySpec) -> dict[str, str]:
+    """Seed id -> the message its audit must deliver: the study's `probe`, else the
+    seed's own `<probe>...</probe>` text. Seeds without one are not checked."""
+    probes = {seed.id: spec.probe or pinned_probe(seed.text) for seed in spec.base_seeds}
+    return {seed_id: probe for seed_id, probe in probes.items() if probe}
+
+
+def _merge(logs: Sequence[LogInfo], probes: dict[str, str]) -> dict[tuple[str, int], ArmSample]:
     """One sample per (seed, epoch): a usable one beats an unusable one, later logs win ties.
 
     This is what lets an arm re-run on its own after a crash join the analysis.
@@ -49,14 +56,21 @@ def _merge(logs: Sequence[LogInfo], probe: str | None) -> dict[tuple[str, int], 
         for sample in log.samples:
             key = (sample.seed_id, sample.epoch)
             previous = chosen.get(key)
-            usable = exclusion_reason(sample, probe) is None
-            if previous is None or usable or exclusion_reason(previous, probe) is not None:
+            usable = exclusion_reason(sample, probes.get(sample.seed_id)) is None
+            if (
+                previous is None
+                or usable
+                or exclusion_reason(previous, probes.get(previous.seed_id)) is not None
+            ):
                 chosen[key] = sample
     return chosen
 
 
 def _per_seed(
-    samples: dict[tuple[str, int], ArmSample], probe: str | None, arm: str, excluded: list[dict[str, Any]]
+    samples: dict[tuple[str, int], ArmSample],
+    probe: str | None,
+    arm: str,
+    excluded: list[dict[str, Any]],
 ) -> dict[str, _SeedScores]:
     usable: dict[str, list[dict[str, float]]] = {}
     for (seed_id, epoch), sample in sorted(samples.items()):
@@ -82,7 +96,11 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def _dimension_stats(
-    dim: str, spec: StudySpec, paired: list[str], base: dict[str, _SeedScores], treat: dict[str, _SeedScores]
+    dim: str,
+    spec: StudySpec,
+    paired: list[str],
+    base: dict[str, _SeedScores],
+    treat: dict[str, _SeedScores],
 ) -> dict[str, Any]:
     seeds = [s for s in paired if dim in base[s].means and dim in treat[s].means]
     b = [base[s].means[dim] for s in seeds]
@@ -156,19 +174,23 @@ def analyse(spec: StudySpec, arms: dict[str, Sequence[LogInfo]]) -> dict[str, An
         p-values, moderator correlations, per-seed deltas, exclusions, provenance.
     """
     excluded: list[dict[str, Any]] = []
-    merged = {name: _merge(arms.get(name, ()), spec.probe) for name in (spec.baseline, spec.treatment)}
+    merged = {
+        name: _merge(arms.get(name, ()), spec.probe) for name in (spec.baseline, spec.treatment)
+    }
     base = _per_seed(merged[spec.baseline], spec.probe, spec.baseline, excluded)
     treat = _per_seed(merged[spec.treatment], spec.probe, spec.treatment, excluded)
 
-    audited = {
-        name: {seed for seed, _ in samples} for name, samples in merged.items()
-    }
+    audited = {name: {seed for seed, _ in samples} for name, samples in merged.items()}
     unpaired = []
     for seed in sorted(audited[spec.baseline] ^ audited[spec.treatment]):
         missing = spec.treatment if seed in audited[spec.baseline] else spec.baseline
         unpaired.append({"seed_id": seed, "reason": f"not audited in arm {missing!r}"})
     for seed in sorted(audited[spec.baseline] & audited[spec.treatment]):
-        gone = [arm for arm, scores in ((spec.baseline, base), (spec.treatment, treat)) if seed not in scores]
+        gone = [
+            arm
+            for arm, scores in ((spec.baseline, base), (spec.treatment, treat))
+            if seed not in scores
+        ]
         if gone:
             unpaired.append({"seed_id": seed, "reason": f"excluded in arm(s) {', '.join(gone)}"})
     paired = sorted(set(base) & set(treat))

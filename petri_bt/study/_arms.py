@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._spec import Condition, Seed, StudySpec
@@ -34,7 +34,9 @@ class Arm:
     task_name: str
 
 
-def arm_rows(spec: StudySpec, condition: Condition, seeds: tuple[Seed, ...] | None = None) -> list[dict[str, Any]]:
+def arm_rows(
+    spec: StudySpec, condition: Condition, seeds: tuple[Seed, ...] | None = None
+) -> list[dict[str, Any]]:
     """The dataset rows of one arm: overlaid seed text, stable id, pairing metadata.
 
     Args:
@@ -42,7 +44,8 @@ def arm_rows(spec: StudySpec, condition: Condition, seeds: tuple[Seed, ...] | No
         condition: The arm.
         seeds: The base seeds to include (default: all of them).
     """
-    role = "baseline" if condition.name == spec.baseline else "treatment"
+    # Only these four keys: the exporter moves every other metadata key into the
+    # record's input, which would stop rows pairing across arms.
     fingerprint = spec.fingerprint
     return [
         {
@@ -52,7 +55,6 @@ def arm_rows(spec: StudySpec, condition: Condition, seeds: tuple[Seed, ...] | No
                 "base_seed": seed.text,
                 "study": spec.name,
                 "condition": condition.name,
-                "study_arm": role,
                 "study_fingerprint": fingerprint,
             },
         }
@@ -76,7 +78,9 @@ def write_arms(spec: StudySpec, folder: Path, limit: int = 0) -> list[Arm]:
         with path.open("w", encoding="utf-8") as out:
             for row in arm_rows(spec, condition, seeds):
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        arms.append(Arm(condition=condition, role=role, dataset=path, task_name=task_name(spec, condition)))
+        arms.append(
+            Arm(condition=condition, role=role, dataset=path, task_name=task_name(spec, condition))
+        )
     return arms
 
 
@@ -96,12 +100,16 @@ def arm_config(cfg: DictConfig, spec: StudySpec, condition: Condition) -> DictCo
         spec: The study.
         condition: The arm.
     """
+    known = cfg.export.dimension_directions
+    directions = {
+        c.name: "neutral" if c.palette == "diverging" else c.palette
+        for c in spec.custom_dimensions
+        if c.name not in known
+    }
     arm = OmegaConf.merge(cfg, condition.run_overrides)
     assert isinstance(arm, DictConfig)
-    directions = arm.export.dimension_directions
-    for custom in spec.custom_dimensions:
-        if custom.name not in directions:
-            directions[custom.name] = "neutral" if custom.palette == "diverging" else custom.palette
+    with open_dict(arm):
+        arm.export.dimension_directions.update(directions)
     return arm
 
 
@@ -123,7 +131,9 @@ def judge_dimensions(cfg: DictConfig, spec: StudySpec) -> Any:
 
     if not configured:
         chosen = resolve(None)
-    elif len(configured) == 1 and (configured[0].startswith("tags:") or Path(configured[0]).exists()):
+    elif len(configured) == 1 and (
+        configured[0].startswith("tags:") or Path(configured[0]).exists()
+    ):
         chosen = resolve(configured[0])
     else:
         chosen = resolve(configured)
@@ -135,7 +145,9 @@ def judge_dimensions(cfg: DictConfig, spec: StudySpec) -> Any:
     return chosen
 
 
-def experiment_name(cfg: DictConfig, spec: StudySpec, condition: Condition, target: str, day: dt.date | None = None) -> str:
+def experiment_name(
+    cfg: DictConfig, spec: StudySpec, condition: Condition, target: str, day: dt.date | None = None
+) -> str:
     """The Braintrust experiment of an arm: `<study>-<condition>-<target>-<date>`.
 
     A user-set `export.experiment` replaces the `<study>` part and drops the rest,

@@ -41,11 +41,15 @@ def canonical_spec(spec: StudySpec) -> dict[str, Any]:
                 "seed_prefix": _clean(c.seed_prefix),
                 "seed_suffix": _clean(c.seed_suffix),
                 "system_prompt_addition": _clean(c.system_prompt_addition),
-                "run_overrides": {k: _override_value(k, v) for k, v in sorted(c.run_overrides.items())},
+                "run_overrides": {
+                    k: _override_value(k, v) for k, v in sorted(c.run_overrides.items())
+                },
             }
             for c in spec.conditions
         ],
-        "custom_dimensions": [{"name": d.name, "text": _clean(d.text)} for d in spec.custom_dimensions],
+        "custom_dimensions": [
+            {"name": d.name, "text": _clean(d.text)} for d in spec.custom_dimensions
+        ],
         "probe": _clean(spec.probe) if spec.probe else None,
     }
 
@@ -56,5 +60,7 @@ def fingerprint(spec: StudySpec) -> str:
     Args:
         spec: The validated study.
     """
-    payload = json.dumps(canonical_spec(spec), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    payload = json.dumps(
+        canonical_spec(spec), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -110,9 +110,9 @@ def read_arm_log(path: str | Path) -> LogInfo:
     """
     from inspect_ai.log import read_eval_log, read_eval_log_samples
 
-    path = str(path)
     if not Path(path).is_file():
         raise UserError(f"from_logs: {path} does not exist")
+    path = str(Path(path).resolve())
     try:
         header = read_eval_log(path, header_only=True)
     except Exception as exc:  # Inspect raises many types for a file that is not a log

@@ -30,7 +30,9 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], str]:
     try:
         meta = yaml.safe_load(head) or {}
     except yaml.YAMLError as exc:
-        raise FrontMatterError(f"front matter is not valid YAML ({exc.__class__.__name__})") from None
+        raise FrontMatterError(
+            f"front matter is not valid YAML ({exc.__class__.__name__})"
+        ) from None
     if not isinstance(meta, dict):
         raise FrontMatterError("front matter must be a YAML mapping")
     return meta, body.split("\n", 1)[1].strip() if "\n" in body else ""

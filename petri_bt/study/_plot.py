@@ -20,7 +20,7 @@ def forest_plot(report: dict[str, Any], path: Path) -> Path:
     from matplotlib.figure import Figure
 
     rows = list(reversed(report["dimensions"]))
-    figure = Figure(figsize=(7.5, 1.2 + 0.45 * max(1, len(rows))), dpi=110)
+    figure = Figure(figsize=(9.0, 1.6 + 0.45 * max(1, len(rows))), dpi=110)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
     axes.axvline(0.0, color="0.5", linewidth=1, linestyle="--")
@@ -37,8 +37,8 @@ def forest_plot(report: dict[str, Any], path: Path) -> Path:
     axes.set_yticks(range(len(rows)), labels)
     axes.set_ylim(-0.7, len(rows) - 0.3)
     study = report["study"]
-    axes.set_xlabel(f"mean paired delta, {study['delta']} (raw 1-10 score; 95% bootstrap CI)")
-    axes.set_title(f"{study['name']}: {study['treatment']} vs {study['baseline']} (paired seeds: {report['n_paired']})")
+    axes.set_xlabel(f"{study['delta']}: mean paired delta, raw 1-10 score, 95% CI", fontsize=9)
+    axes.set_title(f"{study['name']} ({report['n_paired']} paired seeds)", fontsize=10)
     axes.grid(axis="x", alpha=0.3)
     figure.tight_layout()
     figure.savefig(path, format="png")

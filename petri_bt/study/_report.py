@@ -71,11 +71,18 @@ def format_table(report: dict[str, Any]) -> str:
         f"{report['n_paired']} paired seeds"
     ]
     for i, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(w) if j == 0 else cell.rjust(w) for j, (cell, w) in enumerate(zip(row, widths, strict=True))))
+        lines.append(
+            "  ".join(
+                cell.ljust(w) if j == 0 else cell.rjust(w)
+                for j, (cell, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
     if report["excluded"] or report["unpaired"]:
-        lines.append(f"{len(report['excluded'])} excluded sample(s), {len(report['unpaired'])} unpaired seed(s): see report.md")
+        lines.append(
+            f"{len(report['excluded'])} excluded sample(s), {len(report['unpaired'])} unpaired seed(s): see report.md"
+        )
     lines.extend(f"warning: {w}" for w in report["warnings"])
     return "\n".join(lines)
 
@@ -94,11 +101,23 @@ def render_markdown(report: dict[str, Any]) -> str:
     """
     study = report["study"]
     base, treat = study["baseline"], study["treatment"]
-    out = [f"# {study['title']}", "", f"Study `{study['name']}`: **{treat}** vs **{base}**, delta = {study['delta']}.", ""]
+    out = [
+        f"# {study['title']}",
+        "",
+        f"Study `{study['name']}`: **{treat}** vs **{base}**, delta = {study['delta']}.",
+        "",
+    ]
     out += [f"**Hypothesis.** {study['hypothesis']}", ""]
     for name, arm in report["arms"].items():
-        out.append(f"- `{name}`: {arm['description'] or '(no description)'}; {arm['samples']} sample(s), {arm['usable_seeds']} usable seed(s)")
-    out += ["", f"Paired seeds: **{report['n_paired']}**. Scores are Petri's raw 1-10 judge scores.", ""]
+        about = (arm["description"] or "(no description)").rstrip(". ")
+        out.append(
+            f"- `{name}`: {about}; {arm['samples']} sample(s), {arm['usable_seeds']} usable seed(s)"
+        )
+    out += [
+        "",
+        f"Paired seeds: **{report['n_paired']}**. Scores are Petri's raw 1-10 judge scores.",
+        "",
+    ]
     for warning in report["warnings"]:
         out += [f"> **Warning:** {warning}", ""]
 
@@ -123,7 +142,20 @@ def render_markdown(report: dict[str, Any]) -> str:
             ]
         )
     out += _md_table(
-        ["dimension", "direction", base, treat, "delta", "95% CI", "signs", "sign p", "sign p (Holm)", "Wilcoxon p", "Wilcoxon p (Holm)", "n"],
+        [
+            "dimension",
+            "direction",
+            base,
+            treat,
+            "delta",
+            "95% CI",
+            "signs",
+            "sign p",
+            "sign p (Holm)",
+            "Wilcoxon p",
+            "Wilcoxon p (Holm)",
+            "n",
+        ],
         rows,
     )
     methods = sorted({row["ci95"]["method"] for row in report["dimensions"]})
@@ -143,7 +175,14 @@ def render_markdown(report: dict[str, Any]) -> str:
     out += _md_table(
         ["moderator", "dimension", "rho", "p", "n", "note"],
         [
-            [f"`{m['moderator']}`", f"`{m['dimension']}`", _num(m["rho"], 3), _p(m["p"]), str(m["n"]), m["note"] or ""]
+            [
+                f"`{m['moderator']}`",
+                f"`{m['dimension']}`",
+                _num(m["rho"], 3),
+                _p(m["p"]),
+                str(m["n"]),
+                m["note"] or "",
+            ]
             for m in report["moderators"]
         ],
     )
@@ -151,13 +190,18 @@ def render_markdown(report: dict[str, Any]) -> str:
     dims = study["focus_dimensions"]
     out += _md_table(
         ["seed", *dims],
-        [[f"`{s['seed_id']}`", *(_signed(s["delta"].get(d)) for d in dims)] for s in report["per_seed"]],
+        [
+            [f"`{s['seed_id']}`", *(_signed(s["delta"].get(d)) for d in dims)]
+            for s in report["per_seed"]
+        ],
     )
     out += ["", "## Excluded and unpaired", ""]
     if not report["excluded"] and not report["unpaired"]:
         out.append("None: every audited seed was usable in both arms.")
     for item in report["excluded"]:
-        out.append(f"- excluded `{item['seed_id']}` (epoch {item['epoch']}) in `{item['arm']}`: {item['reason']}")
+        out.append(
+            f"- excluded `{item['seed_id']}` (epoch {item['epoch']}) in `{item['arm']}`: {item['reason']}"
+        )
     for item in report["unpaired"]:
         out.append(f"- unpaired `{item['seed_id']}`: {item['reason']}")
     prov = report["provenance"]
@@ -186,7 +230,11 @@ def write_report(report: dict[str, Any], run_dir: Path) -> dict[str, Path]:
     from petri_bt.study._plot import forest_plot
 
     run_dir.mkdir(parents=True, exist_ok=True)
-    paths = {"json": run_dir / REPORT_JSON, "markdown": run_dir / REPORT_MD, "forest": run_dir / FOREST_PNG}
+    paths = {
+        "json": run_dir / REPORT_JSON,
+        "markdown": run_dir / REPORT_MD,
+        "forest": run_dir / FOREST_PNG,
+    }
     tmp = paths["json"].with_suffix(".json.tmp")
     tmp.write_text(json.dumps(report, indent=2, allow_nan=False) + "\n")
     tmp.replace(paths["json"])

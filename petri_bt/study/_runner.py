@@ -27,7 +27,9 @@ def study_spec(cfg: DictConfig) -> StudySpec:
         raise UserError("no study selected: add study=<name> (see --help for the list)")
     from petri_bt._paths import find_study
 
-    path = find_study(str(ref.name), cfg.get("studies_dir")) or (Path(ref.path) if ref.get("path") else None)
+    path = find_study(str(ref.name), cfg.get("studies_dir")) or (
+        Path(ref.path) if ref.get("path") else None
+    )
     if path is None:
         raise UserError(f"study={ref.name}: no such study file in the study folders")
     return load_study(path)
@@ -90,7 +92,10 @@ def group_logs(spec: StudySpec, paths: list[Path]) -> tuple[dict[str, list[Any]]
             by_condition.setdefault(sample.condition, []).append(sample)
         for condition, samples in by_condition.items():
             arms[condition].append(replace(info, samples=samples))
-    notes = [f"ignored {n} sample(s) with {label} (not study {spec.name!r})" for label, n in sorted(skipped.items())]
+    notes = [
+        f"ignored {n} sample(s) with {label} (not study {spec.name!r})"
+        for label, n in sorted(skipped.items())
+    ]
     for condition in (spec.baseline, spec.treatment):
         if not arms[condition]:
             raise UserError(
@@ -100,7 +105,9 @@ def group_logs(spec: StudySpec, paths: list[Path]) -> tuple[dict[str, list[Any]]
     return arms, notes
 
 
-def _report(spec: StudySpec, run_dir: Path, log_paths: list[Path]) -> tuple[dict[str, Any], dict[str, Path], list[str]]:
+def _report(
+    spec: StudySpec, run_dir: Path, log_paths: list[Path]
+) -> tuple[dict[str, Any], dict[str, Path], list[str]]:
     from petri_bt.study._analysis import analyse
     from petri_bt.study._report import write_report
 
@@ -110,12 +117,28 @@ def _report(spec: StudySpec, run_dir: Path, log_paths: list[Path]) -> tuple[dict
     return report, paths, notes
 
 
-def _export(cfg: DictConfig, spec: StudySpec, arm: Any, arm_cfg: DictConfig, log: Path, run_dir: Path, target: str) -> Any:
+def _plain_config(cfg: DictConfig) -> dict[str, Any]:
     from petri_bt._secrets import redact
+
+    container = OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
+    assert isinstance(container, dict)
+    container.pop("hydra", None)
+    return redact(container)
+
+
+def _export(
+    cfg: DictConfig,
+    spec: StudySpec,
+    arm: Any,
+    arm_cfg: DictConfig,
+    log: Path,
+    run_dir: Path,
+    target: str,
+) -> Any:
     from petri_bt.export import export_logs
     from petri_bt.study._arms import experiment_name
 
-    run_config = redact(OmegaConf.to_container(arm_cfg, resolve=True, enum_to_str=True))
+    run_config = _plain_config(arm_cfg)
     run_config["study"] = {
         "name": spec.name,
         "condition": arm.condition.name,
@@ -131,6 +154,40 @@ def _export(cfg: DictConfig, spec: StudySpec, arm: Any, arm_cfg: DictConfig, log
     )
 
 
+def _export_ok(result: Any) -> bool:
+    if result is None:
+        return True
+    if isinstance(result, dict):
+        return bool(result.get("ok", True))
+    return bool(getattr(result, "ok", True))
+
+
+def _experiment_lines(export: Any) -> list[str]:
+    """`experiment <name> <url>` for each log an export summary lists."""
+    if not isinstance(export, dict):
+        return []
+    lines = []
+    for entry in export.get("logs") or []:
+        experiment = entry.get("experiment") if isinstance(entry, dict) else None
+        if isinstance(experiment, dict) and experiment.get("name"):
+            lines.append(f"experiment {experiment['name']} {experiment.get('url') or ''}".rstrip())
+    return lines
+
+
+def _prepare(cfg: DictConfig) -> str:
+    """Checks before any model call; returns the target model string."""
+    import sys
+
+    from petri_bt.preflight import preflight
+    from petri_bt.run import check_knobs, resolve_roles
+
+    check_knobs(cfg)
+    roles = resolve_roles(cfg)
+    for warning in preflight(roles):
+        print(f"petri_bt: warning: {warning}", file=sys.stderr)
+    return roles["target"].model
+
+
 def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
     """Run a study's arms concurrently, export each arm, and write the paired report.
 
@@ -142,7 +199,8 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         run_dir: The run folder (logs, arm datasets, report files).
 
     Returns:
-        study, fingerprint, logs per arm, exports per arm, report paths, the report.
+        ok, study, study_fingerprint, arms (condition -> log), export (condition -> export
+        result, None when not exported), report_files (kind -> path) and the report itself.
     """
     from petri_bt.study._report import format_table
 
@@ -155,44 +213,84 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         for note in notes:
             print(f"note: {note}")
         print(format_table(report))
-        return {"study": spec.name, "fingerprint": spec.fingerprint, "logs": report["arms"], "exports": {}, "report": paths, "summary": report}
+        print(
+            f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})"
+        )
+        return {
+            "ok": True,
+            "study": spec.name,
+            "study_fingerprint": spec.fingerprint,
+            "arms": {name: arm["logs"] for name, arm in report["arms"].items()},
+            "export": None,
+            "report_files": paths,
+            "report": report,
+        }
 
-    from petri_bt.run import build_task, resolve_roles, run_eval
+    from petri_bt.run import build_task, check_knobs, run_eval
     from petri_bt.study._arms import arm_config, judge_dimensions, write_arms
+    from petri_bt.summary import log_summary, write_json
 
+    target = _prepare(cfg)
+    if cfg.seeds.source or cfg.seeds.instructions:
+        print(
+            f"petri_bt: warning: seeds=... is ignored: study {spec.name} audits its own base seeds"
+        )
     folder = run_dir / STUDY_FOLDER
     arms = write_arms(spec, folder, limit=_seed_limit(cfg))
     shutil.copyfile(spec.path, folder / spec.path.name)
     dimensions = judge_dimensions(cfg, spec)
     arm_cfgs = {arm.condition.name: arm_config(cfg, spec, arm.condition) for arm in arms}
+    for arm_cfg in arm_cfgs.values():
+        check_knobs(arm_cfg)
     tasks = [
-        build_task(arm_cfgs[arm.condition.name], seeds=str(arm.dataset), name=arm.task_name, judge_dimensions=dimensions)
+        build_task(
+            arm_cfgs[arm.condition.name],
+            seeds=str(arm.dataset),
+            name=arm.task_name,
+            judge_dimensions=dimensions,
+        )
         for arm in arms
     ]
-    log_dir = Path(cfg.log_dir) if cfg.get("log_dir") else run_dir / "logs"
-    # limit is already applied to the arm datasets (same seeds in both arms).
+    log_dir = Path(cfg.log_dir).expanduser() if cfg.get("log_dir") else run_dir / "logs"
+    # limit is already applied to the arm datasets (the same seeds in both arms).
     logs = run_eval(cfg, tasks, log_dir, limit=None)
 
     by_task = {log.eval.task: Path(log.location) for log in logs}
-    arm_logs = {arm.condition.name: by_task[arm.task_name] for arm in arms if arm.task_name in by_task}
+    arm_logs = {
+        arm.condition.name: by_task[arm.task_name] for arm in arms if arm.task_name in by_task
+    }
     missing = [arm.condition.name for arm in arms if arm.condition.name not in arm_logs]
     if missing:
         raise UserError(f"study {spec.name}: Inspect wrote no log for arm(s) {', '.join(missing)}")
 
-    target = resolve_roles(cfg)["target"].model
-    exports = {
-        arm.condition.name: _export(cfg, spec, arm, arm_cfgs[arm.condition.name], arm_logs[arm.condition.name], run_dir, target)
-        for arm in arms
-    }
+    exports: dict[str, Any] = {}
+    if str(cfg.export.sink) != "none":
+        for arm in arms:
+            name = arm.condition.name
+            exports[name] = _export(cfg, spec, arm, arm_cfgs[name], arm_logs[name], run_dir, target)
     report, paths, _ = _report(spec, run_dir, list(arm_logs.values()))
-    print(format_table(report))
-    for kind, path in paths.items():
-        print(f"{kind}: {path}")
-    return {
+    summaries = [log_summary(path) for path in arm_logs.values()]
+    ok = all(s["status"] == "success" for s in summaries) and all(
+        _export_ok(e) for e in exports.values()
+    )
+    summary = {
+        "run_dir": str(run_dir),
         "study": spec.name,
-        "fingerprint": spec.fingerprint,
-        "logs": {name: str(path) for name, path in arm_logs.items()},
-        "exports": exports,
-        "report": paths,
-        "summary": report,
+        "study_fingerprint": spec.fingerprint,
+        "arms": {name: str(path) for name, path in arm_logs.items()},
+        "logs": summaries,
+        "samples": sum(s["samples"] for s in summaries),
+        "errors": sum(s["errors"] for s in summaries),
+        "export": exports or None,
+        "report": {kind: str(path) for kind, path in paths.items()},
+        "ok": ok,
     }
+    write_json(run_dir / "summary.json", summary)
+    print(format_table(report))
+    for folder_name in sorted({str(p.parent) for p in arm_logs.values()}):
+        print(f"View the transcripts: inspect view --log-dir {folder_name}")
+    for name, export in exports.items():
+        for line in _experiment_lines(export):
+            print(f"{name}: {line}")
+    print(f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})")
+    return {**summary, "report_files": paths, "report": report}

@@ -13,7 +13,12 @@ from petri_bt.study._spec import StudySpec
 
 def _wrap(text: str, indent: str = "  ") -> str:
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-    return "\n\n".join(textwrap.fill(" ".join(p.split()), width=96, initial_indent=indent, subsequent_indent=indent) for p in paragraphs)
+    return "\n\n".join(
+        textwrap.fill(
+            " ".join(p.split()), width=96, initial_indent=indent, subsequent_indent=indent
+        )
+        for p in paragraphs
+    )
 
 
 def describe_study(spec: StudySpec, show_seeds: bool = False) -> str:
@@ -23,8 +28,20 @@ def describe_study(spec: StudySpec, show_seeds: bool = False) -> str:
         spec: The study.
         show_seeds: Also print every overlaid seed, per condition.
     """
-    lines = [f"{spec.name}: {spec.title}", f"  file: {spec.path}", f"  fingerprint: {spec.fingerprint}", ""]
-    lines += ["Description:", _wrap(spec.description), "", "Hypothesis:", _wrap(spec.hypothesis), ""]
+    lines = [
+        f"{spec.name}: {spec.title}",
+        f"  file: {spec.path}",
+        f"  fingerprint: {spec.fingerprint}",
+        "",
+    ]
+    lines += [
+        "Description:",
+        _wrap(spec.description),
+        "",
+        "Hypothesis:",
+        _wrap(spec.hypothesis),
+        "",
+    ]
     lines.append(f"Conditions (delta = {spec.treatment} - {spec.baseline}):")
     for condition in spec.conditions:
         role = "baseline" if condition.name == spec.baseline else "treatment"
@@ -39,21 +56,34 @@ def describe_study(spec: StudySpec, show_seeds: bool = False) -> str:
         for key, value in condition.run_overrides.items():
             lines.append(f"    {key} = {value}")
     lines.append("")
-    lines.append(f"Base seeds: {len(spec.base_seeds)}" + ("" if show_seeds else " (show the overlaid texts with study.show_seeds=true)"))
+    lines.append(
+        f"Base seeds: {len(spec.base_seeds)}"
+        + ("" if show_seeds else " (show the overlaid texts with study.show_seeds=true)")
+    )
     lines.extend(f"  {seed.id}  ({seed.source})" for seed in spec.base_seeds)
     if spec.probe:
-        lines += ["", "Pinned probe (must appear in the auditor's send_message calls):", _wrap(spec.probe)]
+        lines += [
+            "",
+            "Pinned probe (must appear in the auditor's send_message calls):",
+            _wrap(spec.probe),
+        ]
     lines += ["", "Focus dimensions:"]
     lines.extend(f"  {d}  ({direction(spec.palette(d))})" for d in spec.focus_dimensions)
     lines.append("Moderator dimensions:")
     lines.extend(f"  {d}" for d in spec.moderator_dimensions)
     if spec.custom_dimensions:
         lines.append("Custom dimensions:")
-        lines.extend(f"  {c.name}  ({direction(c.palette)}): {c.description}" for c in spec.custom_dimensions)
+        lines.extend(
+            f"  {c.name}  ({direction(c.palette)}): {c.description}" for c in spec.custom_dimensions
+        )
     if show_seeds:
         for condition in spec.arms:
             for seed in spec.base_seeds:
-                lines += ["", f"=== {condition.name} / {seed.id} ===", overlay_seed(seed.text, condition)]
+                lines += [
+                    "",
+                    f"=== {condition.name} / {seed.id} ===",
+                    overlay_seed(seed.text, condition),
+                ]
     return "\n".join(lines)
 
 

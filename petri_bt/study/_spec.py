@@ -259,7 +259,9 @@ def _base_seeds(data: dict[str, Any], base: Path) -> tuple[Seed, ...]:
         elif isinstance(entry, dict):
             unknown = sorted(set(entry) - {"id", "text", "path"})
             if unknown or ("text" in entry) == ("path" in entry):
-                raise _Problem(where, "a mapping needs exactly one of `text` or `path` (plus an optional `id`)")
+                raise _Problem(
+                    where, "a mapping needs exactly one of `text` or `path` (plus an optional `id`)"
+                )
             if "path" in entry:
                 if not isinstance(entry["path"], str):
                     raise _Problem(where + ".path", "must be a path")
@@ -268,14 +270,19 @@ def _base_seeds(data: dict[str, Any], base: Path) -> tuple[Seed, ...]:
             text = _text(entry, "text", where + ".", required=True)
             seed_id = entry.get("id", f"seed-{i + 1:02d}")
             if not isinstance(seed_id, str) or not _SLUG.match(seed_id):
-                raise _Problem(where + ".id", "must be a short id of letters, digits, '-', '_' or '.'")
+                raise _Problem(
+                    where + ".id", "must be a short id of letters, digits, '-', '_' or '.'"
+                )
             seeds.append(Seed(id=seed_id, text=text))
         else:
             raise _Problem(where, "must be a seed text, a path, or {id, text} / {path}")
     seen: set[str] = set()
     for seed in seeds:
         if seed.id in seen:
-            raise _Problem("base_seeds", f"seed id {seed.id!r} appears twice; ids pair rows across arms, so make them unique")
+            raise _Problem(
+                "base_seeds",
+                f"seed id {seed.id!r} appears twice; ids pair rows across arms, so make them unique",
+            )
         seen.add(seed.id)
     return tuple(seeds)
 
@@ -326,7 +333,10 @@ def _conditions(data: dict[str, Any], base: Path) -> tuple[Condition, ...]:
             raise _Problem(where, "must be a mapping with at least a `name`")
         unknown = sorted(set(entry) - _CONDITION_KEYS)
         if unknown:
-            raise _Problem(f"{where}.{unknown[0]}", f"unknown key; allowed: {', '.join(sorted(_CONDITION_KEYS))}")
+            raise _Problem(
+                f"{where}.{unknown[0]}",
+                f"unknown key; allowed: {', '.join(sorted(_CONDITION_KEYS))}",
+            )
         name = entry.get("name")
         if name is None or (isinstance(name, str) and not name.strip()):
             raise _Problem(f"{where}.name", "missing; every condition needs a name")
@@ -338,13 +348,19 @@ def _conditions(data: dict[str, Any], base: Path) -> tuple[Condition, ...]:
                 description=_text(entry, "description", f"{where}.", required=False),
                 seed_prefix=_text(entry, "seed_prefix", f"{where}.", required=False),
                 seed_suffix=_text(entry, "seed_suffix", f"{where}.", required=False),
-                system_prompt_addition=_text(entry, "system_prompt_addition", f"{where}.", required=False),
-                run_overrides=_run_overrides(entry.get("run_overrides"), f"{where}.run_overrides", base),
+                system_prompt_addition=_text(
+                    entry, "system_prompt_addition", f"{where}.", required=False
+                ),
+                run_overrides=_run_overrides(
+                    entry.get("run_overrides"), f"{where}.run_overrides", base
+                ),
             )
         )
     first, second = conditions
     if first.name == second.name:
-        raise _Problem("conditions[1].name", f"{second.name!r} is used twice; name each arm differently")
+        raise _Problem(
+            "conditions[1].name", f"{second.name!r} is used twice; name each arm differently"
+        )
     if _manipulation(first) == _manipulation(second):
         raise _Problem(
             "conditions",
@@ -395,10 +411,14 @@ def _check_dimensions(names: tuple[str, ...], key: str, known: set[str]) -> None
             )
 
 
-def _arm_name(data: dict[str, Any], key: str, conditions: tuple[Condition, ...], default: str) -> str:
+def _arm_name(
+    data: dict[str, Any], key: str, conditions: tuple[Condition, ...], default: str
+) -> str:
     value = data.get(key, default)
     if value not in {c.name for c in conditions}:
-        raise _Problem(key, f"{value!r} is not one of the conditions ({', '.join(c.name for c in conditions)})")
+        raise _Problem(
+            key, f"{value!r} is not one of the conditions ({', '.join(c.name for c in conditions)})"
+        )
     return value
 
 
@@ -412,7 +432,10 @@ def _probe(data: dict[str, Any], seeds: tuple[Seed, ...]) -> str | None:
 
     for seed in seeds:
         if normalize(probe) not in normalize(seed.text):
-            raise _Problem("probe", f"seed {seed.id!r} does not contain the probe text; every seed must pin the same probe")
+            raise _Problem(
+                "probe",
+                f"seed {seed.id!r} does not contain the probe text; every seed must pin the same probe",
+            )
     return probe.strip()
 
 
@@ -436,7 +459,9 @@ def parse_study(data: Any, path: Path) -> StudySpec:
         if not _SLUG.match(name):
             raise _Problem("name", f"{name!r} must be letters, digits, '-', '_' or '.'")
         if name != path.stem:
-            raise _Problem("name", f"{name!r} differs from the file name {path.name!r}; make them match")
+            raise _Problem(
+                "name", f"{name!r} differs from the file name {path.name!r}; make them match"
+            )
         base = path.parent
         seeds = _base_seeds(data, base)
         conditions = _conditions(data, base)
@@ -489,5 +514,7 @@ def load_study(path: str | Path) -> StudySpec:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise UserError(f"study file {path}: not valid YAML{where}; check indentation and quoting") from None
+        raise UserError(
+            f"study file {path}: not valid YAML{where}; check indentation and quoting"
+        ) from None
     return parse_study(data, path)

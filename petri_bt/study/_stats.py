@@ -64,7 +64,8 @@ def sign_test(deltas: Sequence[float]) -> dict[str, Any]:
     """Exact two-sided sign test on the nonzero deltas (binomial, p = 0.5).
 
     Returns:
-        positive, negative, zero counts and p (1.0 when every delta is zero).
+        positive, negative, zero counts and p (1.0 when every delta is zero, None
+        when there are no deltas).
     """
     from scipy import stats
 
@@ -72,8 +73,11 @@ def sign_test(deltas: Sequence[float]) -> dict[str, Any]:
     negative = sum(1 for d in deltas if d < 0)
     zero = len(deltas) - positive - negative
     nonzero = positive + negative
-    p = float(stats.binomtest(positive, nonzero, 0.5, alternative="two-sided").pvalue) if nonzero else None
-    return {"positive": positive, "negative": negative, "zero": zero, "p": 1.0 if p is None and deltas else p}
+    if nonzero:
+        p: float | None = float(stats.binomtest(positive, nonzero, 0.5).pvalue)
+    else:
+        p = 1.0 if deltas else None  # all ties: no evidence of a difference
+    return {"positive": positive, "negative": negative, "zero": zero, "p": p}
 
 
 def wilcoxon_test(deltas: Sequence[float]) -> dict[str, Any]:

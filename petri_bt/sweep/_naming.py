@@ -1,20 +1,184 @@
-"""Stable, readable names for the jobs of a sweep."""
+"""Stable, readable names for a sweep and its jobs, built from the overrides.
+
+A job is named from its own overrides (`target=ollama/gemma4 max_turns=10 repeat=2`
+-> `gemma4_t10_r2`); the sweep from its sweep overrides plus a short digest
+(`gemma4+mistral_t10+100-3fa9c1e0`), so the same command always lands in the same
+sweep folder and a rerun resumes it. Only Hydra and omegaconf are imported here:
+the resolvers run on every command line.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
 from omegaconf import DictConfig
 
+from petri_bt._secrets import redact_override
 
-def slug(value: str) -> str:
-    """A model string or value as a name fragment: `ollama/qwen3:8b` -> `qwen3-8b`."""
-    tail = value.split("/")[-1] if "/" in value else value
-    return re.sub(r"[^A-Za-z0-9.]+", "-", tail).strip("-").lower()
+# Keys whose value changes how a run is operated, not what it measures: they stay
+# out of names (they still count in the sweep digest).
+_OPERATIONAL = {
+    "export",
+    "display",
+    "log_dir",
+    "max_connections",
+    "max_samples",
+    "studies_dir",
+    "pricing",
+    "action",
+}
+_SHORT = {"max_turns": "t", "repeat": "r", "epochs": "e", "limit": "n"}
+# Order of the parts in a name: the condition first, the budget and repeat last.
+_RANK = {
+    "experiment": 0,
+    "study": 1,
+    "preset": 2,
+    "target": 3,
+    "auditor": 4,
+    "judge": 5,
+    "seeds": 6,
+    "max_turns": 90,
+    "epochs": 91,
+    "limit": 92,
+    "repeat": 99,
+}
+_VALUE_ONLY = {"experiment", "study", "preset", "target", "seeds"}
+_MAX_NAME = 100
+_MAX_KEY = 60
+
+
+def slug(value: Any) -> str:
+    """A model string or value as a name fragment: `ollama/qwen3:8b` -> `qwen3-8b`.
+
+    The provider (the part before the first `/`) is dropped; the rest keeps its
+    letters, digits and dots.
+    """
+    if isinstance(value, list | tuple):
+        return "+".join(slug(v) for v in value)
+    text = str(value)
+    tail = text.split("/", 1)[1] if "/" in text and not text.startswith("/") else text
+    return re.sub(r"[^A-Za-z0-9.]+", "-", tail).strip("-.").lower() or "x"
+
+
+def _digest(parts: Iterable[str], length: int = 8) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:length]
+
+
+def _parse(overrides: Sequence[str]) -> list[Any]:
+    """Parsed overrides, leaving out any whose key looks like a secret."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    shown = [o for o in overrides if redact_override(o) == o]
+    return OverridesParser.create().parse_overrides(shown)
+
+
+def _base_key(key: str) -> str:
+    return key.split("@", 1)[0].lstrip("+~")
+
+
+def _named(key: str) -> bool:
+    base = _base_key(key)
+    if base.startswith("hydra") or base.split(".", 1)[0] in _OPERATIONAL:
+        return False
+    return base.split(".")[-1] not in _OPERATIONAL
+
+
+def _part(key: str, values: list[str]) -> str:
+    base = _base_key(key)
+    joined = "+".join(slug(v) for v in values)
+    if base in _SHORT:
+        return f"{_SHORT[base]}{joined}"
+    if base in _VALUE_ONLY:
+        return joined
+    return f"{slug(base.replace('.', '-'))}-{joined}"
+
+
+def _ordered(items: list[tuple[str, str]]) -> list[str]:
+    ranked = sorted(
+        enumerate(items), key=lambda pair: (_RANK.get(_base_key(pair[1][0]), 50), pair[0])
+    )
+    return [part for _, (_, part) in ranked]
+
+
+def job_name(overrides: Sequence[str]) -> str:
+    """The readable name of one job, from its overrides.
+
+    Args:
+        overrides: The job's task overrides (`hydra.overrides.task`), e.g.
+            `["target=ollama/gemma4", "max_turns=10", "repeat=2"]` -> `gemma4_t10_r2`.
+
+    Returns:
+        Name parts joined by `_`; operational knobs (export, display, connection
+        limits) are left out. `job` when nothing is left.
+    """
+    items: list[tuple[str, str]] = []
+    for override in _parse(overrides):
+        key = override.get_key_element()
+        if override.is_delete() or not _named(key):
+            continue
+        if override.is_sweep_override():
+            values = list(override.sweep_string_iterator())
+        else:
+            value = override.value()
+            values = [value] if not isinstance(value, list) else [slug(value)]
+        items.append((key, _part(key, [str(v) for v in values])))
+    name = "_".join(_ordered(items)) or "job"
+    if len(name) > _MAX_NAME:
+        name = f"{name[: _MAX_NAME - 9]}-{_digest([name])}"
+    return name
+
+
+def sweep_key(overrides: Sequence[str]) -> str:
+    """The sweep folder name for a command: readable swept values plus a digest.
+
+    The digest covers every override (order-insensitive, secrets redacted), so the
+    same command always gives the same name and any change gives another.
+
+    Args:
+        overrides: The command's task overrides plus any `hydra.sweeper.params`, as
+            `key=value` strings (sweep syntax allowed: `target=a,b`, `repeat=range(1,4)`).
+    """
+    clean = [redact_override(o) for o in overrides]
+    items: list[tuple[str, str]] = []
+    for override in _parse(overrides):
+        key = override.get_key_element()
+        if override.is_delete() or not _named(key):
+            continue
+        if override.is_sweep_override():
+            values = list(override.sweep_string_iterator())
+            part = _part(key, values)
+            if len(part) > 24:
+                part = f"{_SHORT.get(_base_key(key), slug(_base_key(key)))}x{len(values)}"
+        else:
+            value = override.value()
+            part = _part(key, [slug(value) if isinstance(value, list) else str(value)])
+        items.append((key, part))
+    readable = "_".join(_ordered(items))[:_MAX_KEY].strip("_-") or "sweep"
+    return f"{readable}-{_digest(sorted(clean))}"
+
+
+def sweep_digest(sweep_dir: str | Path) -> str:
+    """The short digest that ends a sweep folder name (or one made from its path)."""
+    name = Path(sweep_dir).name
+    match = re.search(r"-([0-9a-f]{8})$", name)
+    return match.group(1) if match else _digest([str(Path(sweep_dir).resolve())])
+
+
+def experiment_name(job: str, sweep_dir: str | Path) -> str:
+    """The Braintrust experiment of a sweep job: `<job name>-<sweep digest>`.
+
+    The digest keeps two different sweeps that share a job name (say `gemma4_t10`) in
+    separate experiments, while a rerun of the same sweep writes to the same one.
+    """
+    return f"{job}-{sweep_digest(sweep_dir)}"
 
 
 def experiment_name_for_job(cfg: DictConfig) -> str | None:
-    """The experiment name of a multirun job, built from its swept values.
+    """The experiment name of a multirun job, built from its overrides.
 
     Returns None outside a multirun, where the exporter's default name applies.
     """
@@ -26,11 +190,5 @@ def experiment_name_for_job(cfg: DictConfig) -> str | None:
     hydra_cfg = HydraConfig.get()
     if hydra_cfg.mode != RunMode.MULTIRUN:
         return None
-    parts = []
-    for override in hydra_cfg.overrides.task:
-        key, _, value = override.lstrip("+~").partition("=")
-        if not value or key.startswith("hydra") or key.startswith("export."):
-            continue
-        short = {"max_turns": "t", "repeat": "r", "epochs": "e", "limit": "n"}.get(key)
-        parts.append(f"{short}{value}" if short else slug(value))
-    return "_".join(parts) or None
+    name = job_name([str(o) for o in hydra_cfg.overrides.task])
+    return experiment_name(name, hydra_cfg.sweep.dir)

@@ -27,7 +27,7 @@ def test_run_succeeds_and_prints_where_to_look(offline_run: tuple[Path, object])
     _, result = offline_run
     assert result.returncode == 0, result.stderr[-3000:]
     assert "inspect view --log-dir" in result.stdout
-    assert "highest-scoring dimensions" in result.stdout
+    assert "highest-scoring concern dimensions" in result.stdout
 
 
 def test_log_has_scores_for_every_dimension_transcript_and_events(
@@ -71,13 +71,12 @@ def test_no_secret_reaches_disk(offline_run: tuple[Path, object]) -> None:
 
 def test_secret_override_is_redacted_in_saved_config(tmp_path: Path) -> None:
     result = run_cli(
-        "preset=offline", f"+target.args.api_key={CANARY}", "--cfg", "job", cwd=tmp_path
-    )
-    assert result.returncode == 0
-    result = run_cli(
-        "preset=offline", "target=scripted/cautious", f"target.args.api_key={CANARY}",
+        "preset=offline", "target=scripted/cautious", f"+target.args.api_key={CANARY}",
         "limit=1", "max_turns=4", "export=none", cwd=tmp_path,
     )
+    assert result.returncode == 0, result.stderr[-2000:]
+    saved = (run_folders(tmp_path)[0] / ".hydra" / "config.yaml").read_text()
+    assert "api_key: <redacted>" in saved
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert CANARY.encode() not in path.read_bytes(), path

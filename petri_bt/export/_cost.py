@@ -1,0 +1,132 @@
+"""Pricing model calls: USD per million tokens, cache reads and writes priced apart.
+
+The table comes from `conf/pricing/default.yaml` (merged into `export.pricing`)
+plus the user's overrides. Keys are model strings (`anthropic/claude-sonnet-4-5`)
+or provider wildcards (`openai/*`). Models served on your own hardware cost 0
+unless the table prices them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LOCAL_PROVIDERS = frozenset(
+    {"ollama", "vllm", "sglang", "hf", "llama-cpp-python", "scripted", "mockllm", "none"}
+)
+
+_DATE_SUFFIX = re.compile(r"(-\d{8}|-\d{4}-\d{2}-\d{2}|@\d{8}|-latest|:latest)$")
+
+
+@dataclass(frozen=True)
+class Price:
+    """USD per million tokens for one model."""
+
+    input: float
+    output: float
+    cache_read: float
+    cache_write: float
+    source: str  # the table key that matched, "local" or "unpriced"
+
+    def cost(self, usage: dict[str, Any]) -> float:
+        """USD for one call's usage (Inspect's `ModelUsage` as a dict)."""
+        return (
+            _n(usage.get("input_tokens")) * self.input
+            + _n(usage.get("output_tokens")) * self.output
+            + _n(usage.get("input_tokens_cache_read")) * self.cache_read
+            + _n(usage.get("input_tokens_cache_write")) * self.cache_write
+        ) / 1_000_000
+
+
+def _n(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+FREE = Price(0.0, 0.0, 0.0, 0.0, "local")
+UNPRICED = Price(0.0, 0.0, 0.0, 0.0, "unpriced")
+
+
+def shipped_pricing() -> dict[str, dict[str, Any]]:
+    """The table in `conf/pricing/default.yaml`."""
+    from omegaconf import OmegaConf
+
+    from petri_bt._paths import conf_dir
+
+    path = Path(conf_dir()) / "pricing" / "default.yaml"
+    if not path.is_file():
+        return {}
+    loaded = OmegaConf.to_container(OmegaConf.load(path), resolve=True)
+    return {str(k): dict(v) for k, v in (loaded or {}).items() if isinstance(v, dict)}
+
+
+class PriceTable:
+    """Looks up the price of a model string.
+
+    Args:
+        entries: `export.pricing` (model or `provider/*` -> input, output,
+            cache_read, cache_write). A missing cache price falls back to the
+            input price.
+        include_shipped: Start from `conf/pricing/default.yaml`, so Python
+            callers without a composed config get the same prices.
+    """
+
+    def __init__(self, entries: dict[str, dict[str, Any]] | None = None, *, include_shipped: bool = True):
+        merged: dict[str, dict[str, Any]] = dict(shipped_pricing()) if include_shipped else {}
+        for key, value in (entries or {}).items():
+            merged[str(key)] = {**merged.get(str(key), {}), **{k: v for k, v in dict(value).items() if v is not None}}
+        self._prices = {key: self._price(key, value) for key, value in merged.items()}
+        self._cache: dict[str, Price] = {}
+
+    @staticmethod
+    def _price(key: str, value: dict[str, Any]) -> Price:
+        inp = float(value.get("input") or 0.0)
+        cache_read = value.get("cache_read")
+        cache_write = value.get("cache_write")
+        return Price(
+            input=inp,
+            output=float(value.get("output") or 0.0),
+            cache_read=inp if cache_read is None else float(cache_read),
+            cache_write=inp if cache_write is None else float(cache_write),
+            source=key,
+        )
+
+    def entries(self) -> dict[str, Price]:
+        return dict(self._prices)
+
+    def price(self, model: str | None) -> Price:
+        """The price of a model string (exact, dated or routed names, wildcard, local)."""
+        model = (model or "").strip()
+        if model in self._cache:
+            return self._cache[model]
+        found = self._lookup(model)
+        self._cache[model] = found
+        return found
+
+    def _lookup(self, model: str) -> Price:
+        candidates = [model]
+        undated = _DATE_SUFFIX.sub("", model)
+        if undated != model:
+            candidates.append(undated)
+        parts = model.split("/")
+        if len(parts) > 2:  # routers: openrouter/anthropic/claude-... -> anthropic/claude-...
+            routed = "/".join(parts[-2:])
+            candidates += [routed, _DATE_SUFFIX.sub("", routed)]
+        for candidate in candidates:
+            if candidate in self._prices:
+                return self._prices[candidate]
+        provider = parts[0] if parts else ""
+        wildcard = f"{provider}/*"
+        if wildcard in self._prices:
+            return self._prices[wildcard]
+        if len(parts) > 2 and f"{parts[-2]}/*" in self._prices:
+            return self._prices[f"{parts[-2]}/*"]
+        if provider in LOCAL_PROVIDERS:
+            return FREE
+        return UNPRICED
+
+
+def is_local(model: str | None) -> bool:
+    """Whether a model string names a provider that runs on your own hardware."""
+    return (model or "").split("/", 1)[0] in LOCAL_PROVIDERS

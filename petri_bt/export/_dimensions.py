@@ -1,0 +1,213 @@
+"""Judge dimensions: direction, normalisation, and each one's part of the justification.
+
+Petri scores every dimension 1..10. A dimension's direction comes from its
+`palette` in inspect-petri: `good-low` (higher is worse, the usual case),
+`good-high` (higher is better) or `neutral` (`diverging` counts as neutral).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_DIRECTION = "good-low"
+
+
+def _front_matter(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return {}
+    parts = text.split("---", 2)
+    if len(parts) < 3:
+        return {}
+    data = yaml.safe_load(parts[1])
+    return data if isinstance(data, dict) else {}
+
+
+def _read_definitions(source: Path) -> dict[str, str]:
+    """Directions from a folder of `.md` dimension files or a YAML list of dimensions."""
+    if source.is_dir():
+        return {
+            p.stem: _palette_direction(_front_matter(p).get("palette"))
+            for p in sorted(source.glob("*.md"))
+        }
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for item in data if isinstance(data, list) else []:
+        if isinstance(item, dict) and item.get("name"):
+            found[str(item["name"])] = _palette_direction(item.get("palette"))
+    return found
+
+
+@lru_cache(maxsize=1)
+def builtin_directions() -> dict[str, str]:
+    """Direction of every dimension built into inspect-petri.
+
+    Read from the package's dimension files rather than by importing it:
+    importing inspect-petri costs ~200 MB and 2 s, more than a whole export.
+    """
+    spec = importlib.util.find_spec("inspect_petri")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        folder = Path(location) / "_judge" / "dimensions"
+        if folder.is_dir():
+            return _read_definitions(folder)
+    try:  # a future layout: ask the package itself
+        import inspect_petri
+
+        return {d.name: _palette_direction(d.palette) for d in inspect_petri.judge_dimensions()}
+    except Exception:
+        return {}
+
+
+def _palette_direction(palette: str | None) -> str:
+    if palette in ("good-low", "good-high"):
+        return palette
+    if palette in ("neutral", "diverging"):
+        return "neutral"
+    return DEFAULT_DIRECTION
+
+
+def _declared_directions(judge_dimensions: Any) -> dict[str, str]:
+    """Directions of dimensions defined in the task's own `judge_dimensions` argument."""
+    found: dict[str, str] = {}
+    if isinstance(judge_dimensions, list):
+        for item in judge_dimensions:
+            if isinstance(item, dict) and item.get("name"):
+                found[str(item["name"])] = _palette_direction(item.get("palette"))
+        return found
+    if isinstance(judge_dimensions, str) and not judge_dimensions.startswith("tags:"):
+        try:
+            path = Path(judge_dimensions).expanduser()
+            if path.exists():
+                return _read_definitions(path)
+        except (OSError, ValueError, yaml.YAMLError):
+            # An unreadable definition: the config override or the default applies.
+            return {}
+    return found
+
+
+def dimension_table(eval_spec: dict[str, Any], overrides: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Direction and its source for every dimension known before reading samples.
+
+    Precedence: config override > the task's own dimension definition > the
+    inspect-petri built-in > `good-low`. Dimensions met later that none of
+    these know get `good-low` from `direction_of`.
+
+    Args:
+        eval_spec: The header's `eval` node.
+        overrides: `export.dimension_directions`.
+    """
+    table: dict[str, dict[str, str]] = {
+        name: {"direction": direction, "source": "inspect-petri"}
+        for name, direction in builtin_directions().items()
+    }
+    task_args = eval_spec.get("task_args") or {}
+    for name, direction in _declared_directions(task_args.get("judge_dimensions")).items():
+        table[name] = {"direction": direction, "source": "definition"}
+    for name, direction in overrides.items():
+        table[name] = {"direction": direction, "source": "config"}
+    return table
+
+
+def direction_of(table: dict[str, dict[str, str]], name: str) -> tuple[str, str]:
+    """(direction, source) of a dimension; unknown ones default to good-low."""
+    entry = table.get(name)
+    if entry is None:
+        return DEFAULT_DIRECTION, "default"
+    return entry["direction"], entry["source"]
+
+
+def raw_score(value: Any) -> tuple[float | None, str | None]:
+    """A usable 1..10 judge value, or None and the reason it is left out."""
+    if value is None:
+        return None, "absent"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                return None, f"not a number ({value!r})"
+        else:
+            return None, f"not a number ({type(value).__name__})"
+    number = float(value)
+    if math.isnan(number):
+        return None, "NaN"
+    if number == 0:
+        return None, "not applicable (0)"
+    if number < 1 or number > 10:
+        return None, f"out of range ({value})"
+    return number, None
+
+
+def normalize(raw: float) -> float:
+    """Map Petri's 1..10 onto 0..1, keeping the dimension's meaning."""
+    return round((raw - 1.0) / 9.0, 6)
+
+
+def inverted(normalized: float, direction: str) -> float | None:
+    """The same score with higher = better (None for neutral dimensions)."""
+    if direction == "good-low":
+        return round(1.0 - normalized, 6)
+    if direction == "good-high":
+        return normalized
+    return None
+
+
+_BULLET = re.compile(r"^[\s>*#\-+•\d.)]*")
+
+
+def split_justification(text: str | None, names: list[str]) -> tuple[dict[str, str], str]:
+    """Cut the judge's justification into each dimension's part.
+
+    Petri writes one paragraph per noteworthy dimension, headed by its name in
+    any of the usual markdown forms (`**concerning** (3): ...`, `- concerning:`,
+    `### Unprompted sycophancy`). Text before the first heading is returned
+    apart as the preamble.
+
+    Args:
+        text: The score's explanation.
+        names: The dimensions scored in this sample.
+    """
+    if not text:
+        return {}, ""
+    by_key = {_key(n): n for n in names}
+    parts: dict[str, list[str]] = {}
+    preamble: list[str] = []
+    current: str | None = None
+    for line in text.splitlines():
+        name, rest = _heading(line, by_key)
+        if name is not None:
+            current = name
+            parts.setdefault(name, [])
+            if rest:
+                parts[name].append(rest)
+            continue
+        (parts[current] if current else preamble).append(line)
+    chunks = {n: "\n".join(lines).strip() for n, lines in parts.items()}
+    return {n: c for n, c in chunks.items() if c}, "\n".join(preamble).strip()
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def _heading(line: str, by_key: dict[str, str]) -> tuple[str | None, str]:
+    body = _BULLET.sub("", line)
+    match = re.match(
+        r"^[*_`]*([A-Za-z][A-Za-z0-9_ \-]{1,80}?)[*_`]*\s*"
+        r"(?:\(\s*(?:score\s*[:=]?\s*)?\d+(?:\s*/\s*10)?\s*\))?[*_`]*\s*(?::|—|–|-\s|$)(.*)$",
+        body,
+    )
+    if not match:
+        return None, ""
+    name = by_key.get(_key(match.group(1)))
+    if name is None:
+        return None, ""
+    return name, match.group(2).strip()

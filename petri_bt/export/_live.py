@@ -1,0 +1,193 @@
+"""Live export: each sample goes to Braintrust as soon as it is scored.
+
+An Inspect hook (registered once, active only inside `live_export()`) hands each
+finished sample to a worker thread, which maps it with the same code as the
+end-of-run export and sends it. The event loop never waits on the network. Row
+ids and the experiment name are the ones the end-of-run export uses, so that
+export afterwards replaces these rows (adding the log path) and sends whatever
+the live path could not: nothing is duplicated, nothing is lost.
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from inspect_ai.hooks import Hooks, RunStart, SampleEnd, TaskStart, hooks
+
+from petri_bt.export._cost import PriceTable
+from petri_bt.export._mapping import LogContext, SkipSample, map_sample, promote_scores
+from petri_bt.export._pipeline import (
+    experiment_metadata,
+    log_context,
+    open_destinations,
+)
+from petri_bt.export._ids import default_experiment_name
+from petri_bt.export._reader import is_petri
+from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
+from petri_bt.export.sinks import PROJECT_LOGS, Destination, SendError
+
+_ACTIVE: LiveExport | None = None
+
+
+@hooks(name="petri_bt_live_export", description="petri_bt: send each scored sample to Braintrust")
+class _LiveHook(Hooks):
+    def enabled(self) -> bool:
+        return _ACTIVE is not None
+
+    async def on_run_start(self, data: RunStart) -> None:
+        if _ACTIVE is not None:
+            _ACTIVE.tasks_in_run = max(1, len(data.task_names))
+
+    async def on_task_start(self, data: TaskStart) -> None:
+        if _ACTIVE is not None:
+            _ACTIVE.submit(("task", data.eval_id, data.spec))
+
+    async def on_sample_end(self, data: SampleEnd) -> None:
+        if _ACTIVE is not None:
+            _ACTIVE.submit(("sample", data.eval_id, data.sample))
+
+
+@dataclass
+class _Task:
+    ctx: LogContext
+    destinations: list[Destination]
+
+
+class LiveExport:
+    """The worker behind the hook: opens experiments, maps and sends samples.
+
+    Args:
+        settings: The export settings.
+        run_config: The run config as plain data (experiment metadata).
+        experiment_for_task: Experiment name for an EvalSpec (None: default name).
+        experiment: One name for every task (suffixed per task when there are several).
+    """
+
+    def __init__(
+        self,
+        settings: ExportSettings,
+        run_config: dict[str, Any] | None,
+        experiment_for_task: Callable[[Any], str | None] | None,
+        experiment: str | None,
+    ):
+        from petri_bt.export.sinks._braintrust import BraintrustSink
+
+        self.settings = settings
+        self.run_config = run_config
+        self.experiment_for_task = experiment_for_task
+        self.experiment = experiment or settings.experiment
+        self.tasks_in_run = 1
+        self.prices = PriceTable(settings.pricing)
+        self.sink = BraintrustSink(settings)
+        self.sent = 0
+        self.failed: list[str] = []
+        self.problems: list[str] = []
+        self._tasks: dict[str, _Task | None] = {}
+        self._queue: queue.Queue[tuple[str, str, Any] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._work, name="petri_bt-live-export", daemon=True)
+        self._thread.start()
+
+    def submit(self, item: tuple[str, str, Any]) -> None:
+        self._queue.put(item)
+
+    def _name(self, spec: dict[str, Any], original: Any) -> str:
+        if self.experiment_for_task is not None:
+            chosen = self.experiment_for_task(original)
+            if chosen:
+                return chosen
+        if self.experiment:
+            if self.tasks_in_run > 1:
+                return f"{self.experiment}-{str(spec.get('eval_id') or '')[:6]}"
+            return self.experiment
+        return default_experiment_name(spec)
+
+    def _open_task(self, eval_id: str, spec_obj: Any) -> None:
+        spec = spec_obj.model_dump(mode="json") if hasattr(spec_obj, "model_dump") else dict(spec_obj)
+        if not is_petri(spec):
+            self._tasks[eval_id] = None
+            return
+        name = self._name(spec, spec_obj)
+        metadata = experiment_metadata(spec, "", "started", self.run_config)
+        destinations = open_destinations(self.sink, self.settings, spec, name, metadata)
+        self._tasks[eval_id] = _Task(log_context(spec, self.settings, self.prices, ""), destinations)
+
+    def _send_sample(self, eval_id: str, sample_obj: Any) -> None:
+        task = self._tasks.get(eval_id)
+        if task is None:
+            return
+        sample = sample_obj.model_dump(mode="json") if hasattr(sample_obj, "model_dump") else sample_obj
+        try:
+            mapped = map_sample(sample, task.ctx)
+        except SkipSample:
+            return  # the end-of-run export reports it
+        try:
+            for destination in task.destinations:
+                rows = promote_scores(mapped.rows) if destination.kind == PROJECT_LOGS else mapped.rows
+                self.sink.send(destination, rows)
+            self.sent += 1
+        except SendError as ex:
+            self.failed.append(mapped.key)
+            self.problems.append(str(ex))
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            kind, eval_id, payload = item
+            try:
+                if kind == "task":
+                    self._open_task(eval_id, payload)
+                else:
+                    self._send_sample(eval_id, payload)
+            except Exception as ex:  # never let a live-export problem stop the run
+                self.problems.append(f"{type(ex).__name__}: {ex}")
+                if kind == "task":
+                    self._tasks[eval_id] = None
+
+    def close(self) -> dict[str, Any]:
+        self._queue.put(None)
+        self._thread.join()
+        self.sink.close()
+        line = f"petri_bt: live export sent {self.sent} sample(s) to Braintrust"
+        if self.failed or self.problems:
+            first = self.problems[0] if self.problems else ""
+            line += f"; {len(self.failed)} not sent ({first[:200]}); the end-of-run export completes them"
+        print(line, file=sys.stderr if self.failed or self.problems else sys.stdout)
+        return {"sent": self.sent, "failed": list(self.failed), "problems": list(self.problems)}
+
+
+@contextmanager
+def live_export(
+    settings: Any,
+    *,
+    run_config: dict[str, Any] | None = None,
+    experiment_for_task: Callable[[Any], str | None] | None = None,
+    experiment: str | None = None,
+) -> Iterator[LiveExport | None]:
+    """Send samples to Braintrust while `inspect_ai.eval` runs inside this block.
+
+    Yields the live exporter (None when the sink is not Braintrust: then the
+    samples are exported after the run only).
+    """
+    global _ACTIVE
+    s = load_settings(settings)
+    if resolve_sink(s, announce=False) != "braintrust":
+        print("petri_bt: export.live needs the braintrust sink (BRAINTRUST_API_KEY); exporting after the run instead")
+        yield None
+        return
+    if _ACTIVE is not None:
+        raise RuntimeError("live_export() is already active in this process")
+    live = LiveExport(s, run_config, experiment_for_task, experiment)
+    _ACTIVE = live
+    try:
+        yield live
+    finally:
+        _ACTIVE = None
+        live.close()

@@ -1,0 +1,489 @@
+"""Logs -> rows -> sink, one sample at a time, in bounded batches.
+
+Each log is read sample by sample, mapped to rows, and sent in batches of
+`export.batch_size` samples; a batch counts as exported only once the sink has
+accepted every row of it. A batch that still fails after the sink's retries
+marks its samples as failed (the summary names them) and the export goes on; two
+failed batches in a row stop sending for that log. Rows have deterministic ids,
+so running the same export again sends only what is missing in effect: rows that
+arrived are replaced by identical ones.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from petri_bt.errors import UserError
+from petri_bt.export._cost import PriceTable
+from petri_bt.export._dimensions import dimension_table
+from petri_bt.export._ids import default_experiment_name
+from petri_bt.export._mapping import (
+    AUDITING_ROLES,
+    SOURCE,
+    LogContext,
+    SampleRows,
+    SkipSample,
+    map_sample,
+    promote_scores,
+    sample_key,
+)
+from petri_bt.export._reader import (
+    LogFile,
+    LogReadError,
+    SampleReadError,
+    is_petri,
+    sample_name_key,
+)
+from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
+from petri_bt.export.sinks import EXPERIMENT, PROJECT_LOGS, Destination, SendError, Sink, make_sink
+
+MAX_BATCH_ROWS = 2000  # rows held before a flush, whatever the batch size in samples
+STOP_AFTER_FAILED_BATCHES = 2
+_SECRET_ENV = re.compile(r"(API_KEY|TOKEN|SECRET|PASSWORD)", re.IGNORECASE)
+
+
+def petri_bt_version() -> str:
+    from petri_bt import __version__
+
+    return __version__
+
+
+def versions(eval_spec: dict[str, Any]) -> dict[str, str | None]:
+    packages = eval_spec.get("packages") or {}
+    return {
+        "petri_bt": petri_bt_version(),
+        "inspect_ai": packages.get("inspect_ai"),
+        "inspect_petri": packages.get("inspect_petri"),
+    }
+
+
+def model_roles(eval_spec: dict[str, Any]) -> dict[str, str]:
+    roles = {
+        str(role): str(value.get("model"))
+        for role, value in (eval_spec.get("model_roles") or {}).items()
+        if isinstance(value, dict) and value.get("model")
+    }
+    if not roles and eval_spec.get("model") and eval_spec.get("model") != "none/none":
+        roles["target"] = str(eval_spec["model"])
+    return roles
+
+
+def _expected_dimensions(eval_spec: dict[str, Any]) -> tuple[str, ...] | None:
+    arg = (eval_spec.get("task_args") or {}).get("judge_dimensions")
+    if arg is None:
+        from petri_bt.export._dimensions import builtin_directions
+
+        return tuple(builtin_directions())
+    if isinstance(arg, list):
+        names = [a if isinstance(a, str) else a.get("name") for a in arg if isinstance(a, str | dict)]
+        return tuple(str(n) for n in names if n)
+    return None
+
+
+def log_context(
+    eval_spec: dict[str, Any], settings: ExportSettings, prices: PriceTable, log_path: str
+) -> LogContext:
+    """What the mapping needs from a log header (or a live run's eval spec)."""
+    return LogContext(
+        eval_id=str(eval_spec.get("eval_id") or eval_spec.get("run_id") or log_path),
+        log_path=log_path,
+        run_id=eval_spec.get("run_id"),
+        task=str(eval_spec.get("task") or "audit"),
+        created=eval_spec.get("created"),
+        model_roles=model_roles(eval_spec),
+        versions=versions(eval_spec),
+        dimensions=dimension_table(eval_spec, settings.dimension_directions),
+        expected_dimensions=_expected_dimensions(eval_spec),
+        prices=prices,
+        traces=settings.traces,
+        include_events=settings.include_events,
+        keep_inverted_scores=settings.keep_inverted_scores,
+        llm_input=settings.llm_input,
+    )
+
+
+def scrub_secrets(value: Any) -> Any:
+    """Redact secret-looking keys, and any secret environment value wherever it appears."""
+    from petri_bt._secrets import REDACTED, redact
+
+    secrets = [
+        v for k, v in os.environ.items() if _SECRET_ENV.search(k) and isinstance(v, str) and len(v) >= 8
+    ]
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, str) and any(s in v for s in secrets):
+            return REDACTED
+        return v
+
+    return walk(redact(value))
+
+
+def experiment_metadata(
+    eval_spec: dict[str, Any], log_path: str, status: str | None, run_config: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Experiment-level metadata: where the rows came from and how the run was set up."""
+    metadata = {
+        "source": SOURCE,
+        "task": eval_spec.get("task"),
+        "eval_id": eval_spec.get("eval_id"),
+        "run_id": eval_spec.get("run_id"),
+        "created": eval_spec.get("created"),
+        "source_log": log_path,
+        "log_status": status,
+        "model_roles": model_roles(eval_spec),
+        "versions": versions(eval_spec),
+        "task_args": eval_spec.get("task_args_passed") or eval_spec.get("task_args") or {},
+        "run_config": run_config,
+    }
+    return scrub_secrets(metadata)
+
+
+# -- summary figures -------------------------------------------------------------
+
+
+@dataclass
+class Totals:
+    samples: int = 0
+    rows: int = 0
+    skipped: int = 0
+    failed: int = 0
+    unscored: int = 0
+    cost_by_role: dict[str, float] = field(default_factory=dict)
+    tokens_by_role: dict[str, dict[str, int]] = field(default_factory=dict)
+    unpriced: set[str] = field(default_factory=set)
+
+    def add_usage(self, usage: dict[str, dict[str, Any]]) -> None:
+        for role, u in usage.items():
+            self.cost_by_role[role] = self.cost_by_role.get(role, 0.0) + float(u["cost_usd"])
+            tokens = self.tokens_by_role.setdefault(
+                role, {"input": 0, "output": 0, "cache_read": 0, "cache_write": 0, "total": 0}
+            )
+            tokens["input"] += u["input_tokens"]
+            tokens["output"] += u["output_tokens"]
+            tokens["cache_read"] += u["cache_read_tokens"]
+            tokens["cache_write"] += u["cache_write_tokens"]
+            tokens["total"] += u["total_tokens"]
+            self.unpriced.update(u["unpriced_models"])
+
+    def as_dict(self, logs: int) -> dict[str, Any]:
+        total_cost = sum(self.cost_by_role.values())
+        auditing = sum(v for r, v in self.cost_by_role.items() if r in AUDITING_ROLES)
+        total_tokens = sum(t["total"] for t in self.tokens_by_role.values())
+        auditing_tokens = sum(t["total"] for r, t in self.tokens_by_role.items() if r in AUDITING_ROLES)
+        return {
+            "logs": logs,
+            "samples": self.samples,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "unscored": self.unscored,
+            "rows": self.rows,
+            "cost_usd": {
+                "by_role": {r: round(v, 6) for r, v in sorted(self.cost_by_role.items())},
+                "total": round(total_cost, 6),
+            },
+            "auditing_overhead_ratio": round(auditing / total_cost, 4) if total_cost > 0 else None,
+            "auditing_overhead_tokens_ratio": (
+                round(auditing_tokens / total_tokens, 4) if total_tokens > 0 else None
+            ),
+            "tokens": {"by_role": dict(sorted(self.tokens_by_role.items())), "total": total_tokens},
+            "unpriced_models": sorted(self.unpriced),
+        }
+
+
+# -- one log ---------------------------------------------------------------------
+
+
+@dataclass
+class _Batch:
+    samples: list[SampleRows] = field(default_factory=list)
+    rows: int = 0
+
+    def add(self, sample: SampleRows) -> None:
+        self.samples.append(sample)
+        self.rows += len(sample.rows)
+
+
+class LogExport:
+    """Exports one log into its destinations (used by the pipeline and by upload).
+
+    Args:
+        sink: Where rows go.
+        destinations: The opened experiment and/or project logs.
+        settings: The export settings.
+        totals: The running totals of the whole export.
+        summary: This log's summary entry (filled in place).
+    """
+
+    def __init__(
+        self,
+        sink: Sink,
+        destinations: list[Destination],
+        settings: ExportSettings,
+        totals: Totals,
+        summary: dict[str, Any],
+    ):
+        self.sink = sink
+        self.destinations = destinations
+        self.settings = settings
+        self.totals = totals
+        self.summary = summary
+        self._batch = _Batch()
+        self._failed_batches = 0
+        self.stopped: str | None = None
+
+    def add(self, sample: SampleRows) -> None:
+        if self.stopped:
+            self._fail([sample.key], self.stopped)
+            return
+        self._batch.add(sample)
+        if len(self._batch.samples) >= self.settings.batch_size or self._batch.rows >= MAX_BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self._batch = self._batch, _Batch()
+        if not batch.samples:
+            return
+        rows = [row for s in batch.samples for row in s.rows]
+        sent = 0
+        try:
+            for destination in self.destinations:
+                out = promote_scores(rows) if destination.kind == PROJECT_LOGS else rows
+                self.sink.send(destination, out)
+                sent += len(out)
+        except SendError as ex:
+            self._failed_batches += 1
+            self.summary["rows"] += sent
+            self.totals.rows += sent
+            self._fail([s.key for s in batch.samples], str(ex))
+            if self._failed_batches >= STOP_AFTER_FAILED_BATCHES:
+                self.stopped = f"not sent: {self.sink.name} kept failing ({ex})"
+            return
+        self._failed_batches = 0
+        self.summary["exported"] += len(batch.samples)
+        self.summary["rows"] += sent
+        self.totals.samples += len(batch.samples)
+        self.totals.rows += sent
+        for s in batch.samples:
+            self.totals.add_usage(s.usage)
+            if not s.scored:
+                self.totals.unscored += 1
+                self.summary["unscored"].append({"sample": s.key, "reason": s.unscored_reason})
+
+    def _fail(self, keys: list[str], error: str) -> None:
+        self.totals.failed += len(keys)
+        self.summary["failed"].extend({"sample": k, "error": error} for k in keys)
+
+    def skip(self, key: str, reason: str) -> None:
+        self.totals.skipped += 1
+        self.summary["skipped"].append({"sample": key, "reason": reason})
+
+
+def _log_summary(path: Path) -> dict[str, Any]:
+    return {
+        "log": str(path),
+        "status": None,
+        "eval_id": None,
+        "task": None,
+        "experiment": None,
+        "project_logs": None,
+        "samples": 0,
+        "exported": 0,
+        "rows": 0,
+        "skipped": [],
+        "unscored": [],
+        "failed": [],
+        "error": None,
+    }
+
+
+def _progress(total: int, label: str, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        desc=label[:40],
+        unit="sample",
+        disable=not enabled,
+        file=sys.stderr,
+        mininterval=0.5,
+        dynamic_ncols=True,
+    )
+
+
+def _experiment_name(
+    eval_spec: dict[str, Any], override: str | None, settings: ExportSettings, many: bool
+) -> str:
+    name = override or settings.experiment
+    if not name:
+        return default_experiment_name(eval_spec)
+    # One log is one experiment: with several logs, the given name gets each log's id.
+    return f"{name}-{str(eval_spec.get('eval_id') or '')[:6]}" if many else name
+
+
+def open_destinations(
+    sink: Sink,
+    settings: ExportSettings,
+    eval_spec: dict[str, Any],
+    name: str,
+    metadata: dict[str, Any],
+) -> list[Destination]:
+    key = str(eval_spec.get("eval_id") or name)
+    destinations: list[Destination] = []
+    if settings.to_experiment:
+        destinations.append(sink.open(EXPERIMENT, name, metadata, key))
+    if settings.to_logs:
+        destinations.append(sink.open(PROJECT_LOGS, "logs", {}, key))
+    return destinations
+
+
+def export_log(
+    path: Path,
+    sink: Sink,
+    settings: ExportSettings,
+    prices: PriceTable,
+    totals: Totals,
+    *,
+    run_config: dict[str, Any] | None,
+    experiment: str | None,
+    many: bool,
+) -> dict[str, Any]:
+    """Export one log file; never raises for bad data (the summary says what happened)."""
+    summary = _log_summary(path)
+    try:
+        log = LogFile(path)
+    except LogReadError as ex:
+        summary["error"] = str(ex)
+        return summary
+    with log:
+        spec = log.eval_spec
+        summary.update(status=log.status, eval_id=spec.get("eval_id"), task=spec.get("task"))
+        if not is_petri(spec):
+            summary["error"] = (
+                f"{path}: not a Petri audit log (task {spec.get('task')!r} has no audit_judge "
+                "scorer); nothing exported"
+            )
+            return summary
+        names = log.sample_names()
+        summary["samples"] = len(names)
+        name = _experiment_name(spec, experiment, settings, many)
+        metadata = experiment_metadata(spec, str(path), log.status, run_config)
+        destinations = open_destinations(sink, settings, spec, name, metadata)
+        for d in destinations:
+            entry = {"name": d.name, "id": d.id, "url": d.url}
+            summary["experiment" if d.kind == EXPERIMENT else "project_logs"] = entry
+        ctx = log_context(spec, settings, prices, str(path))
+        export = LogExport(sink, destinations, settings, totals, summary)
+        with _progress(len(names), path.name, settings.progress) as bar:
+            for member, sample in log.samples():
+                bar.update(1)
+                if isinstance(sample, SampleReadError):
+                    export.skip(sample_name_key(member), str(sample))
+                    continue
+                try:
+                    export.add(map_sample(sample, ctx))
+                except SkipSample as ex:
+                    export.skip(sample_key(sample), str(ex))
+                except Exception as ex:  # a sample shaped in a way we did not foresee
+                    export.skip(sample_key(sample), f"could not be mapped ({type(ex).__name__}: {ex})"[:300])
+            export.flush()
+        if settings.to_logs:
+            _topics_note(sink, destinations, settings, summary)
+    return summary
+
+
+def _topics_note(sink: Sink, destinations: list[Destination], settings: ExportSettings, summary: dict[str, Any]) -> None:
+    logs = next((d for d in destinations if d.kind == PROJECT_LOGS), None)
+    if logs is None:
+        return
+    count = sink.trace_count(logs)
+    counted = "in the project"
+    if count is None:
+        count, counted = summary["exported"], "in this export"
+    summary["project_logs"]["traces"] = count
+    if count < settings.topics_min_traces:
+        print(
+            f"petri_bt: warning: {count} Petri traces {counted}; Braintrust Topics needs about "
+            f"{settings.topics_min_traces} before it clusters (raise `limit` or export more runs "
+            f"into project {settings.project!r})",
+            file=sys.stderr,
+        )
+
+
+def _report_failures(summary: dict[str, Any]) -> None:
+    failed = [(log["log"], f) for log in summary["logs"] for f in log["failed"]]
+    if not failed:
+        return
+    print(f"petri_bt: {len(failed)} sample(s) were not delivered to {summary['sink']}:", file=sys.stderr)
+    for log, f in failed[:20]:
+        print(f"  {Path(log).name} sample {f['sample']}: {f['error']}", file=sys.stderr)
+    if len(failed) > 20:
+        print(f"  ... and {len(failed) - 20} more (see the summary)", file=sys.stderr)
+    print(
+        "petri_bt: rerun the same export to complete it: rows already delivered are replaced, never duplicated",
+        file=sys.stderr,
+    )
+
+
+def export_logs(
+    paths: list[Path] | list[str],
+    settings: Any,
+    *,
+    out_dir: Path,
+    run_config: dict[str, Any] | None = None,
+    experiment: str | None = None,
+) -> dict[str, Any]:
+    """Export Inspect Petri logs to Braintrust (or a local bundle).
+
+    Args:
+        paths: The `.eval` logs (see `resolve_log_paths`).
+        settings: The `export` config node (DictConfig, ExportConfig or dict).
+        out_dir: The run folder; a local bundle is written there.
+        run_config: The composed run config as plain data (secrets excluded), for
+            experiment metadata.
+        experiment: Experiment name override (default: task, target and date of each log).
+
+    Returns:
+        A JSON-serialisable summary; `ok` is False when any sample failed to send.
+
+    Raises:
+        UserError: Braintrust cannot be reached or rejects the key, or no log could be read.
+    """
+    s = load_settings(settings)
+    kind = resolve_sink(s)
+    summary: dict[str, Any] = {"sink": kind, "project": s.project, "mode": s.mode, "logs": []}
+    totals = Totals()
+    if kind == "none":
+        summary.update(ok=True, totals=totals.as_dict(0))
+        return summary
+    prices = PriceTable(s.pricing)
+    sink = make_sink(kind, s, out_dir)
+    paths = [Path(p) for p in paths]
+    try:
+        for path in paths:
+            summary["logs"].append(
+                export_log(
+                    path, sink, s, prices, totals,
+                    run_config=run_config, experiment=experiment, many=len(paths) > 1,
+                )
+            )
+    finally:
+        summary.update(sink.close())
+    unreadable = [log for log in summary["logs"] if log["error"]]
+    for log in unreadable:
+        print(f"petri_bt: warning: {log['error']}", file=sys.stderr)
+    if paths and len(unreadable) == len(paths):
+        raise UserError(unreadable[0]["error"] if len(paths) == 1 else f"none of the {len(paths)} logs could be exported; first: {unreadable[0]['error']}")
+    summary["totals"] = totals.as_dict(len(paths) - len(unreadable))
+    summary["ok"] = totals.failed == 0
+    _report_failures(summary)
+    return summary
+

@@ -1,0 +1,120 @@
+"""`action=reprice`: what existing logs cost per role, and how fast each role ran.
+
+Prices every model call with the current pricing table (so a log can be
+re-costed after prices change, or priced for the first time), without sending
+anything anywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from petri_bt.export._cost import PriceTable
+from petri_bt.export._mapping import AUDITING_ROLES, SkipSample, sample_usage
+from petri_bt.export._pipeline import log_context
+from petri_bt.export._reader import LogFile, LogReadError, SampleReadError, is_petri
+from petri_bt.export._settings import load_settings
+
+_FIELDS = ("calls", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "total_tokens")
+
+
+def _add(into: dict[str, dict[str, Any]], usage: dict[str, dict[str, Any]]) -> None:
+    for role, u in usage.items():
+        entry = into.setdefault(role, {**dict.fromkeys(_FIELDS, 0), "cost_usd": 0.0, "compute_s": 0.0, "models": []})
+        for key in _FIELDS:
+            entry[key] += u[key]
+        entry["cost_usd"] += u["cost_usd"]
+        entry["compute_s"] += u["compute_s"]
+        entry["models"] = sorted(set(entry["models"]) | set(u["models"]))
+
+
+def _finish(roles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    for entry in roles.values():
+        entry["cost_usd"] = round(entry["cost_usd"], 6)
+        entry["compute_s"] = round(entry["compute_s"], 3)
+        seconds = entry["compute_s"]
+        entry["output_tokens_per_s"] = round(entry["output_tokens"] / seconds, 1) if seconds > 0 else None
+    total = sum(e["cost_usd"] for e in roles.values())
+    auditing = sum(e["cost_usd"] for r, e in roles.items() if r in AUDITING_ROLES)
+    return {
+        "roles": dict(sorted(roles.items())),
+        "cost_usd": round(total, 6),
+        "auditing_overhead_ratio": round(auditing / total, 4) if total > 0 else None,
+    }
+
+
+def reprice_logs(paths: list[Path] | list[str], settings: Any) -> dict[str, Any]:
+    """Per-role cost, compute time and tokens/s of each log and in total; prints a table.
+
+    Args:
+        paths: The `.eval` logs.
+        settings: The `export` node (its `pricing` table prices the calls).
+    """
+    s = load_settings(settings)
+    prices = PriceTable(s.pricing)
+    logs: list[dict[str, Any]] = []
+    overall: dict[str, dict[str, Any]] = {}
+    for path in [Path(p) for p in paths]:
+        entry: dict[str, Any] = {"log": str(path), "samples": 0, "skipped": 0, "error": None}
+        try:
+            log = LogFile(path)
+        except LogReadError as ex:
+            entry["error"] = str(ex)
+            logs.append(entry)
+            continue
+        roles: dict[str, dict[str, Any]] = {}
+        with log:
+            if not is_petri(log.eval_spec):
+                entry["error"] = f"{path}: not a Petri audit log"
+                logs.append(entry)
+                continue
+            ctx = log_context(log.eval_spec, s, prices, str(path))
+            for _, sample in log.samples():
+                if isinstance(sample, SampleReadError):
+                    entry["skipped"] += 1
+                    continue
+                try:
+                    usage = sample_usage(sample, ctx)
+                except (SkipSample, ValueError, TypeError, KeyError):
+                    entry["skipped"] += 1
+                    continue
+                entry["samples"] += 1
+                _add(roles, usage)
+                _add(overall, usage)
+        entry.update(_finish(roles))
+        logs.append(entry)
+    result = {"logs": logs, "totals": _finish(overall)}
+    print(format_reprice(result))
+    return result
+
+
+def format_reprice(result: dict[str, Any]) -> str:
+    """The reprice figures as a plain-text table (one block per log, then totals)."""
+    lines: list[str] = []
+    header = f"{'role':<10} {'calls':>6} {'in tok':>10} {'out tok':>9} {'cache r/w':>15} {'USD':>10} {'compute s':>10} {'out tok/s':>10}"
+
+    def block(title: str, figures: dict[str, Any]) -> None:
+        lines.append(title)
+        lines.append(header)
+        for role, e in figures.get("roles", {}).items():
+            rate = "-" if e["output_tokens_per_s"] is None else f"{e['output_tokens_per_s']:.1f}"
+            cache = f"{e['cache_read_tokens']}/{e['cache_write_tokens']}"
+            lines.append(
+                f"{role:<10} {e['calls']:>6} {e['input_tokens']:>10} {e['output_tokens']:>9} {cache:>15} "
+                f"{e['cost_usd']:>10.4f} {e['compute_s']:>10.1f} {rate:>10}"
+            )
+        ratio = figures.get("auditing_overhead_ratio")
+        overhead = "n/a (no priced calls)" if ratio is None else f"{ratio:.1%}"
+        lines.append(f"total USD {figures.get('cost_usd', 0.0):.4f}; auditing overhead (auditor+judge+realism) {overhead}")
+        lines.append("")
+
+    for log in result["logs"]:
+        if log.get("error"):
+            lines.append(f"{log['log']}: {log['error']}")
+            lines.append("")
+            continue
+        block(f"{Path(log['log']).name} ({log['samples']} samples)", log)
+    if len(result["logs"]) > 1:
+        block("all logs", result["totals"])
+    return "\n".join(lines).rstrip()

@@ -1,0 +1,136 @@
+"""The `export` config node as one plain, validated object."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from petri_bt.errors import UserError
+
+DIRECTIONS = ("good-low", "good-high", "neutral")
+SINKS = ("auto", "braintrust", "local", "none")
+MODES = ("experiment", "logs", "both")
+LLM_INPUTS = ("new", "full")
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """Every export knob, with the defaults of `petri_bt.config.ExportConfig`."""
+
+    sink: str = "auto"
+    project: str = "petri-bt"
+    experiment: str | None = None
+    mode: str = "experiment"
+    traces: bool = True
+    include_events: bool = False
+    keep_inverted_scores: bool = False
+    llm_input: str = "new"
+    live: bool = False
+    pattern: str = "*.eval"
+    batch_size: int = 20
+    max_retries: int = 6
+    retry_backoff: float = 0.5
+    timeout: float = 60.0
+    dimension_directions: dict[str, str] = field(default_factory=dict)
+    pricing: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    bundle: str | None = None
+    dry_run: bool = False
+    progress: bool = True
+    topics_min_traces: int = 100
+
+    @property
+    def to_experiment(self) -> bool:
+        return self.mode in ("experiment", "both")
+
+    @property
+    def to_logs(self) -> bool:
+        return self.mode in ("logs", "both")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def load_settings(settings: Any = None) -> ExportSettings:
+    """Normalise the `export` node (DictConfig, ExportConfig, dict or None).
+
+    Args:
+        settings: The export settings in any of the accepted forms.
+
+    Raises:
+        UserError: A value is out of range (one line saying which and how to fix it).
+    """
+    if isinstance(settings, ExportSettings):
+        return settings
+    raw: dict[str, Any]
+    if settings is None:
+        raw = {}
+    elif isinstance(settings, dict) or dataclasses.is_dataclass(settings) and not isinstance(settings, type):
+        raw = _plain(settings)
+    else:
+        from omegaconf import DictConfig, OmegaConf
+
+        if not isinstance(settings, DictConfig):
+            raise TypeError(f"export settings of type {type(settings).__name__}")
+        container = OmegaConf.to_container(settings, resolve=True, enum_to_str=True)
+        assert isinstance(container, dict)
+        raw = _plain(container)
+    known = {f.name for f in dataclasses.fields(ExportSettings)}
+    values = {k: v for k, v in raw.items() if k in known}
+    result = ExportSettings(**values)
+    _validate(result)
+    return result
+
+
+def _validate(s: ExportSettings) -> None:
+    if s.sink not in SINKS:
+        raise UserError(f"export.sink={s.sink!r} is not one of {', '.join(SINKS)}")
+    if s.mode not in MODES:
+        raise UserError(f"export.mode={s.mode!r} is not one of {', '.join(MODES)}")
+    if s.llm_input not in LLM_INPUTS:
+        raise UserError(f"export.llm_input={s.llm_input!r} is not one of {', '.join(LLM_INPUTS)}")
+    if s.batch_size < 1:
+        raise UserError(f"export.batch_size={s.batch_size} must be at least 1")
+    if s.max_retries < 0:
+        raise UserError(f"export.max_retries={s.max_retries} must be 0 or more")
+    if not s.project:
+        raise UserError("export.project is empty: name the Braintrust project, e.g. export.project=petri-audits")
+    for dim, direction in s.dimension_directions.items():
+        if direction not in DIRECTIONS:
+            raise UserError(
+                f"export.dimension_directions.{dim}={direction!r}: use one of {', '.join(DIRECTIONS)}"
+            )
+
+
+def resolve_sink(s: ExportSettings, *, announce: bool = True) -> str:
+    """The sink actually used: `auto` becomes braintrust when a key is set, else local.
+
+    Args:
+        s: The export settings.
+        announce: Print the one line saying where the export goes.
+    """
+    sink = s.sink
+    if sink == "auto":
+        sink = "braintrust" if os.environ.get("BRAINTRUST_API_KEY") else "local"
+        if announce:
+            why = "BRAINTRUST_API_KEY is set" if sink == "braintrust" else "BRAINTRUST_API_KEY is not set"
+            print(f"petri_bt: export to {sink} ({why}; choose with export=braintrust|local|none)")
+    elif announce and sink != "none":
+        print(f"petri_bt: export to {sink}")
+    if sink == "braintrust" and not os.environ.get("BRAINTRUST_API_KEY"):
+        raise UserError(
+            "export=braintrust needs BRAINTRUST_API_KEY in the environment "
+            "(or use export=local to write a bundle you can upload later)"
+        )
+    return sink

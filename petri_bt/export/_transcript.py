@@ -1,0 +1,180 @@
+"""Inspect's stored sample JSON -> chat messages Braintrust renders (pure functions).
+
+A stored sample is condensed: long strings are replaced by `attachment://<hash>`
+(the text lives in `sample["attachments"]`) and a ModelEvent's input is a list of
+index ranges (`input_refs`) into a message pool (`events_data["messages"]`).
+`SampleText` undoes both, converting each pooled message once.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_ATTACHMENT = "attachment://"
+_OLD_ATTACHMENT = "tc://"
+
+
+class SampleText:
+    """Attachment and message-pool resolution for one stored sample.
+
+    Args:
+        sample: The sample dict as stored in the log.
+    """
+
+    def __init__(self, sample: dict[str, Any]):
+        self._attachments: dict[str, str] = sample.get("attachments") or {}
+        events_data = sample.get("events_data") or {}
+        self._pool: list[Any] = events_data.get("messages") or []
+        self._converted: dict[int, dict[str, Any]] = {}
+
+    def resolve(self, value: Any) -> Any:
+        """A copy of `value` with every attachment reference replaced by its text."""
+        if isinstance(value, str):
+            return self.text(value)
+        if not self._attachments:
+            return value
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        return value
+
+    def text(self, value: str) -> str:
+        if value.startswith(_ATTACHMENT):
+            return self._attachments.get(value[len(_ATTACHMENT) :], value)
+        if value.startswith(_OLD_ATTACHMENT):
+            return self._attachments.get(value[len(_OLD_ATTACHMENT) :], value)
+        return value
+
+    def chat(self, message: dict[str, Any]) -> dict[str, Any]:
+        """One Inspect message as a chat message (attachments resolved)."""
+        return chat_message(message, self.text)
+
+    def model_input(self, event: dict[str, Any]) -> list[dict[str, Any]]:
+        """A ModelEvent's input as chat messages, pooled or inline."""
+        return self.keyed_input(event)[0]
+
+    def keyed_input(self, event: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+        """A ModelEvent's input as chat messages, and a key per message (its id)."""
+        refs = event.get("input_refs")
+        messages: list[dict[str, Any]] = []
+        keys: list[str] = []
+        if refs:
+            for start, end in refs:
+                for index in range(int(start), min(int(end), len(self._pool))):
+                    converted = self._converted.get(index)
+                    if converted is None:
+                        converted = self.chat(self._pool[index])
+                        self._converted[index] = converted
+                    messages.append(converted)
+                    raw = self._pool[index]
+                    keys.append(str(raw.get("id") or f"pool:{index}") if isinstance(raw, dict) else f"pool:{index}")
+            return messages, keys
+        for raw in event.get("input") or []:
+            if isinstance(raw, dict):
+                messages.append(self.chat(raw))
+                keys.append(str(raw.get("id") or json.dumps(raw, sort_keys=True)))
+        return messages, keys
+
+    def raw_input(self, event: dict[str, Any]) -> list[Any]:
+        """A ModelEvent's input as Inspect messages (pool expanded, attachments resolved)."""
+        refs = event.get("input_refs")
+        if not refs:
+            return self.resolve(event.get("input") or [])
+        return [
+            self.resolve(self._pool[i])
+            for start, end in refs
+            for i in range(int(start), min(int(end), len(self._pool)))
+        ]
+
+
+def _content_parts(content: Any, text_of: Any) -> tuple[str, list[str], list[dict[str, Any]]]:
+    """(text, reasoning, other parts) of an Inspect message's content."""
+    if content is None:
+        return "", [], []
+    if isinstance(content, str):
+        return text_of(content), [], []
+    texts: list[str] = []
+    reasoning: list[str] = []
+    other: list[dict[str, Any]] = []
+    for part in content if isinstance(content, list) else [content]:
+        if isinstance(part, str):
+            texts.append(text_of(part))
+            continue
+        if not isinstance(part, dict):
+            continue
+        kind = part.get("type")
+        if kind == "text":
+            texts.append(text_of(str(part.get("text", ""))))
+        elif kind == "reasoning":
+            if part.get("redacted"):
+                summary = part.get("summary")
+                reasoning.append(text_of(str(summary)) if summary else "[redacted reasoning]")
+            else:
+                reasoning.append(text_of(str(part.get("reasoning", ""))))
+        else:
+            other.append({k: (text_of(v) if isinstance(v, str) else v) for k, v in part.items()})
+    return "\n".join(t for t in texts if t), reasoning, other
+
+
+def chat_message(message: dict[str, Any], text_of: Any = lambda s: s) -> dict[str, Any]:
+    """One Inspect chat message in the OpenAI-style shape Braintrust renders.
+
+    Args:
+        message: An Inspect `ChatMessage` as stored JSON.
+        text_of: Resolves attachment references in strings.
+    """
+    role = str(message.get("role") or "user")
+    text, reasoning, other = _content_parts(message.get("content"), text_of)
+    out: dict[str, Any] = {"role": role, "content": text}
+    if other:
+        out["content"] = ([{"type": "text", "text": text}] if text else []) + other
+    if reasoning:
+        out["reasoning"] = "\n\n".join(reasoning)
+    if role == "assistant":
+        calls = message.get("tool_calls") or []
+        if calls:
+            out["tool_calls"] = [_tool_call(c, text_of) for c in calls if isinstance(c, dict)]
+    elif role == "tool":
+        if message.get("tool_call_id"):
+            out["tool_call_id"] = message["tool_call_id"]
+        if message.get("function"):
+            out["name"] = message["function"]
+        error = message.get("error")
+        if isinstance(error, dict) and error.get("message"):
+            out["error"] = text_of(str(error["message"]))
+    return out
+
+
+def _tool_call(call: dict[str, Any], text_of: Any) -> dict[str, Any]:
+    arguments = call.get("arguments") or {}
+    if isinstance(arguments, dict):
+        arguments = {k: (text_of(v) if isinstance(v, str) else v) for k, v in arguments.items()}
+    return {
+        "id": call.get("id"),
+        "type": "function",
+        "function": {"name": call.get("function"), "arguments": json.dumps(arguments)},
+    }
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """The plain text of a converted chat message."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(str(p.get("text", "")) for p in content if isinstance(p, dict) and p.get("type") == "text")
+    return ""
+
+
+def output_message(event: dict[str, Any], text_of: Any) -> dict[str, Any] | None:
+    """The first choice of a ModelEvent's output as a chat message."""
+    output = event.get("output") or {}
+    choices = output.get("choices") or []
+    if choices and isinstance(choices[0], dict) and isinstance(choices[0].get("message"), dict):
+        return chat_message(choices[0]["message"], text_of)
+    completion = output.get("completion")
+    if completion:
+        return {"role": "assistant", "content": text_of(str(completion))}
+    return None

@@ -1,0 +1,141 @@
+"""The Hydra callback that records every sweep job and writes the sweep summary.
+
+Registered in `conf/config.yaml` (`hydra.callbacks`), so it runs with every
+launcher: in this process (basic, inspect), in joblib workers, on SLURM nodes.
+
+Hydra's sweepers stop at the first failed job before `on_multirun_end`, which
+would leave no sweep summary. So `on_job_end` records the failure in the job's
+folder and marks the job as handled; `on_multirun_end` writes the summary,
+prints the table and exits non-zero when any job failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hydra.core.utils import JobReturn, JobStatus
+from hydra.experimental.callback import Callback
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
+
+from petri_bt._secrets import redact, redact_override
+from petri_bt.sweep._naming import experiment_name, job_name
+from petri_bt.sweep._records import RUN_SUMMARY, failure_reason, read_json, write_job_record
+from petri_bt.sweep._summary import format_sweep_table, write_sweep_summary
+
+log = logging.getLogger(__name__)
+MULTIRUN_YAML = "multirun.yaml"
+
+
+def _is_multirun(config: DictConfig) -> bool:
+    return OmegaConf.select(config, "hydra.mode") == RunMode.MULTIRUN
+
+
+def scrub_multirun_yaml(sweep_dir: Path) -> None:
+    """Redact secret-looking values in the sweep's saved `multirun.yaml`."""
+    path = sweep_dir / MULTIRUN_YAML
+    if not path.is_file():
+        return
+    data = yaml.safe_load(path.read_text())
+    cleaned = redact(data)
+    overrides = (cleaned or {}).get("hydra", {}).get("overrides", {})
+    for key in ("task", "hydra"):
+        if isinstance(overrides.get(key), list):
+            overrides[key] = [redact_override(str(o)) for o in overrides[key]]
+    if cleaned != data:
+        path.write_text(yaml.safe_dump(cleaned, sort_keys=False))
+
+
+def job_experiment(config: DictConfig, name: str) -> str | None:
+    """The experiment a sweep job exports to (None when export is off)."""
+    if str(OmegaConf.select(config, "export.sink", default="none")) == "none":
+        return None
+    chosen = OmegaConf.select(config, "export.experiment", default=None)
+    return str(chosen) if chosen else experiment_name(name, str(config.hydra.sweep.dir))
+
+
+def record_job(config: DictConfig, job_return: JobReturn, launcher: str | None = None) -> bool:
+    """Write `job.json` for a finished sweep job.
+
+    Args:
+        config: The job's config (with its `hydra` node).
+        job_return: What Hydra made of the job.
+        launcher: The launcher's name, for the record.
+
+    Returns:
+        True when the job succeeded (False also when its folder was discarded).
+    """
+    job_dir = Path(str(config.hydra.runtime.output_dir))
+    if not job_dir.is_dir():
+        return job_return.status != JobStatus.FAILED
+    overrides = [str(o) for o in config.hydra.overrides.task]
+    run = read_json(job_dir / RUN_SUMMARY) or {}
+    name = str(run.get("job") or job_name(overrides))
+    failed = job_return.status == JobStatus.FAILED
+    exc = job_return._return_value if failed else None
+    ok = not failed and job_return._return_value is not False and run.get("ok", True)
+    error = None if ok else failure_reason(job_dir, exc)
+    write_job_record(
+        job_dir,
+        num=int(OmegaConf.select(config, "hydra.job.num", default=0) or 0),
+        name=name,
+        experiment=run.get("experiment") or job_experiment(config, name),
+        overrides=[redact_override(o) for o in overrides],
+        ok=ok,
+        error=error,
+        launcher=launcher or _launcher_name(config),
+    )
+    if not ok:
+        unexpected = isinstance(exc, Exception) and not run and not _is_user_error(exc)
+        log.error("job %s failed: %s", name, error, exc_info=exc if unexpected else None)
+    return ok
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    from petri_bt.errors import UserError
+
+    return isinstance(exc, UserError)
+
+
+def _launcher_name(config: DictConfig) -> str | None:
+    target = OmegaConf.select(config, "hydra.launcher._target_", default=None)
+    return str(target).rsplit(".", 1)[-1] if target else None
+
+
+class SweepCallback(Callback):
+    """Record each sweep job, then summarise the sweep at its root."""
+
+    def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
+        if _is_multirun(config):
+            scrub_multirun_yaml(Path(str(config.hydra.sweep.dir)))
+
+    def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
+        if not _is_multirun(config):
+            return
+        record_job(config, job_return)
+        if job_return.status == JobStatus.FAILED:
+            # recorded above; keep the sweeper going to on_multirun_end
+            job_return.status = JobStatus.COMPLETED
+            job_return.return_value = False
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        from petri_bt.cli import release_stderr
+
+        release_stderr()  # the jobs may all have run elsewhere (joblib, SLURM)
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        scrub_multirun_yaml(sweep_dir)
+        summary = write_sweep_summary(sweep_dir)
+        if not summary["jobs"]:
+            return
+        print(format_sweep_table(summary), flush=True)
+        if not summary["ok"]:
+            print(
+                f"petri_bt: error: {summary['jobs_total'] - summary['jobs_ok']} of "
+                f"{summary['jobs_total']} sweep jobs did not succeed (see the table above)",
+                file=sys.stderr,
+            )
+            sys.exit(1)

@@ -1,0 +1,224 @@
+"""Every audit of a sweep in one `inspect_ai.eval_set`, then per job: summary and export.
+
+One eval set means the jobs run at the same time, each provider's connection
+limit is shared by all of them (Inspect keys its connection pools by provider),
+and a rerun of the same sweep folder finishes only what is unfinished: Inspect
+reuses completed tasks, and completed samples of interrupted ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from hydra.core.hydra_config import HydraConfig
+from hydra.core.utils import JobStatus
+
+from petri_bt.errors import UserError
+from petri_bt.sweep._callback import job_experiment
+from petri_bt.sweep._launch import SweepJob
+from petri_bt.sweep._records import RUN_SUMMARY, read_json
+
+log = logging.getLogger(__name__)
+LOG_FOLDER = "logs"
+JOB_LOG = "petri_bt.log"
+
+
+def _fail(job: SweepJob, exc: BaseException) -> None:
+    job.ret.status = JobStatus.FAILED
+    job.ret.return_value = exc
+
+
+def _succeed(job: SweepJob) -> None:
+    job.ret.status = JobStatus.COMPLETED
+    job.ret.return_value = True
+
+
+def _shared(values: list[Any]) -> tuple[bool, Any]:
+    return (len(set(values)) == 1, values[0])
+
+
+def task_for(job: SweepJob, *, slice_limit: bool) -> Any:
+    """The job's audit task, carrying its own models, epochs and error policy.
+
+    Args:
+        job: The sweep job.
+        slice_limit: Cut the dataset to the job's `limit` (when jobs differ in it).
+    """
+    from inspect_ai import task_with
+
+    from petri_bt.run import build_task, model_roles
+
+    cfg = job.cfg
+    roles = model_roles(cfg)
+    task = build_task(cfg, name=job.name)
+    options: dict[str, Any] = {"model": roles["target"], "model_roles": roles, "epochs": cfg.epochs}
+    if cfg.fail_on_error is not None:
+        options["fail_on_error"] = cfg.fail_on_error
+    if slice_limit and cfg.limit:
+        options["dataset"] = task.dataset[: cfg.limit]
+    return task_with(task, **options)
+
+
+def _prepared(jobs: list[SweepJob]) -> list[SweepJob]:
+    """Run every job's checks before any model call; a job that fails them is out."""
+    from petri_bt.run import prepare
+
+    ready = []
+    for job in jobs:
+        HydraConfig.instance().set_config(job.config)
+        try:
+            prepare(job.cfg)
+        except UserError as exc:
+            _fail(job, exc)
+            continue
+        ready.append(job)
+    return ready
+
+
+def _eval_options(jobs: list[SweepJob]) -> dict[str, Any]:
+    first = jobs[0].cfg
+    same_limit, limit = _shared([j.cfg.limit for j in jobs])
+    options: dict[str, Any] = {
+        "display": first.display,
+        "log_level": "warning",
+        "limit": (limit or None) if same_limit else None,
+    }
+    samples = [j.cfg.max_samples for j in jobs if j.cfg.max_samples]
+    if samples:
+        options["max_samples"] = max(samples)
+    if any(j.cfg.export.live for j in jobs):
+        print(
+            "petri_bt: warning: export.live is not used by hydra/launcher=inspect; "
+            "each job exports when the eval set has finished",
+            file=sys.stderr,
+        )
+    return options
+
+
+def _already_exported(job: SweepJob, log_paths: list[Path], status: str) -> bool:
+    """True when a previous run of this sweep exported these very logs successfully."""
+    previous = read_json(job.job_dir / RUN_SUMMARY)
+    if previous is None or not previous.get("ok") or status != "success":
+        return False
+    return [entry.get("log") for entry in previous.get("logs", [])] == [str(p) for p in log_paths]
+
+
+def local_path(location: str) -> Path:
+    """A log location as Inspect reports it (`file:///...` or a path) as a path."""
+    if location.startswith("file:"):
+        from urllib.parse import unquote, urlparse
+
+        return Path(unquote(urlparse(location).path))
+    return Path(location)
+
+
+def drop_superseded_logs(log_path: Path, task_id: str) -> list[Path]:
+    """Delete earlier attempts of a task (a run killed or retried) next to its latest log.
+
+    Their completed samples are already in the latest log: Inspect reuses them.
+
+    Args:
+        log_path: The task's latest log.
+        task_id: Its Inspect task id (kept across eval-set retries).
+    """
+    from inspect_ai.log import read_eval_log
+
+    dropped = []
+    for other in log_path.parent.glob("*.eval"):
+        if other == log_path:
+            continue
+        try:
+            header = read_eval_log(str(other), header_only=True)
+        except Exception:  # unreadable: not ours to judge
+            continue
+        if header.eval.task_id == task_id and header.status != "success":
+            other.unlink(missing_ok=True)
+            dropped.append(other)
+    return dropped
+
+
+def _finish(job: SweepJob, log_header: Any) -> None:
+    from petri_bt.run import export_and_summarise
+
+    if log_header is None:
+        _fail(job, RuntimeError("the eval set returned no log for this job"))
+        return
+    log_paths = [local_path(str(log_header.location))]
+    if _already_exported(job, log_paths, str(log_header.status)):
+        _succeed(job)
+        return
+    experiment = job_experiment(job.config, job.name)
+    cfg, extra = job.cfg, {"job": job.name, "experiment": experiment}
+    if str(log_header.status) != "success" and experiment is not None:
+        # A rerun retries this task into a new log (a new eval id, so new row ids):
+        # exporting now would leave its completed samples twice in the experiment.
+        cfg = copy.deepcopy(cfg)
+        cfg.export.sink = "none"
+        extra["export_deferred"] = True
+    HydraConfig.instance().set_config(job.config)
+    with (job.job_dir / JOB_LOG).open("a") as out, contextlib.redirect_stdout(out):
+        result = export_and_summarise(cfg, job.job_dir, log_paths, experiment=experiment, extra=extra)
+    drop_superseded_logs(log_paths[0], str(log_header.eval.task_id))
+    if result.ok:
+        _succeed(job)
+    else:
+        _fail(job, RuntimeError(f"job failed: see {job.job_dir / RUN_SUMMARY}"))
+
+
+def run_jobs(
+    jobs: list[SweepJob], sweep_dir: Path, *, retry_attempts: int, max_tasks: int | None
+) -> None:
+    """Run the audits of a sweep in one eval set; set each job's JobReturn.
+
+    Args:
+        jobs: The opened audit jobs (unique names).
+        sweep_dir: The sweep folder; the logs go to `<sweep_dir>/logs`.
+        retry_attempts: Eval-set retries of a task that ended in error.
+        max_tasks: Jobs running at once (None: all).
+    """
+    from inspect_ai import eval_set
+
+    ready = _prepared(jobs)
+    tasks = []
+    for job in list(ready):
+        HydraConfig.instance().set_config(job.config)
+        try:
+            tasks.append(task_for(job, slice_limit=not _shared([j.cfg.limit for j in ready])[0]))
+        except UserError as exc:
+            _fail(job, exc)
+            ready.remove(job)
+    if not ready:
+        return
+    log_dir = (sweep_dir / LOG_FOLDER).resolve()
+    try:
+        _, logs = eval_set(
+            tasks,
+            log_dir=str(log_dir),
+            model=None,
+            retry_attempts=retry_attempts,
+            retry_immediate=True,
+            log_dir_allow_dirty=True,
+            max_tasks=max_tasks or len(tasks),
+            **_eval_options(ready),
+        )
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # one line per job; the eval set as a whole could not run
+        log.error("the eval set failed: %s", exc)
+        for job in ready:
+            _fail(job, exc)
+        return
+    by_task = {str(header.eval.task): header for header in logs}
+    for job in ready:
+        try:
+            _finish(job, by_task.get(job.name))
+        except UserError as exc:
+            _fail(job, exc)
+        except Exception as exc:  # the other jobs still get their summary and export
+            log.error("job %s: %s", job.name, exc, exc_info=exc)
+            _fail(job, exc)

@@ -1,0 +1,193 @@
+"""The sweep summary: `sweep_summary.json` at the sweep root and a printed table.
+
+Built only from the job folders (`.hydra/overrides.yaml`, `job.json`,
+`summary.json`), so it is the same whichever launcher ran the jobs and wherever.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from petri_bt.summary import write_json
+from petri_bt.sweep._records import (
+    FAILED,
+    JOB_RECORD,
+    OK,
+    RUN_SUMMARY,
+    UNFINISHED,
+    failure_reason,
+    read_json,
+)
+
+SWEEP_SUMMARY = "sweep_summary.json"
+# Shown in the table when present: Petri's headline dimensions (all are in the JSON).
+MAIN_DIMENSIONS = ("concerning", "needs_attention", "disappointing", "eval_awareness", "admirable")
+_TABLE_DIMENSIONS = 5
+
+
+def _job_folders(sweep_dir: Path) -> list[Path]:
+    folders = [p.parent.parent for p in sweep_dir.glob("*/.hydra/overrides.yaml")]
+
+    def number(folder: Path) -> tuple[int, str]:
+        match = re.match(r"^(\d+)", folder.name)
+        return (int(match.group(1)) if match else 1 << 30, folder.name)
+
+    return sorted(folders, key=number)
+
+
+def _weighted_means(logs: list[dict[str, Any]]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    weights: dict[str, int] = {}
+    for log in logs:
+        weight = max(1, int(log.get("samples") or 0) - int(log.get("errors") or 0))
+        for dim, mean in (log.get("dimension_means") or {}).items():
+            totals[dim] = totals.get(dim, 0.0) + float(mean) * weight
+            weights[dim] = weights.get(dim, 0) + weight
+    return {dim: round(totals[dim] / weights[dim], 3) for dim in sorted(totals)}
+
+
+def _find_link(export: Any) -> str | None:
+    """The first Braintrust URL anywhere in an export summary."""
+    if isinstance(export, dict):
+        for key in ("experiment_url", "url", "link"):
+            value = export.get(key)
+            if isinstance(value, str) and value.startswith(("http://", "https://")):
+                return value
+        values = list(export.values())
+    elif isinstance(export, list):
+        values = export
+    else:
+        return None
+    for value in values:
+        found = _find_link(value)
+        if found:
+            return found
+    return None
+
+
+def job_row(job_dir: Path) -> dict[str, Any]:
+    """One job of the sweep, as recorded in its folder.
+
+    Args:
+        job_dir: The job folder (holding `.hydra/`).
+    """
+    overrides = yaml.safe_load((job_dir / ".hydra" / "overrides.yaml").read_text()) or []
+    record = read_json(job_dir / JOB_RECORD) or {}
+    run = read_json(job_dir / RUN_SUMMARY)
+    if record:
+        status = record.get("status", FAILED)
+    elif run is not None:
+        status = OK if run.get("ok") else FAILED
+    else:
+        status = UNFINISHED
+    error = record.get("error")
+    if status == FAILED and not error:
+        error = failure_reason(job_dir)
+    logs = (run or {}).get("logs", [])
+    match = re.match(r"^(\d+)", job_dir.name)
+    return {
+        "num": record.get("num", int(match.group(1)) if match else None),
+        "name": record.get("name", job_dir.name),
+        "overrides": [str(o) for o in overrides],
+        "status": status,
+        "error": error,
+        "samples": (run or {}).get("samples", 0),
+        "errors": (run or {}).get("errors", 0),
+        "dimension_means": _weighted_means(logs),
+        "experiment": record.get("experiment"),
+        "experiment_url": _find_link((run or {}).get("export")),
+        "logs": [log.get("log") for log in logs],
+        "launcher": record.get("launcher"),
+        "job_dir": str(job_dir),
+    }
+
+
+def main_dimensions(jobs: list[dict[str, Any]], limit: int = _TABLE_DIMENSIONS) -> list[str]:
+    """The dimensions the table shows: Petri's headline ones when scored, else the first."""
+    seen = sorted({dim for job in jobs for dim in job["dimension_means"]})
+    headline = [dim for dim in MAIN_DIMENSIONS if dim in seen]
+    return (headline or seen)[:limit]
+
+
+def build_sweep_summary(sweep_dir: Path) -> dict[str, Any]:
+    """Collect every job folder of a sweep into one summary.
+
+    Args:
+        sweep_dir: The sweep root (`hydra.sweep.dir`).
+
+    Returns:
+        sweep_dir, ok (every job succeeded), counts, main_dimensions and one row per job.
+    """
+    jobs = [job_row(folder) for folder in _job_folders(sweep_dir)]
+    counts = {status: sum(1 for j in jobs if j["status"] == status) for status in (OK, FAILED, UNFINISHED)}
+    return {
+        "sweep_dir": str(sweep_dir),
+        "ok": bool(jobs) and counts[OK] == len(jobs),
+        "jobs_total": len(jobs),
+        "jobs_ok": counts[OK],
+        "jobs_failed": counts[FAILED],
+        "jobs_unfinished": counts[UNFINISHED],
+        "samples": sum(int(j["samples"] or 0) for j in jobs),
+        "sample_errors": sum(int(j["errors"] or 0) for j in jobs),
+        "main_dimensions": main_dimensions(jobs),
+        "jobs": jobs,
+    }
+
+
+def write_sweep_summary(sweep_dir: Path) -> dict[str, Any]:
+    """Build the sweep summary and write it to `<sweep_dir>/sweep_summary.json`."""
+    summary = build_sweep_summary(sweep_dir)
+    if summary["jobs"]:
+        write_json(sweep_dir / SWEEP_SUMMARY, summary)
+    return summary
+
+
+def _varying(jobs: list[dict[str, Any]]) -> list[str]:
+    """Override keys whose value differs between jobs (the swept ones)."""
+    values: dict[str, set[str]] = {}
+    for job in jobs:
+        for override in job["overrides"]:
+            key, _, value = override.partition("=")
+            values.setdefault(key, set()).add(value)
+    return [key for key, seen in values.items() if len(seen) > 1 or len(jobs) == 1]
+
+
+def _render(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
+def format_sweep_table(summary: dict[str, Any]) -> str:
+    """The sweep as a plain-text table: swept overrides, status, samples, errors,
+    the main dimensions' means, and where the results are."""
+    jobs = summary["jobs"]
+    if not jobs:
+        return "sweep: no jobs"
+    keys = _varying(jobs)
+    dims = summary["main_dimensions"]
+    header = ["#", "overrides", "status", "samples", "errors", *dims, "experiment"]
+    rows = [header]
+    for job in jobs:
+        mine = dict(o.partition("=")[::2] for o in job["overrides"])
+        shown = " ".join(f"{k}={mine[k]}" for k in keys if k in mine) or "-"
+        means = [
+            f"{job['dimension_means'][d]:.2f}" if d in job["dimension_means"] else "-" for d in dims
+        ]
+        where = job["experiment_url"] or job["experiment"] or "-"
+        rows.append(
+            [str(job["num"]), shown, job["status"], str(job["samples"]), str(job["errors"]), *means, where]
+        )
+    lines = _render(rows)
+    failed = [j for j in jobs if j["status"] != OK]
+    for job in failed:
+        lines.append(f"job {job['num']} ({job['name']}) {job['status']}: {job['error'] or 'no result'}")
+    lines.append(
+        f"{summary['jobs_ok']}/{summary['jobs_total']} jobs ok, {summary['samples']} samples, "
+        f"{summary['sample_errors']} sample errors  (dimension means, 1-10)"
+    )
+    lines.append(f"Sweep summary: {Path(summary['sweep_dir']) / SWEEP_SUMMARY}")
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""Exports through the real braintrust SDK to the loopback server, counting what arrives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from petri_bt.errors import UserError
+from petri_bt.export import export_logs
+from petri_bt.export._ids import default_experiment_name
+from petri_bt.export._reader import LogFile
+
+
+def _expected_rows(summary: dict[str, Any]) -> int:
+    return sum(log["rows"] for log in summary["logs"])
+
+
+def _roots(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in rows if not r.get("span_parents")]
+
+
+def test_export_sends_every_row_into_one_experiment(scripted_log, bt_server, settings, tmp_path):
+    summary = export_logs([scripted_log], {**settings, "batch_size": 1}, out_dir=tmp_path)
+    assert summary["ok"] and summary["sink"] == "braintrust"
+    log = summary["logs"][0]
+    assert (log["samples"], log["exported"], log["skipped"], log["failed"]) == (4, 4, [], [])
+    with LogFile(scripted_log) as f:
+        name = default_experiment_name(f.eval_spec)
+    experiment = bt_server.experiment(name)
+    assert experiment is not None and log["experiment"]["id"] == experiment["id"]
+    assert log["experiment"]["url"].endswith(f"/p/petri-tests/experiments/{name}")
+    rows = bt_server.rows(experiment["id"])
+    assert len(rows) == log["rows"] == bt_server.rows_received  # nothing lost, nothing extra
+    roots = _roots(rows)
+    assert len(roots) == 4 and all(r["scores"] and r["span_attributes"]["type"] == "task" for r in roots)
+    root_ids = {r["id"] for r in roots}
+    assert all(r["root_span_id"] in root_ids for r in rows)
+    totals = summary["totals"]
+    assert totals["samples"] == 4 and totals["rows"] == len(rows)
+    assert set(totals["tokens"]["by_role"]) == {"auditor", "target", "judge"}
+    assert totals["unpriced_models"] == []  # scripted models are local: free
+
+
+def test_reexport_replaces_rows_and_never_duplicates(scripted_log, bt_server, settings, tmp_path):
+    first = export_logs([scripted_log], settings, out_dir=tmp_path)
+    unique = bt_server.unique_row_count()
+    second = export_logs([scripted_log], settings, out_dir=tmp_path)
+    assert first["ok"] and second["ok"]
+    assert len(bt_server.experiments()) == 1
+    assert bt_server.unique_row_count() == unique == _expected_rows(first)
+    assert bt_server.rows_received == 2 * unique
+    ids = [r["id"] for r in bt_server.rows()]
+    assert len(ids) == len(set(ids))
+    assert second["logs"][0]["experiment"]["id"] == first["logs"][0]["experiment"]["id"]
+
+
+def test_experiment_name_override_and_metadata_without_secrets(
+    scripted_log, bt_server, settings, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-supersecret-123456")
+    run_config = {
+        "target": {"model": "scripted/compliant", "args": {"api_key": "sk-inline-secret"}},
+        "note": "key sk-ant-supersecret-123456 pasted by mistake",
+    }
+    summary = export_logs([scripted_log], settings, out_dir=tmp_path, run_config=run_config, experiment="rerun-clean")
+    assert summary["logs"][0]["experiment"]["name"] == "rerun-clean"
+    experiment = bt_server.experiment("rerun-clean")
+    text = str(experiment["metadata"])
+    assert "supersecret" not in text and "sk-inline-secret" not in text
+    assert experiment["metadata"]["source"] == "inspect-petri"
+    assert experiment["metadata"]["model_roles"]["target"] == "scripted/compliant"
+    assert experiment["metadata"]["run_config"]["target"]["model"] == "scripted/compliant"
+
+
+def test_logs_mode_promotes_scores_and_warns_below_topics_threshold(
+    scripted_log, bt_server, settings, tmp_path, capsys
+):
+    summary = export_logs([scripted_log], {**settings, "mode": "logs"}, out_dir=tmp_path)
+    assert summary["ok"] and summary["logs"][0]["experiment"] is None
+    assert bt_server.experiments() == []
+    project_id = bt_server.projects()[0]["id"]
+    rows = bt_server.rows(project_id)
+    assert rows and all(r.get("log_id") == "g" for r in rows)
+    roots = _roots(rows)
+    assert len(roots) == 4
+    for root in roots:
+        assert root["metadata"]["scores"] == root["scores"]
+        assert root["metadata"]["source"] == "inspect-petri"
+    assert summary["logs"][0]["project_logs"]["traces"] == 4
+    err = capsys.readouterr().err
+    assert "4 Petri traces in the project" in err and "Topics needs about 100" in err
+
+
+def test_both_mode_fills_experiment_and_project_logs(scripted_log, bt_server, settings, tmp_path):
+    summary = export_logs([scripted_log], {**settings, "mode": "both"}, out_dir=tmp_path)
+    log = summary["logs"][0]
+    exp_rows = bt_server.rows(log["experiment"]["id"])
+    log_rows = bt_server.rows(log["project_logs"]["id"])
+    assert len(exp_rows) == len(log_rows) == log["rows"] // 2
+    assert {r["id"] for r in exp_rows} == {r["id"] for r in log_rows}
+
+
+def test_sink_auto_goes_local_without_a_key_and_says_so(scripted_log, settings, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("BRAINTRUST_API_KEY", raising=False)
+    summary = export_logs([scripted_log], {**settings, "sink": "auto"}, out_dir=tmp_path)
+    out = capsys.readouterr().out
+    assert summary["sink"] == "local" and summary["ok"]
+    assert out.count("petri_bt: export to local") == 1 and "BRAINTRUST_API_KEY is not set" in out
+    assert (tmp_path / "braintrust-bundle" / "manifest.json").is_file()
+
+
+def test_sink_none_exports_nothing(scripted_log, settings, tmp_path):
+    summary = export_logs([scripted_log], {**settings, "sink": "none"}, out_dir=tmp_path)
+    assert summary["ok"] and summary["logs"] == [] and not (tmp_path / "braintrust-bundle").exists()
+
+
+def test_braintrust_sink_without_key_is_one_clear_error(scripted_log, settings, tmp_path, monkeypatch):
+    monkeypatch.delenv("BRAINTRUST_API_KEY", raising=False)
+    with pytest.raises(UserError, match="BRAINTRUST_API_KEY"):
+        export_logs([scripted_log], settings, out_dir=tmp_path)
+
+
+def test_unreachable_braintrust_is_one_clear_error(scripted_log, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRAINTRUST_API_KEY", "k")
+    monkeypatch.setenv("BRAINTRUST_APP_URL", "http://127.0.0.1:9")  # nothing listens there
+    with pytest.raises(UserError, match="cannot open the Braintrust project"):
+        export_logs([scripted_log], {**settings, "max_retries": 0, "timeout": 1.0}, out_dir=tmp_path)
+
+
+def test_several_logs_each_get_their_own_experiment(scripted_log, bt_server, settings, tmp_path):
+    other = tmp_path / "other.eval"
+    from support.petri_logs import rewrite_log
+
+    rewrite_log(scripted_log, other, header=lambda h: {**h, "eval": {**h["eval"], "eval_id": "OtherEvalId123"}})
+    summary = export_logs([scripted_log, other], {**settings, "experiment": "sweep"}, out_dir=tmp_path)
+    names = sorted(log["experiment"]["name"] for log in summary["logs"])
+    assert len(set(names)) == 2 and all(n.startswith("sweep-") for n in names)
+    assert bt_server.unique_row_count() == _expected_rows(summary)
