@@ -81,6 +81,13 @@ def preflight(roles: dict[str, RoleModel]) -> list[str]:
     for role, spec in roles.items():
         if spec.provider == "ollama":
             _check_ollama(role, spec, pulled)
+        if spec.provider == "scripted":
+            from petri_bt.scripted import ScriptedModelError, check_model_name
+
+            try:
+                check_model_name(spec.model.split("/", 1)[1])
+            except ScriptedModelError as exc:
+                raise UserError(f"{role}={spec.model}: {exc}") from None
         variable = KEY_VARIABLES.get(spec.provider)
         if variable and not os.environ.get(variable):
             raise UserError(

@@ -89,3 +89,8 @@ def test_all_local_roles_warn(monkeypatch: pytest.MonkeyPatch, fake_ollama: str)
 
 def test_ollama_root_strips_v1() -> None:
     assert ollama_root("http://host:1/v1/") == "http://host:1"
+
+
+def test_unknown_scripted_model_lists_valid_names() -> None:
+    with pytest.raises(UserError, match="scripted/cautious"):
+        preflight(_roles("target=scripted/reckless"))

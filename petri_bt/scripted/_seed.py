@@ -162,13 +162,21 @@ class Scenario:
     ask: str
 
     def final_message(self, skip_probe: bool = False) -> str:
-        """The last message the auditor sends: the probe verbatim, else the derived ask."""
+        """The last message the auditor sends: the probe verbatim, else the derived ask.
+
+        Args:
+            skip_probe: Send the derived ask even when the seed has a probe.
+        """
         if self.probe and not skip_probe:
             return self.probe
         return self.ask
 
     def system_message(self, tool_names: list[str]) -> str:
-        """The target's system prompt (always contains the seed's framing text)."""
+        """The target's system prompt (always contains the seed's framing text).
+
+        Args:
+            tool_names: The tools the target will have (named in the prompt).
+        """
         if tool_names == [self.tool.name]:
             tools_line = f"\nYou have the `{self.tool.name}` tool: {self.tool.description}\n"
         elif tool_names:
@@ -186,7 +194,12 @@ class Scenario:
         )
 
     def routine_message(self, index: int, variant: int = 0) -> str:
-        """The `index`-th routine request (`variant` picks another wording after a rollback)."""
+        """The `index`-th routine request (never contains a harmful-request word).
+
+        Args:
+            index: How many routine requests were sent before this one.
+            variant: 1 picks another request, used right after the rollback.
+        """
         # the opening request is used once; later ones cycle through the rest
         slot = (
             0 if index == 0 and not variant else 1 + (index + 3 * variant - 1) % (len(_ROUTINE) - 1)
@@ -200,7 +213,14 @@ class Scenario:
         )
 
     def tool_result(self, function: str, call_text: str, after_ask: bool, index: int) -> str:
-        """A plausible result for a target tool call (routine output, or a completed change)."""
+        """A plausible result for a target tool call (routine output, or a completed change).
+
+        Args:
+            function: The tool the target called.
+            call_text: The call as Petri showed it to the auditor (varies the numbers).
+            after_ask: Whether the call answers the final request (report a change made).
+            index: A position used to vary timestamps.
+        """
         salt = (stable_int(self.seed, call_text) % 900) + 100
         if after_ask:
             if function == _SQL.name:

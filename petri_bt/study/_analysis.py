@@ -68,13 +68,13 @@ def _merge(logs: Sequence[LogInfo], probes: dict[str, str]) -> dict[tuple[str, i
 
 def _per_seed(
     samples: dict[tuple[str, int], ArmSample],
-    probe: str | None,
+    probes: dict[str, str],
     arm: str,
     excluded: list[dict[str, Any]],
 ) -> dict[str, _SeedScores]:
     usable: dict[str, list[dict[str, float]]] = {}
     for (seed_id, epoch), sample in sorted(samples.items()):
-        reason = exclusion_reason(sample, probe)
+        reason = exclusion_reason(sample, probes.get(seed_id))
         if reason is None:
             assert sample.scores is not None
             usable.setdefault(seed_id, []).append(sample.scores)
@@ -174,11 +174,10 @@ def analyse(spec: StudySpec, arms: dict[str, Sequence[LogInfo]]) -> dict[str, An
         p-values, moderator correlations, per-seed deltas, exclusions, provenance.
     """
     excluded: list[dict[str, Any]] = []
-    merged = {
-        name: _merge(arms.get(name, ()), spec.probe) for name in (spec.baseline, spec.treatment)
-    }
-    base = _per_seed(merged[spec.baseline], spec.probe, spec.baseline, excluded)
-    treat = _per_seed(merged[spec.treatment], spec.probe, spec.treatment, excluded)
+    probes = pinned_probes(spec)
+    merged = {name: _merge(arms.get(name, ()), probes) for name in (spec.baseline, spec.treatment)}
+    base = _per_seed(merged[spec.baseline], probes, spec.baseline, excluded)
+    treat = _per_seed(merged[spec.treatment], probes, spec.treatment, excluded)
 
     audited = {name: {seed for seed, _ in samples} for name, samples in merged.items()}
     unpaired = []
@@ -242,6 +241,7 @@ def analyse(spec: StudySpec, arms: dict[str, Sequence[LogInfo]]) -> dict[str, An
             "focus_dimensions": list(spec.focus_dimensions),
             "moderator_dimensions": list(spec.moderator_dimensions),
             "probe": spec.probe,
+            "probe_checked_seeds": sorted(probes),
         },
         "arms": {
             name: {

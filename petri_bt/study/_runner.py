@@ -6,12 +6,16 @@ import glob
 import shutil
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, OmegaConf
 
 from petri_bt.errors import UserError
 from petri_bt.study._spec import StudySpec, load_study
+
+if TYPE_CHECKING:
+    from petri_bt.study._arms import Arm
+    from petri_bt.study._logs import LogInfo
 
 STUDY_FOLDER = "study"
 
@@ -67,7 +71,7 @@ def _expand_logs(entries: list[str]) -> list[Path]:
     return list(dict.fromkeys(paths))
 
 
-def group_logs(spec: StudySpec, paths: list[Path]) -> tuple[dict[str, list[Any]], list[str]]:
+def group_logs(spec: StudySpec, paths: list[Path]) -> tuple[dict[str, list[LogInfo]], list[str]]:
     """Sort the samples of several logs into arms by their `metadata.condition`.
 
     Args:
@@ -79,7 +83,7 @@ def group_logs(spec: StudySpec, paths: list[Path]) -> tuple[dict[str, list[Any]]
     """
     from petri_bt.study._logs import read_arm_log
 
-    arms: dict[str, list[Any]] = {c.name: [] for c in spec.conditions}
+    arms: dict[str, list[LogInfo]] = {c.name: [] for c in spec.conditions}
     skipped: dict[str, int] = {}
     for path in paths:
         info = read_arm_log(path)
@@ -99,13 +103,13 @@ def group_logs(spec: StudySpec, paths: list[Path]) -> tuple[dict[str, list[Any]]
     for condition in (spec.baseline, spec.treatment):
         if not arms[condition]:
             raise UserError(
-                f"from_logs: no sample of study {spec.name!r}, condition {condition!r} in the given logs; "
-                "pass the logs of both arms"
+                f"the logs hold no sample of study {spec.name!r}, condition {condition!r}; "
+                "pass the logs of both arms (from_logs=[a.eval,b.eval] or their folder)"
             )
     return arms, notes
 
 
-def _report(
+def _analyse_logs(
     spec: StudySpec, run_dir: Path, log_paths: list[Path]
 ) -> tuple[dict[str, Any], dict[str, Path], list[str]]:
     from petri_bt.study._analysis import analyse
@@ -129,7 +133,7 @@ def _plain_config(cfg: DictConfig) -> dict[str, Any]:
 def _export(
     cfg: DictConfig,
     spec: StudySpec,
-    arm: Any,
+    arm: Arm,
     arm_cfg: DictConfig,
     log: Path,
     run_dir: Path,
@@ -209,7 +213,7 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
     run_dir.mkdir(parents=True, exist_ok=True)
 
     if cfg.from_logs:
-        report, paths, notes = _report(spec, run_dir, _expand_logs(list(cfg.from_logs)))
+        report, paths, notes = _analyse_logs(spec, run_dir, _expand_logs(list(cfg.from_logs)))
         for note in notes:
             print(f"note: {note}")
         print(format_table(report))
@@ -268,7 +272,7 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         for arm in arms:
             name = arm.condition.name
             exports[name] = _export(cfg, spec, arm, arm_cfgs[name], arm_logs[name], run_dir, target)
-    report, paths, _ = _report(spec, run_dir, list(arm_logs.values()))
+    report, paths, _ = _analyse_logs(spec, run_dir, list(arm_logs.values()))
     summaries = [log_summary(path) for path in arm_logs.values()]
     ok = all(s["status"] == "success" for s in summaries) and all(
         _export_ok(e) for e in exports.values()

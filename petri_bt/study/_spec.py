@@ -314,7 +314,9 @@ def _run_overrides(value: Any, where: str, base: Path) -> dict[str, Any]:
     except OmegaConfBaseException as exc:
         key = getattr(exc, "full_key", None) or next(iter(overrides))
         raise _Problem(f"{where}.{key}", f"invalid value ({str(exc).splitlines()[0]})") from None
-    checked = {key: OmegaConf.to_container(merged, enum_to_str=True)[key] for key in overrides}
+    plain = OmegaConf.to_container(merged, enum_to_str=True)
+    assert isinstance(plain, dict)
+    checked = {key: plain[key] for key in overrides}
     if "max_turns" in checked and checked["max_turns"] <= 0:
         raise _Problem(f"{where}.max_turns", "must be a positive number of turns")
     return checked

@@ -34,6 +34,7 @@ _OPERATIONAL = {
 _SHORT = {"max_turns": "t", "repeat": "r", "epochs": "e", "limit": "n"}
 # Order of the parts in a name: the condition first, the budget and repeat last.
 _RANK = {
+    "grid": 0,
     "experiment": 0,
     "study": 1,
     "preset": 2,
@@ -46,7 +47,7 @@ _RANK = {
     "limit": 92,
     "repeat": 99,
 }
-_VALUE_ONLY = {"experiment", "study", "preset", "target", "seeds"}
+_VALUE_ONLY = {"grid", "experiment", "study", "preset", "target", "seeds"}
 _MAX_NAME = 100
 _MAX_KEY = 60
 
@@ -143,7 +144,7 @@ def sweep_key(overrides: Sequence[str]) -> str:
             `key=value` strings (sweep syntax allowed: `target=a,b`, `repeat=range(1,4)`).
     """
     clean = [redact_override(o) for o in overrides]
-    items: list[tuple[str, str]] = []
+    parts: dict[str, tuple[str, str]] = {}  # a later value of a key replaces an earlier one
     for override in _parse(overrides):
         key = override.get_key_element()
         if override.is_delete() or not _named(key):
@@ -156,8 +157,8 @@ def sweep_key(overrides: Sequence[str]) -> str:
         else:
             value = override.value()
             part = _part(key, [slug(value) if isinstance(value, list) else str(value)])
-        items.append((key, part))
-    readable = "_".join(_ordered(items))[:_MAX_KEY].strip("_-") or "sweep"
+        parts[_base_key(key)] = (key, part)
+    readable = "_".join(_ordered(list(parts.values())))[:_MAX_KEY].strip("_-") or "sweep"
     return f"{readable}-{_digest(sorted(clean))}"
 
 

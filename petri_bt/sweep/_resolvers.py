@@ -28,9 +28,8 @@ def sweep_overrides(task: Any, params: Any = None) -> list[str]:
         task: `hydra.overrides.task` of the sweep.
         params: `hydra.sweeper.params` (the basic sweeper's axes set in a config file).
     """
-    overrides = [str(o) for o in task or []]
-    if params:
-        overrides += [f"{key}={value}" for key, value in params.items()]
+    overrides = [f"{key}={value}" for key, value in (params or {}).items()]
+    overrides += [str(o) for o in task or []]  # after the params: the command line wins
     return [redact_override(o) for o in overrides]
 
 

@@ -92,7 +92,7 @@ class LoopbackBraintrust:
         return f"http://{host}:{port}"
 
     def start(self) -> LoopbackBraintrust:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 

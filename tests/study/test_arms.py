@@ -1,0 +1,84 @@
+"""Arm datasets and names: same ids and base seeds in both arms, only the overlay differs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from petri_bt import compose
+from petri_bt.study import experiment_name, load_study, write_arms
+
+
+def test_arm_datasets_pair_by_id_and_carry_the_study_keys(
+    tmp_path: Path, write_study, study_dict
+) -> None:
+    spec = load_study(
+        write_study(study_dict(base_seeds=["First seed.", "Second seed.", "Third seed."]))
+    )
+    arms = write_arms(spec, tmp_path / "arms", limit=2)
+    assert [(a.condition.name, a.role, a.task_name) for a in arms] == [
+        ("plain", "baseline", "mini_plain"),
+        ("framed", "treatment", "mini_framed"),
+    ]
+    rows = {
+        a.condition.name: [json.loads(line) for line in a.dataset.read_text().splitlines()]
+        for a in arms
+    }
+    assert (
+        [r["id"] for r in rows["plain"]]
+        == [r["id"] for r in rows["framed"]]
+        == ["seed-01", "seed-02"]
+    )
+    for plain, framed in zip(rows["plain"], rows["framed"], strict=True):
+        assert plain["metadata"]["base_seed"] == framed["metadata"]["base_seed"] == plain["input"]
+        assert framed["input"] == f"{plain['input']}\n\nMention a deadline."
+        assert set(framed["metadata"]) == {"base_seed", "study", "condition", "study_fingerprint"}
+        assert framed["metadata"]["study_fingerprint"] == spec.fingerprint
+        assert (plain["metadata"]["condition"], framed["metadata"]["condition"]) == (
+            "plain",
+            "framed",
+        )
+
+
+def test_experiment_names_are_stable_per_arm(write_study) -> None:
+    spec = load_study(write_study())
+    plain, framed = spec.arms
+    cfg = compose(["preset=offline"])
+    day = dt.date(2026, 3, 4)
+    assert (
+        experiment_name(cfg, spec, plain, "ollama/qwen3:8b", day)
+        == "mini-plain-ollama-qwen3-8b-2026-03-04"
+    )
+    named = compose(["preset=offline", "export.experiment=pilot"])
+    assert experiment_name(named, spec, framed, "ollama/qwen3:8b", day) == "pilot-framed"
+
+
+def test_judge_scores_configured_dimensions_plus_what_the_study_needs(
+    tmp_path: Path, write_study, study_dict, rubric
+) -> None:
+    from inspect_petri import judge_dimensions as petri_dimensions
+
+    from petri_bt.study._arms import judge_dimensions
+
+    (tmp_path / "teapot.md").write_text(rubric)
+    spec = load_study(
+        write_study(
+            study_dict(custom_dimensions=["teapot.md"], focus_dimensions=["teapot", "concerning"])
+        )
+    )
+    names = [d.name for d in judge_dimensions(compose(["preset=offline"]), spec)]
+    assert names == [d.name for d in petri_dimensions()] + ["teapot"]
+
+    narrowed = compose(["preset=offline", "judge_dimensions=[admirable]"])
+    names = [d.name for d in judge_dimensions(narrowed, spec)]
+    assert names == [
+        "admirable",
+        "concerning",
+        "eval_awareness",
+        "audit_situational_awareness",
+        "teapot",
+    ]
+
+    plain = load_study(write_study(study_dict()))
+    assert judge_dimensions(compose(["preset=offline"]), plain) is None  # Petri's default set

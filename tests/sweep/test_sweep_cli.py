@@ -1,0 +1,213 @@
+"""Sweeps end to end through `python -m petri_bt -m ...`, offline (scripted provider).
+
+The default launcher (`hydra/launcher=inspect`) runs every job in one Inspect eval
+set; joblib and submitit_local run each job through the single-run path. All of
+them must leave the same job folders and the same sweep summary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.braintrust_api import LoopbackBraintrust
+from support.cli import cli_env, run_cli
+
+pytestmark = pytest.mark.slow
+
+BASE = ["-m", "preset=offline", "limit=1", "display=none"]
+
+
+def _sweep_dir(cwd: Path) -> Path:
+    folders = [p for p in (cwd / "outputs" / "sweeps").iterdir() if p.is_dir()]
+    assert len(folders) == 1, folders
+    return folders[0]
+
+
+def _json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+def _bt_env(server: LoopbackBraintrust, **extra: str) -> dict[str, str]:
+    return cli_env(BRAINTRUST_APP_URL=server.url, BRAINTRUST_API_KEY="loopback-test-key", **extra)
+
+
+def _root_rows(server: LoopbackBraintrust, experiment: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in server.rows(experiment["id"]) if not r.get("span_parents")]
+
+
+def test_sweep_runs_every_job_with_its_own_log_experiment_and_summary(
+    tmp_path: Path, bt_server: LoopbackBraintrust
+) -> None:
+    args = [*BASE, "max_turns=2", "export=braintrust",
+            "target=scripted/cautious,scripted/compliant", "repeat=1,2"]
+    first = run_cli(*args, cwd=tmp_path, env=_bt_env(bt_server))
+    assert first.returncode == 0, first.stderr[-3000:]
+
+    sweep = _sweep_dir(tmp_path)
+    assert sweep.name.startswith("offline_cautious+compliant_t2_n1_r1+2-")
+    summary = _json(sweep / "sweep_summary.json")
+    names = [job["name"] for job in summary["jobs"]]
+    assert names == [
+        "offline_cautious_t2_n1_r1",
+        "offline_cautious_t2_n1_r2",
+        "offline_compliant_t2_n1_r1",
+        "offline_compliant_t2_n1_r2",
+    ]
+    assert summary["ok"] and summary["jobs_ok"] == 4 and summary["samples"] == 4
+
+    digest = sweep.name.rsplit("-", 1)[1]
+    logs = set()
+    for num, job in enumerate(summary["jobs"]):
+        folder = sweep / f"{num}_{job['name']}"
+        assert (folder / ".hydra" / "config.yaml").is_file()
+        run = _json(folder / "summary.json")
+        assert run["ok"] and run["samples"] == 1
+        assert [entry["task"] for entry in run["logs"]] == [job["name"]]
+        logs.update(entry["log"] for entry in run["logs"])
+        assert job["experiment"] == f"{job['name']}-{digest}"
+        experiment = bt_server.experiment(job["experiment"])
+        assert experiment is not None
+        assert len(_root_rows(bt_server, experiment)) == 1
+        assert job["experiment_url"] and job["experiment"] in job["experiment_url"]
+        assert "target=scripted/" in first.stdout and job["experiment_url"] in first.stdout
+    assert len(logs) == 4 and all(Path(log).is_file() for log in logs)
+    assert {Path(log).parent for log in logs} == {(sweep / "logs").resolve()}
+
+    by_target = {
+        dict(o.split("=", 1) for o in job["overrides"])["target"]: job["dimension_means"]
+        for job in summary["jobs"]
+    }
+    assert by_target["scripted/compliant"] != by_target["scripted/cautious"]
+    assert set(summary["main_dimensions"]) <= set(summary["jobs"][0]["dimension_means"])
+
+    received = bt_server.rows_received
+    again = run_cli(*args, cwd=tmp_path, env=_bt_env(bt_server))
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert _sweep_dir(tmp_path) == sweep
+    assert sorted((sweep / "logs").glob("*.eval")) == sorted(Path(log) for log in logs)
+    assert bt_server.rows_received == received
+
+
+def _headers(log_dir: Path) -> dict[str, Any]:
+    from inspect_ai.log import read_eval_log
+
+    headers = {}
+    for path in log_dir.glob("*.eval"):
+        try:
+            header = read_eval_log(str(path), header_only=True)
+        except Exception:  # being written right now
+            continue
+        headers[header.eval.task] = (path, header.status)
+    return headers
+
+
+def test_a_killed_sweep_resumes_and_exports_each_row_once(
+    tmp_path: Path, bt_server: LoopbackBraintrust
+) -> None:
+    args = [*BASE, "export=braintrust", "max_turns=1,8"]
+    slow = _bt_env(bt_server, PETRI_BT_SCRIPTED_LATENCY="0.4")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "petri_bt", *args],
+        cwd=tmp_path,
+        env=slow,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    short, long = "offline_t1_n1", "offline_t8_n1"
+    headers: dict[str, Any] = {}
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            logs = list((tmp_path / "outputs" / "sweeps").glob("*/logs"))
+            headers = _headers(logs[0]) if logs else {}
+            if headers.get(short, (None, None))[1] == "success" and long in headers:
+                break
+            assert proc.poll() is None, "the sweep ended before it could be killed"
+            time.sleep(0.2)
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert headers.get(short, (None, None))[1] == "success"
+    assert headers[long][1] == "started", "the long job finished before the kill"
+    assert bt_server.rows_received == 0
+    short_log = headers[short][0]
+
+    rerun = run_cli(*args, cwd=tmp_path, env=_bt_env(bt_server))
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    sweep = _sweep_dir(tmp_path)
+    summary = _json(sweep / "sweep_summary.json")
+    assert [(j["name"], j["status"], j["samples"]) for j in summary["jobs"]] == [
+        (short, "ok", 1),
+        (long, "ok", 1),
+    ]
+    finished = _headers(sweep / "logs")
+    assert finished[short][0] == short_log, "the finished job ran again"
+    assert sorted(finished) == [short, long] and len(list((sweep / "logs").glob("*.eval"))) == 2
+    for job in summary["jobs"]:
+        experiment = bt_server.experiment(job["experiment"])
+        assert experiment is not None and len(_root_rows(bt_server, experiment)) == 1
+    assert bt_server.rows_received == bt_server.unique_row_count()
+
+
+FAILING = [*BASE, "export=none", "max_turns=2,0"]
+
+
+@pytest.fixture(scope="module")
+def inspect_failing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    cwd = tmp_path_factory.mktemp("inspect")
+    return cwd, run_cli(*FAILING, cwd=cwd)
+
+
+def test_a_failing_job_does_not_stop_the_others_and_fails_the_sweep(
+    inspect_failing: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    cwd, result = inspect_failing
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "petri_bt: error: 1 of 2 sweep jobs did not succeed (see the table above)"
+    )
+    assert "max_turns=0: must be a positive number of turns" in result.stdout
+    summary = _json(_sweep_dir(cwd) / "sweep_summary.json")
+    ok, failed = summary["jobs"]
+    assert (ok["status"], ok["samples"], failed["status"]) == ("ok", 1, "failed")
+    assert failed["error"] == "max_turns=0: must be a positive number of turns"
+    assert Path(ok["logs"][0]).is_file()
+
+
+def _comparable(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [
+        (j["num"], j["name"], j["overrides"], j["status"], j["samples"], j["errors"], j["error"],
+         sorted(j["dimension_means"]))
+        for j in summary["jobs"]
+    ]
+
+
+@pytest.mark.parametrize("launcher", ["joblib", "submitit_local"])
+def test_process_launchers_leave_the_same_jobs_logs_and_summary(
+    launcher: str,
+    tmp_path: Path,
+    inspect_failing: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    reference_cwd, _ = inspect_failing
+    reference = _sweep_dir(reference_cwd)
+    result = run_cli(*FAILING, f"hydra/launcher={launcher}", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr[-3000:]
+    sweep = _sweep_dir(tmp_path)
+    assert sweep.name == reference.name
+    jobs = sorted(p.name for p in sweep.iterdir() if (p / ".hydra").is_dir())
+    assert jobs == sorted(p.name for p in reference.iterdir() if (p / ".hydra").is_dir())
+    summary = _json(sweep / "sweep_summary.json")
+    assert _comparable(summary) == _comparable(_json(reference / "sweep_summary.json"))
+    ok = summary["jobs"][0]
+    assert [Path(log).parent for log in ok["logs"]] == [sweep.resolve() / jobs[0] / "logs"]
+    assert "max_turns=0: must be a positive number of turns" in result.stdout
