@@ -29,7 +29,7 @@ def study_dirs(extra: str | None = None) -> list[Path]:
     """Folders searched for `study=<name>`, first match wins.
 
     Args:
-        extra: A user folder (the `studies_dir` knob), searched first.
+        extra: A user folder searched first.
     """
     dirs: list[Path] = []
     if extra:

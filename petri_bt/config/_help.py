@@ -21,7 +21,7 @@ _OPEN_GROUPS = {
     "auditor": "any Inspect model string (overrides the preset's auditor)",
     "judge": "any Inspect model string (overrides the preset's judge)",
     "seeds": "or tags:<tag>[,<tag>], id:<seed id>[,<id>], a seed file or a folder of .md seeds",
-    "study": "a study file in studies/ (or in studies_dir / PETRI_BT_STUDIES_DIR)",
+    "study": "a study file in studies/ (or a folder in PETRI_BT_STUDIES_DIR, or study=path/to/file.yaml)",
 }
 _GROUP_ORDER = ("preset", "target", "auditor", "judge", "seeds", "export", "study", "pricing")
 

@@ -180,4 +180,3 @@ class RunConfig:
     )
     from_logs: list[str] = knob(list, "export these logs (files, folders, globs) instead of running")
     log_dir: str | None = knob(None, "where the .eval logs go (default: <run folder>/logs)")
-    studies_dir: str | None = knob(None, "a folder of your own study YAML files")

@@ -21,7 +21,7 @@ STUDY_FOLDER = "study"
 
 
 def study_spec(cfg: DictConfig) -> StudySpec:
-    """Load the study the config names (`study=<name>`), `studies_dir` first.
+    """Load the study the config names (`study=<name>`, as found by the study group).
 
     Args:
         cfg: The composed run config.
@@ -31,9 +31,7 @@ def study_spec(cfg: DictConfig) -> StudySpec:
         raise UserError("no study selected: add study=<name> (see --help for the list)")
     from petri_bt._paths import find_study
 
-    path = find_study(str(ref.name), cfg.get("studies_dir")) or (
-        Path(ref.path) if ref.get("path") else None
-    )
+    path = Path(ref.path) if ref.get("path") else find_study(str(ref.name))
     if path is None:
         raise UserError(f"study={ref.name}: no such study file in the study folders")
     return load_study(path)

@@ -27,7 +27,6 @@ _OPERATIONAL = {
     "log_dir",
     "max_connections",
     "max_samples",
-    "studies_dir",
     "pricing",
     "action",
 }

@@ -1,0 +1,213 @@
+"""Export benchmark: realistic large Petri logs -> the loopback Braintrust API.
+
+    python bench/export.py                  # 100 samples x 20 turns x 1.5 KB, then 4x the samples
+    python bench/export.py --samples 50 --scale 2 --llm-input full
+
+What it does, every step offline:
+1. Makes the logs (cached in the temp folder): one real Petri audit with scripted
+   mockllm roles (20 auditor turns, 1.5 KB messages: ModelEvents per role with
+   usage and timings, ToolEvents, an audit_judge score dict with explanation and
+   metadata), then copies its sample N times, each with its own text and ids.
+2. For each log, in fresh processes (so peak RSS is the export's own): the
+   baseline (decompress and json-parse every sample, nothing else), then the
+   export through the real braintrust SDK to a loopback Braintrust API running in
+   its own process, counting the rows that arrived.
+3. Prints seconds, peak RSS, the ratio to the baseline, and the goals:
+   100 samples under 3 s and 200 MB; peak RSS growing less than 1.5x for 4x samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(tempfile.gettempdir()) / "petri_bt-bench"
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is KiB on Linux, bytes on macOS
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+# -- child processes ---------------------------------------------------------------
+
+
+def child_make(samples: int, turns: int, chars: int) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support.petri_logs import make_audit_log, replicate_samples
+
+    template_dir = CACHE / f"template-t{turns}-c{chars}"
+    templates = sorted(template_dir.glob("*.eval"))
+    template = templates[-1] if templates else make_audit_log(template_dir, turns=turns, message_chars=chars)
+    out = CACHE / f"log-s{samples}-t{turns}-c{chars}.eval"
+    if not out.is_file():
+        replicate_samples(template, out.with_suffix(".tmp"), samples, message_chars=chars, turns=turns)
+        out.with_suffix(".tmp").rename(out)
+    print(json.dumps({"log": str(out)}))
+
+
+def child_baseline(log: str) -> None:
+    import zipfile
+
+    import zipfile_zstd  # noqa: F401
+
+    start = time.perf_counter()
+    events = size = 0
+    with zipfile.ZipFile(log) as zf:
+        for name in zf.namelist():
+            if name.startswith("samples/"):
+                data = zf.read(name)
+                size += len(data)
+                events += len(json.loads(data)["events"])
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": _peak_rss_mb(), "json_mb": size / 1e6, "events": events}))
+
+
+def child_export(log: str, out_dir: str, llm_input: str, sink: str) -> None:
+    started = time.perf_counter()
+    from petri_bt.export import export_logs
+    from petri_bt.export._pipeline import export_logs as _warm  # noqa: F401
+
+    if sink == "braintrust":
+        import braintrust  # noqa: F401
+    imported = time.perf_counter()
+    settings = {"sink": sink, "progress": False, "llm_input": llm_input, "project": "bench"}
+    summary = export_logs([log], settings, out_dir=Path(out_dir))
+    seconds = time.perf_counter() - imported
+    heavy = sorted(m for m in ("inspect_ai", "inspect_petri") if m in sys.modules)
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "import_seconds": imported - started,
+                "peak_rss_mb": _peak_rss_mb(),
+                "ok": summary["ok"],
+                "samples": summary["totals"]["samples"],
+                "rows": summary["totals"]["rows"],
+                "heavy_imports": heavy,
+            }
+        )
+    )
+
+
+# -- orchestration -----------------------------------------------------------------
+
+
+def _run_child(*args: str, env: dict[str, str] | None = None) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"child {args[0]} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _server() -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "support" / "braintrust_api.py"), "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline().split()
+    return proc, line[1]
+
+
+def _stats(url: str) -> dict:
+    with urllib.request.urlopen(f"{url}/_loopback/stats") as response:
+        return json.loads(response.read())
+
+
+def measure(samples: int, args: argparse.Namespace) -> dict:
+    made = _run_child("make", str(samples), str(args.turns), str(args.message_chars))
+    log = made["log"]
+    baseline = _run_child("baseline", log)
+    env: dict[str, str] = {}
+    proc = None
+    if args.sink == "braintrust":
+        proc, url = _server()
+        env = {"BRAINTRUST_APP_URL": url, "BRAINTRUST_API_KEY": "bench-loopback"}
+    try:
+        with tempfile.TemporaryDirectory() as out_dir:
+            export = _run_child("export", log, out_dir, args.llm_input, args.sink, env=env)
+        arrived = _stats(url) if proc else {"unique_rows": export["rows"], "bytes_received": 0}
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait()
+    return {
+        "samples": samples,
+        "log_mb": Path(log).stat().st_size / 1e6,
+        "baseline": baseline,
+        "export": export,
+        "arrived": arrived,
+    }
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        kind, rest = sys.argv[2], sys.argv[3:]
+        if kind == "make":
+            child_make(int(rest[0]), int(rest[1]), int(rest[2]))
+        elif kind == "baseline":
+            child_baseline(rest[0])
+        else:
+            child_export(*rest)
+        return
+    parser = argparse.ArgumentParser(description="Export benchmark (see the module docstring).")
+    parser.add_argument("--samples", type=int, default=100)
+    parser.add_argument("--turns", type=int, default=20)
+    parser.add_argument("--message-chars", type=int, default=1500)
+    parser.add_argument("--scale", type=int, default=4, help="the second log has this many times the samples")
+    parser.add_argument("--llm-input", choices=("new", "full"), default="new")
+    parser.add_argument("--sink", choices=("braintrust", "local"), default="braintrust")
+    args = parser.parse_args()
+    CACHE.mkdir(parents=True, exist_ok=True)
+
+    results = [measure(args.samples, args), measure(args.samples * args.scale, args)]
+    print(
+        f"export benchmark: {args.turns} turns x {args.message_chars} B messages, llm_input={args.llm_input}, "
+        f"sink={args.sink} (loopback server in its own process)"
+    )
+    print(
+        f"{'samples':>8} {'log MB':>7} {'JSON MB':>8} {'baseline s':>11} {'export s':>9} {'ratio':>6} "
+        f"{'peak RSS MB':>12} {'rows sent':>10} {'arrived':>8} {'MB sent':>8}"
+    )
+    for r in results:
+        b, e, a = r["baseline"], r["export"], r["arrived"]
+        print(
+            f"{r['samples']:>8} {r['log_mb']:>7.1f} {b['json_mb']:>8.1f} {b['seconds']:>11.2f} {e['seconds']:>9.2f} "
+            f"{e['seconds'] / b['seconds']:>6.1f} {e['peak_rss_mb']:>12.0f} {e['rows']:>10} {a['unique_rows']:>8} "
+            f"{a.get('bytes_received', 0) / 1e6:>8.1f}"
+        )
+    small, large = results
+    growth = large["export"]["peak_rss_mb"] / small["export"]["peak_rss_mb"]
+    goals = [
+        (f"{args.samples} samples exported in under 3 s", small["export"]["seconds"] < 3.0),
+        (f"{args.samples} samples under 200 MB peak RSS", small["export"]["peak_rss_mb"] < 200),
+        (f"peak RSS grows {growth:.2f}x for {args.scale}x samples (goal < 1.5x)", growth < 1.5),
+        ("every row arrived", all(r["arrived"]["unique_rows"] == r["export"]["rows"] for r in results)),
+        ("no Inspect import in the exporter", not any(r["export"]["heavy_imports"] for r in results)),
+    ]
+    print(f"(imports before the export: {small['export']['import_seconds']:.2f} s, not counted)")
+    for label, met in goals:
+        print(f"  [{'met' if met else 'MISSED'}] {label}")
+
+
+if __name__ == "__main__":
+    main()
