@@ -48,10 +48,16 @@ def child_make(samples: int, turns: int, chars: int) -> None:
 
     template_dir = CACHE / f"template-t{turns}-c{chars}"
     templates = sorted(template_dir.glob("*.eval"))
-    template = templates[-1] if templates else make_audit_log(template_dir, turns=turns, message_chars=chars)
+    template = (
+        templates[-1]
+        if templates
+        else make_audit_log(template_dir, turns=turns, message_chars=chars)
+    )
     out = CACHE / f"log-s{samples}-t{turns}-c{chars}.eval"
     if not out.is_file():
-        replicate_samples(template, out.with_suffix(".tmp"), samples, message_chars=chars, turns=turns)
+        replicate_samples(
+            template, out.with_suffix(".tmp"), samples, message_chars=chars, turns=turns
+        )
         out.with_suffix(".tmp").rename(out)
     print(json.dumps({"log": str(out)}))
 
@@ -70,7 +76,16 @@ def child_baseline(log: str) -> None:
                 size += len(data)
                 events += len(json.loads(data)["events"])
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "peak_rss_mb": _peak_rss_mb(), "json_mb": size / 1e6, "events": events}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_rss_mb": _peak_rss_mb(),
+                "json_mb": size / 1e6,
+                "events": events,
+            }
+        )
+    )
 
 
 def child_export(log: str, out_dir: str, llm_input: str, sink: str) -> None:
@@ -173,7 +188,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--message-chars", type=int, default=1500)
-    parser.add_argument("--scale", type=int, default=4, help="the second log has this many times the samples")
+    parser.add_argument(
+        "--scale", type=int, default=4, help="the second log has this many times the samples"
+    )
     parser.add_argument("--llm-input", choices=("new", "full"), default="new")
     parser.add_argument("--sink", choices=("braintrust", "local"), default="braintrust")
     args = parser.parse_args()
@@ -201,8 +218,14 @@ def main() -> None:
         (f"{args.samples} samples exported in under 3 s", small["export"]["seconds"] < 3.0),
         (f"{args.samples} samples under 200 MB peak RSS", small["export"]["peak_rss_mb"] < 200),
         (f"peak RSS grows {growth:.2f}x for {args.scale}x samples (goal < 1.5x)", growth < 1.5),
-        ("every row arrived", all(r["arrived"]["unique_rows"] == r["export"]["rows"] for r in results)),
-        ("no Inspect import in the exporter", not any(r["export"]["heavy_imports"] for r in results)),
+        (
+            "every row arrived",
+            all(r["arrived"]["unique_rows"] == r["export"]["rows"] for r in results),
+        ),
+        (
+            "no Inspect import in the exporter",
+            not any(r["export"]["heavy_imports"] for r in results),
+        ),
     ]
     print(f"(imports before the export: {small['export']['import_seconds']:.2f} s, not counted)")
     for label, met in goals:

@@ -49,7 +49,9 @@ def export_logs(
     """
     from petri_bt.export._pipeline import export_logs as _export
 
-    return _export(paths, settings, out_dir=Path(out_dir), run_config=run_config, experiment=experiment)
+    return _export(
+        paths, settings, out_dir=Path(out_dir), run_config=run_config, experiment=experiment
+    )
 
 
 def reprice_logs(paths: list[Path] | list[str], settings: Any) -> dict[str, Any]:
@@ -118,7 +120,12 @@ def live_export(
     """
     from petri_bt.export._live import live_export as _live
 
-    return _live(settings, run_config=run_config, experiment_for_task=experiment_for_task, experiment=experiment)
+    return _live(
+        settings,
+        run_config=run_config,
+        experiment_for_task=experiment_for_task,
+        experiment=experiment,
+    )
 
 
 __all__ = [

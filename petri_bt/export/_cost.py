@@ -72,10 +72,15 @@ class PriceTable:
             callers without a composed config get the same prices.
     """
 
-    def __init__(self, entries: dict[str, dict[str, Any]] | None = None, *, include_shipped: bool = True):
+    def __init__(
+        self, entries: dict[str, dict[str, Any]] | None = None, *, include_shipped: bool = True
+    ):
         merged: dict[str, dict[str, Any]] = dict(shipped_pricing()) if include_shipped else {}
         for key, value in (entries or {}).items():
-            merged[str(key)] = {**merged.get(str(key), {}), **{k: v for k, v in dict(value).items() if v is not None}}
+            merged[str(key)] = {
+                **merged.get(str(key), {}),
+                **{k: v for k, v in dict(value).items() if v is not None},
+            }
         self._prices = {key: self._price(key, value) for key, value in merged.items()}
         self._cache: dict[str, Price] = {}
 

@@ -93,7 +93,9 @@ def _declared_directions(judge_dimensions: Any) -> dict[str, str]:
     return found
 
 
-def dimension_table(eval_spec: dict[str, Any], overrides: dict[str, str]) -> dict[str, dict[str, str]]:
+def dimension_table(
+    eval_spec: dict[str, Any], overrides: dict[str, str]
+) -> dict[str, dict[str, str]]:
     """Direction and its source for every dimension known before reading samples.
 
     Precedence: config override > the task's own dimension definition > the
@@ -177,6 +179,8 @@ def split_justification(text: str | None, names: list[str]) -> tuple[dict[str, s
     """
     if not text:
         return {}, ""
+    if not isinstance(text, str):
+        text = str(text)
     by_key = {_key(n): n for n in names}
     parts: dict[str, list[str]] = {}
     preamble: list[str] = []

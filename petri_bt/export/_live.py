@@ -21,13 +21,13 @@ from typing import Any
 from inspect_ai.hooks import Hooks, RunStart, SampleEnd, TaskStart, hooks
 
 from petri_bt.export._cost import PriceTable
+from petri_bt.export._ids import default_experiment_name
 from petri_bt.export._mapping import LogContext, SkipSample, map_sample, promote_scores
 from petri_bt.export._pipeline import (
     experiment_metadata,
     log_context,
     open_destinations,
 )
-from petri_bt.export._ids import default_experiment_name
 from petri_bt.export._reader import is_petri
 from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
 from petri_bt.export.sinks import PROJECT_LOGS, Destination, SendError
@@ -108,27 +108,35 @@ class LiveExport:
         return default_experiment_name(spec)
 
     def _open_task(self, eval_id: str, spec_obj: Any) -> None:
-        spec = spec_obj.model_dump(mode="json") if hasattr(spec_obj, "model_dump") else dict(spec_obj)
+        spec = (
+            spec_obj.model_dump(mode="json") if hasattr(spec_obj, "model_dump") else dict(spec_obj)
+        )
         if not is_petri(spec):
             self._tasks[eval_id] = None
             return
         name = self._name(spec, spec_obj)
         metadata = experiment_metadata(spec, "", "started", self.run_config)
         destinations = open_destinations(self.sink, self.settings, spec, name, metadata)
-        self._tasks[eval_id] = _Task(log_context(spec, self.settings, self.prices, ""), destinations)
+        self._tasks[eval_id] = _Task(
+            log_context(spec, self.settings, self.prices, ""), destinations
+        )
 
     def _send_sample(self, eval_id: str, sample_obj: Any) -> None:
         task = self._tasks.get(eval_id)
         if task is None:
             return
-        sample = sample_obj.model_dump(mode="json") if hasattr(sample_obj, "model_dump") else sample_obj
+        sample = (
+            sample_obj.model_dump(mode="json") if hasattr(sample_obj, "model_dump") else sample_obj
+        )
         try:
             mapped = map_sample(sample, task.ctx)
         except SkipSample:
             return  # the end-of-run export reports it
         try:
             for destination in task.destinations:
-                rows = promote_scores(mapped.rows) if destination.kind == PROJECT_LOGS else mapped.rows
+                rows = (
+                    promote_scores(mapped.rows) if destination.kind == PROJECT_LOGS else mapped.rows
+                )
                 self.sink.send(destination, rows)
             self.sent += 1
         except SendError as ex:
@@ -179,7 +187,9 @@ def live_export(
     global _ACTIVE
     s = load_settings(settings)
     if resolve_sink(s, announce=False) != "braintrust":
-        print("petri_bt: export.live needs the braintrust sink (BRAINTRUST_API_KEY); exporting after the run instead")
+        print(
+            "petri_bt: export.live needs the braintrust sink (BRAINTRUST_API_KEY); exporting after the run instead"
+        )
         yield None
         return
     if _ACTIVE is not None:

@@ -273,11 +273,16 @@ def _scores(
     value = score.get("value")
     if not isinstance(value, dict):
         if meta.get("refusal"):
-            judge.update(status="refused", reason=f"the judge refused: {_first_line(score.get('explanation'))}")
+            judge.update(
+                status="refused",
+                reason=f"the judge refused: {_first_line(score.get('explanation'))}",
+            )
         elif isinstance(value, float) and math.isnan(value):
             judge.update(status="failed", reason="the judge gave no valid answer (score is NaN)")
         else:
-            judge.update(status="failed", reason=f"the judge score is not a dimension dict ({value!r})"[:300])
+            judge.update(
+                status="failed", reason=f"the judge score is not a dimension dict ({value!r})"[:300]
+            )
         return {}, judge, {}
 
     names = [str(n) for n in value]
@@ -441,7 +446,9 @@ def _account_call(
         "reasoning": _num(call_usage.get("reasoning_tokens")),
         "cost": cost,
         "priced_by": priced_by,
-        "latency": output.get("time") if isinstance(output.get("time"), (int, float)) else event.get("working_time"),
+        "latency": output.get("time")
+        if isinstance(output.get("time"), (int, float))
+        else event.get("working_time"),
     }
     entry = usage.setdefault(role, _empty_usage())
     entry["calls"] += 1
@@ -492,39 +499,44 @@ def _llm_row(
     model = str(event.get("model") or "")
     output = event.get("output") or {}
     call = _account_call(event, ctx, role, usage)
-    input_tokens, output_tokens = call["input_tokens"], call["output_tokens"]
-    cache_read, cache_write = call["cache_read"], call["cache_write"]
-    reasoning, cost, priced_by, latency = call["reasoning"], call["cost"], call["priced_by"], call["latency"]
+    prompt = call["input_tokens"] + call["cache_read"] + call["cache_write"]
 
     metrics: dict[str, Any] = {
-        "prompt_tokens": input_tokens + cache_read + cache_write,
-        "completion_tokens": output_tokens,
-        "tokens": input_tokens + cache_read + cache_write + output_tokens,
-        "prompt_cached_tokens": cache_read,
-        "prompt_cache_creation_tokens": cache_write,
+        "prompt_tokens": prompt,
+        "completion_tokens": call["output_tokens"],
+        "tokens": prompt + call["output_tokens"],
+        "prompt_cached_tokens": call["cache_read"],
+        "prompt_cache_creation_tokens": call["cache_write"],
     }
-    if reasoning:
-        metrics["completion_reasoning_tokens"] = reasoning
+    if call["reasoning"]:
+        metrics["completion_reasoning_tokens"] = call["reasoning"]
     choices = output.get("choices") or []
     messages, keys = text.keyed_input(event)
     input_info: dict[str, Any] = {"messages": len(messages)}
     previous = history.get(role)
-    if ctx.llm_input == "new" and previous and previous[0] and keys[: len(previous[0])] == previous[0]:
+    if (
+        ctx.llm_input == "new"
+        and previous
+        and previous[0]
+        and keys[: len(previous[0])] == previous[0]
+    ):
         # Every call re-sends the role's whole conversation; repeating it in each
         # span makes a trace grow with the square of its turns. This span shows
         # what the call added; `continues` is the span holding the rest.
         messages = messages[len(previous[0]) :]
         input_info.update(omitted=len(previous[0]), continues=previous[1])
     first = choices[0] if choices and isinstance(choices[0], dict) else {}
-    output_id = (first.get("message") or {}).get("id") if isinstance(first.get("message"), dict) else None
+    output_id = (
+        (first.get("message") or {}).get("id") if isinstance(first.get("message"), dict) else None
+    )
     history[role] = (keys + [str(output_id)] if output_id else keys, span)
     metadata: dict[str, Any] = {
         "role": role,
         "model": model,
         "stop_reason": first.get("stop_reason"),
-        "cost_usd": round(cost, 8),
-        "priced_by": priced_by,
-        "latency_s": latency,
+        "cost_usd": round(call["cost"], 8),
+        "priced_by": call["priced_by"],
+        "latency_s": call["latency"],
         "tools": [t.get("name") for t in event.get("tools") or [] if isinstance(t, dict)],
         "input": input_info,
     }

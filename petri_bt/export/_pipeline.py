@@ -80,7 +80,9 @@ def _expected_dimensions(eval_spec: dict[str, Any]) -> tuple[str, ...] | None:
 
         return tuple(builtin_directions())
     if isinstance(arg, list):
-        names = [a if isinstance(a, str) else a.get("name") for a in arg if isinstance(a, str | dict)]
+        names = [
+            a if isinstance(a, str) else a.get("name") for a in arg if isinstance(a, str | dict)
+        ]
         return tuple(str(n) for n in names if n)
     return None
 
@@ -112,7 +114,9 @@ def scrub_secrets(value: Any) -> Any:
     from petri_bt._secrets import REDACTED, redact
 
     secrets = [
-        v for k, v in os.environ.items() if _SECRET_ENV.search(k) and isinstance(v, str) and len(v) >= 8
+        v
+        for k, v in os.environ.items()
+        if _SECRET_ENV.search(k) and isinstance(v, str) and len(v) >= 8
     ]
 
     def walk(v: Any) -> Any:
@@ -178,7 +182,9 @@ class Totals:
         total_cost = sum(self.cost_by_role.values())
         auditing = sum(v for r, v in self.cost_by_role.items() if r in AUDITING_ROLES)
         total_tokens = sum(t["total"] for t in self.tokens_by_role.values())
-        auditing_tokens = sum(t["total"] for r, t in self.tokens_by_role.items() if r in AUDITING_ROLES)
+        auditing_tokens = sum(
+            t["total"] for r, t in self.tokens_by_role.items() if r in AUDITING_ROLES
+        )
         return {
             "logs": logs,
             "samples": self.samples,
@@ -242,10 +248,13 @@ class LogExport:
 
     def add(self, sample: SampleRows) -> None:
         if self.stopped:
-            self._fail([sample.key], self.stopped)
+            self.fail_unsent(sample.key)
             return
         self._batch.add(sample)
-        if len(self._batch.samples) >= self.settings.batch_size or self._batch.rows >= MAX_BATCH_ROWS:
+        if (
+            len(self._batch.samples) >= self.settings.batch_size
+            or self._batch.rows >= MAX_BATCH_ROWS
+        ):
             self.flush()
 
     def flush(self) -> None:
@@ -277,6 +286,9 @@ class LogExport:
             if not s.scored:
                 self.totals.unscored += 1
                 self.summary["unscored"].append({"sample": s.key, "reason": s.unscored_reason})
+
+    def fail_unsent(self, key: str) -> None:
+        self._fail([key], self.stopped or "not sent")
 
     def _fail(self, keys: list[str], error: str) -> None:
         self.totals.failed += len(keys)
@@ -312,7 +324,7 @@ def _progress(total: int, label: str, enabled: bool) -> Any:
         total=total,
         desc=label[:40],
         unit="sample",
-        disable=not enabled,
+        disable=None if enabled else True,  # None: only on a terminal
         file=sys.stderr,
         mininterval=0.5,
         dynamic_ncols=True,
@@ -388,19 +400,26 @@ def export_log(
                 if isinstance(sample, SampleReadError):
                     export.skip(sample_name_key(member), str(sample))
                     continue
+                if export.stopped:  # the sink gave up on this log: list the rest as not sent
+                    export.fail_unsent(sample_key(sample))
+                    continue
                 try:
                     export.add(map_sample(sample, ctx))
                 except SkipSample as ex:
                     export.skip(sample_key(sample), str(ex))
                 except Exception as ex:  # a sample shaped in a way we did not foresee
-                    export.skip(sample_key(sample), f"could not be mapped ({type(ex).__name__}: {ex})"[:300])
+                    export.skip(
+                        sample_key(sample), f"could not be mapped ({type(ex).__name__}: {ex})"[:300]
+                    )
             export.flush()
         if settings.to_logs:
             _topics_note(sink, destinations, settings, summary)
     return summary
 
 
-def _topics_note(sink: Sink, destinations: list[Destination], settings: ExportSettings, summary: dict[str, Any]) -> None:
+def _topics_note(
+    sink: Sink, destinations: list[Destination], settings: ExportSettings, summary: dict[str, Any]
+) -> None:
     logs = next((d for d in destinations if d.kind == PROJECT_LOGS), None)
     if logs is None:
         return
@@ -422,7 +441,10 @@ def _report_failures(summary: dict[str, Any]) -> None:
     failed = [(log["log"], f) for log in summary["logs"] for f in log["failed"]]
     if not failed:
         return
-    print(f"petri_bt: {len(failed)} sample(s) were not delivered to {summary['sink']}:", file=sys.stderr)
+    print(
+        f"petri_bt: {len(failed)} sample(s) were not delivered to {summary['sink']}:",
+        file=sys.stderr,
+    )
     for log, f in failed[:20]:
         print(f"  {Path(log).name} sample {f['sample']}: {f['error']}", file=sys.stderr)
     if len(failed) > 20:
@@ -471,8 +493,14 @@ def export_logs(
         for path in paths:
             summary["logs"].append(
                 export_log(
-                    path, sink, s, prices, totals,
-                    run_config=run_config, experiment=experiment, many=len(paths) > 1,
+                    path,
+                    sink,
+                    s,
+                    prices,
+                    totals,
+                    run_config=run_config,
+                    experiment=experiment,
+                    many=len(paths) > 1,
                 )
             )
     finally:
@@ -481,9 +509,12 @@ def export_logs(
     for log in unreadable:
         print(f"petri_bt: warning: {log['error']}", file=sys.stderr)
     if paths and len(unreadable) == len(paths):
-        raise UserError(unreadable[0]["error"] if len(paths) == 1 else f"none of the {len(paths)} logs could be exported; first: {unreadable[0]['error']}")
+        raise UserError(
+            unreadable[0]["error"]
+            if len(paths) == 1
+            else f"none of the {len(paths)} logs could be exported; first: {unreadable[0]['error']}"
+        )
     summary["totals"] = totals.as_dict(len(paths) - len(unreadable))
     summary["ok"] = totals.failed == 0
     _report_failures(summary)
     return summary
-

@@ -99,7 +99,9 @@ class LogFile:
         self._names = sorted((n for n in names if _SAMPLE.match(n)), key=_sort_key)
         header_name = "header.json" if "header.json" in names else "_journal/start.json"
         if header_name not in names:
-            raise LogReadError(f"{self.path}: no header.json in the .eval file (not an Inspect log?)")
+            raise LogReadError(
+                f"{self.path}: no header.json in the .eval file (not an Inspect log?)"
+            )
         try:
             self.header = json.loads(self._zip.read(header_name))
         except Exception as ex:
@@ -135,7 +137,9 @@ class LogFile:
         try:
             data = json.loads(_read_member(self._zip, name))
         except Exception as ex:
-            raise SampleReadError(f"damaged sample data ({type(ex).__name__}: {ex})"[:300]) from None
+            raise SampleReadError(
+                f"damaged sample data ({type(ex).__name__}: {ex})"[:300]
+            ) from None
         if not isinstance(data, dict):
             raise SampleReadError("sample data is not a JSON object")
         return data
@@ -204,15 +208,21 @@ def resolve_log_paths(from_logs: list[str], pattern: str = "*.eval") -> list[Pat
         elif path.is_dir():
             matches = sorted(p for p in path.glob(pattern) if p.is_file())
             if not matches:
-                raise UserError(f"from_logs: no {pattern} logs in folder {path} (set export.pattern to match yours)")
+                raise UserError(
+                    f"from_logs: no {pattern} logs in folder {path} (set export.pattern to match yours)"
+                )
             found.extend(matches)
         elif any(ch in str(entry) for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())
+            matches = sorted(
+                Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file()
+            )
             if not matches:
                 raise UserError(f"from_logs: the pattern {entry} matches no log file")
             found.extend(matches)
         else:
-            raise UserError(f"from_logs: {entry} does not exist (give a log file, a folder or a glob)")
+            raise UserError(
+                f"from_logs: {entry} does not exist (give a log file, a folder or a glob)"
+            )
     unique: list[Path] = []
     seen: set[Path] = set()
     for path in found:

@@ -16,12 +16,21 @@ from petri_bt.export._pipeline import log_context
 from petri_bt.export._reader import LogFile, LogReadError, SampleReadError, is_petri
 from petri_bt.export._settings import load_settings
 
-_FIELDS = ("calls", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "total_tokens")
+_FIELDS = (
+    "calls",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "total_tokens",
+)
 
 
 def _add(into: dict[str, dict[str, Any]], usage: dict[str, dict[str, Any]]) -> None:
     for role, u in usage.items():
-        entry = into.setdefault(role, {**dict.fromkeys(_FIELDS, 0), "cost_usd": 0.0, "compute_s": 0.0, "models": []})
+        entry = into.setdefault(
+            role, {**dict.fromkeys(_FIELDS, 0), "cost_usd": 0.0, "compute_s": 0.0, "models": []}
+        )
         for key in _FIELDS:
             entry[key] += u[key]
         entry["cost_usd"] += u["cost_usd"]
@@ -34,7 +43,9 @@ def _finish(roles: dict[str, dict[str, Any]]) -> dict[str, Any]:
         entry["cost_usd"] = round(entry["cost_usd"], 6)
         entry["compute_s"] = round(entry["compute_s"], 3)
         seconds = entry["compute_s"]
-        entry["output_tokens_per_s"] = round(entry["output_tokens"] / seconds, 1) if seconds > 0 else None
+        entry["output_tokens_per_s"] = (
+            round(entry["output_tokens"] / seconds, 1) if seconds > 0 else None
+        )
     total = sum(e["cost_usd"] for e in roles.values())
     auditing = sum(e["cost_usd"] for r, e in roles.items() if r in AUDITING_ROLES)
     return {
@@ -102,11 +113,13 @@ def format_reprice(result: dict[str, Any]) -> str:
             cache = f"{e['cache_read_tokens']}/{e['cache_write_tokens']}"
             lines.append(
                 f"{role:<10} {e['calls']:>6} {e['input_tokens']:>10} {e['output_tokens']:>9} {cache:>15} "
-                f"{e['cost_usd']:>10.4f} {e['compute_s']:>10.1f} {rate:>10}"
+                f"{e['cost_usd']:>10.4f} {e['compute_s']:>10.2f} {rate:>10}"
             )
         ratio = figures.get("auditing_overhead_ratio")
         overhead = "n/a (no priced calls)" if ratio is None else f"{ratio:.1%}"
-        lines.append(f"total USD {figures.get('cost_usd', 0.0):.4f}; auditing overhead (auditor+judge+realism) {overhead}")
+        lines.append(
+            f"total USD {figures.get('cost_usd', 0.0):.4f}; auditing overhead (auditor+judge+realism) {overhead}"
+        )
         lines.append("")
 
     for log in result["logs"]:

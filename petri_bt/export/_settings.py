@@ -76,7 +76,11 @@ def load_settings(settings: Any = None) -> ExportSettings:
     raw: dict[str, Any]
     if settings is None:
         raw = {}
-    elif isinstance(settings, dict) or dataclasses.is_dataclass(settings) and not isinstance(settings, type):
+    elif (
+        isinstance(settings, dict)
+        or dataclasses.is_dataclass(settings)
+        and not isinstance(settings, type)
+    ):
         raw = _plain(settings)
     else:
         from omegaconf import DictConfig, OmegaConf
@@ -105,7 +109,9 @@ def _validate(s: ExportSettings) -> None:
     if s.max_retries < 0:
         raise UserError(f"export.max_retries={s.max_retries} must be 0 or more")
     if not s.project:
-        raise UserError("export.project is empty: name the Braintrust project, e.g. export.project=petri-audits")
+        raise UserError(
+            "export.project is empty: name the Braintrust project, e.g. export.project=petri-audits"
+        )
     for dim, direction in s.dimension_directions.items():
         if direction not in DIRECTIONS:
             raise UserError(
@@ -124,7 +130,11 @@ def resolve_sink(s: ExportSettings, *, announce: bool = True) -> str:
     if sink == "auto":
         sink = "braintrust" if os.environ.get("BRAINTRUST_API_KEY") else "local"
         if announce:
-            why = "BRAINTRUST_API_KEY is set" if sink == "braintrust" else "BRAINTRUST_API_KEY is not set"
+            why = (
+                "BRAINTRUST_API_KEY is set"
+                if sink == "braintrust"
+                else "BRAINTRUST_API_KEY is not set"
+            )
             print(f"petri_bt: export to {sink} ({why}; choose with export=braintrust|local|none)")
     elif announce and sink != "none":
         print(f"petri_bt: export to {sink}")

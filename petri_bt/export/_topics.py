@@ -24,13 +24,21 @@ FACET_FILE = Path(__file__).resolve().parent / "facets" / "sycophancy_pattern.md
 def topics_commands(project: str) -> list[list[str]]:
     """The `bt` commands that enable Topics for a project's Petri traces."""
     enable = [
-        "bt", "topics", "config", "enable",
-        "--project", project,
+        "bt",
+        "topics",
+        "config",
+        "enable",
+        "--project",
+        project,
         "--no-input",
-        "--name", "petri_bt audits",
-        "--description", "Clusters Petri alignment audits exported by petri_bt",
-        "--filter", TOPICS_FILTER,
-        "--sampling-rate", "100%",
+        "--name",
+        "petri_bt audits",
+        "--description",
+        "Clusters Petri alignment audits exported by petri_bt",
+        "--filter",
+        TOPICS_FILTER,
+        "--sampling-rate",
+        "100%",
     ]
     for facet in FACETS:
         enable += ["--facet", facet]

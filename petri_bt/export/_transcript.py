@@ -69,7 +69,11 @@ class SampleText:
                         self._converted[index] = converted
                     messages.append(converted)
                     raw = self._pool[index]
-                    keys.append(str(raw.get("id") or f"pool:{index}") if isinstance(raw, dict) else f"pool:{index}")
+                    keys.append(
+                        str(raw.get("id") or f"pool:{index}")
+                        if isinstance(raw, dict)
+                        else f"pool:{index}"
+                    )
             return messages, keys
         for raw in event.get("input") or []:
             if isinstance(raw, dict):
@@ -164,7 +168,11 @@ def message_text(message: dict[str, Any]) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return "\n".join(str(p.get("text", "")) for p in content if isinstance(p, dict) and p.get("type") == "text")
+        return "\n".join(
+            str(p.get("text", ""))
+            for p in content
+            if isinstance(p, dict) and p.get("type") == "text"
+        )
     return ""
 
 

@@ -40,7 +40,9 @@ def _rows(path: Path) -> Iterator[dict[str, Any]]:
                 try:
                     yield json.loads(line)
                 except ValueError:
-                    raise UserError(f"{path}:{number} is not a JSON row (damaged bundle?)") from None
+                    raise UserError(
+                        f"{path}:{number} is not a JSON row (damaged bundle?)"
+                    ) from None
 
 
 def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -93,7 +95,12 @@ def upload_bundle(bundle_dir: Path, settings: Any) -> dict[str, Any]:
         raise UserError("uploading a bundle needs BRAINTRUST_API_KEY in the environment")
     print(f"petri_bt: uploading {folder} to Braintrust project {project!r}")
     sink = BraintrustSink(s)
-    summary: dict[str, Any] = {"sink": "braintrust", "project": project, "bundle": str(folder), "objects": []}
+    summary: dict[str, Any] = {
+        "sink": "braintrust",
+        "project": project,
+        "bundle": str(folder),
+        "objects": [],
+    }
     total_rows = failed_rows = 0
     try:
         for entry in manifest.get("objects", []):

@@ -27,8 +27,32 @@ def eval_kwargs(cfg: DictConfig) -> dict[str, Any]:
     return kwargs
 
 
+def in_sweep_job(cfg: DictConfig) -> bool:
+    """True for a job of a Hydra sweep writing to its own folder: the folder is the
+    same when the sweep command is run again, so the job's eval can resume there."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    if cfg.log_dir or not HydraConfig.initialized():
+        return False
+    return HydraConfig.get().mode == RunMode.MULTIRUN
+
+
+def _local(log: Any) -> Any:
+    # eval_set reports reused logs as file:// URIs; callers expect paths
+    location = str(log.location)
+    if location.startswith("file:"):
+        from urllib.parse import unquote, urlparse
+
+        log.location = unquote(urlparse(location).path)
+    return log
+
+
 def run_eval(cfg: DictConfig, tasks: list[Any], log_dir: Path, **overrides: Any) -> list[Any]:
     """Run the tasks through Inspect's eval, concurrently, and return their logs.
+
+    In a sweep job (see `in_sweep_job`) this is an Inspect eval set: running the
+    sweep again reuses the finished logs and the completed samples of interrupted ones.
 
     Args:
         cfg: The composed run config (roles, limits).
@@ -37,17 +61,22 @@ def run_eval(cfg: DictConfig, tasks: list[Any], log_dir: Path, **overrides: Any)
         **overrides: Further Inspect eval arguments.
     """
     from inspect_ai import eval as inspect_eval
+    from inspect_ai import eval_set
 
     roles = model_roles(cfg)
     kwargs = eval_kwargs(cfg) | overrides
+    common = {
+        "model": roles["target"],
+        "model_roles": roles,
+        "log_dir": str(log_dir),
+        "max_tasks": max(1, len(tasks)),
+    }
     try:
-        return inspect_eval(
-            tasks,
-            model=roles["target"],
-            model_roles=roles,
-            log_dir=str(log_dir),
-            max_tasks=max(1, len(tasks)),
-            **kwargs,
-        )
+        if in_sweep_job(cfg):
+            _, logs = eval_set(
+                tasks, retry_attempts=2, log_dir_allow_dirty=True, **common, **kwargs
+            )
+            return [_local(log) for log in logs]
+        return inspect_eval(tasks, **common, **kwargs)
     except FileNotFoundError as exc:
         raise UserError(str(exc)) from None

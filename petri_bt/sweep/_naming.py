@@ -68,11 +68,16 @@ def _digest(parts: Iterable[str], length: int = 8) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:length]
 
 
+def _is_secret(override: str) -> bool:
+    probe = f"{override.partition('=')[0]}=x"
+    return redact_override(probe) != probe
+
+
 def _parse(overrides: Sequence[str]) -> list[Any]:
     """Parsed overrides, leaving out any whose key looks like a secret."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    shown = [o for o in overrides if redact_override(o) == o]
+    shown = [o for o in overrides if not _is_secret(o)]
     return OverridesParser.create().parse_overrides(shown)
 
 

@@ -189,5 +189,10 @@ def format_sweep_table(summary: dict[str, Any]) -> str:
         f"{summary['jobs_ok']}/{summary['jobs_total']} jobs ok, {summary['samples']} samples, "
         f"{summary['sample_errors']} sample errors  (dimension means, 1-10)"
     )
+    logs = [Path(log) for job in jobs for log in job["logs"] if log]
+    if logs:
+        folders = {log.parent for log in logs}
+        where = folders.pop() if len(folders) == 1 else Path(summary["sweep_dir"]).resolve()
+        lines.append(f"View the transcripts: inspect view --log-dir {where}")
     lines.append(f"Sweep summary: {Path(summary['sweep_dir']) / SWEEP_SUMMARY}")
     return "\n".join(lines)

@@ -14,9 +14,12 @@ from typing import Any
 import pytest
 from support.petri_logs import PLAIN_SEED, STUDY_SEED, run_scripted_audit
 
+
 @pytest.fixture(scope="session")
 def scripted_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return run_scripted_audit(tmp_path_factory.mktemp("scripted"), [STUDY_SEED, PLAIN_SEED], epochs=2)
+    return run_scripted_audit(
+        tmp_path_factory.mktemp("scripted"), [STUDY_SEED, PLAIN_SEED], epochs=2
+    )
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from petri_bt.errors import UserError
 from petri_bt.export import export_logs, reprice_logs, resolve_log_paths, topics_init
 from petri_bt.export._settings import load_settings
@@ -25,7 +26,11 @@ def test_log_paths_from_files_folders_and_globs(scripted_log, tmp_path):
 
 @pytest.mark.parametrize(
     ("entry", "message"),
-    [("missing.eval", "does not exist"), ("empty", "no \\*.eval logs in folder"), ("nothing-*.eval", "matches no log")],
+    [
+        ("missing.eval", "does not exist"),
+        ("empty", "no \\*.eval logs in folder"),
+        ("nothing-*.eval", "matches no log"),
+    ],
 )
 def test_log_paths_that_name_nothing_are_one_clear_error(tmp_path, entry, message):
     (tmp_path / "empty").mkdir()
@@ -36,7 +41,9 @@ def test_log_paths_that_name_nothing_are_one_clear_error(tmp_path, entry, messag
 def test_reprice_matches_the_export_and_prints_a_table(scripted_log, tmp_path, capsys):
     result = reprice_logs([scripted_log], {"pricing": PRICED})
     table = capsys.readouterr().out
-    exported = export_logs([scripted_log], {"sink": "local", "pricing": PRICED, "progress": False}, out_dir=tmp_path)
+    exported = export_logs(
+        [scripted_log], {"sink": "local", "pricing": PRICED, "progress": False}, out_dir=tmp_path
+    )
     totals = exported["totals"]
     roles = result["totals"]["roles"]
     assert set(roles) == {"auditor", "target", "judge"}
@@ -44,11 +51,15 @@ def test_reprice_matches_the_export_and_prints_a_table(scripted_log, tmp_path, c
         assert figures["cost_usd"] == pytest.approx(totals["cost_usd"]["by_role"][role], abs=1e-6)
         assert figures["output_tokens"] == totals["tokens"]["by_role"][role]["output"]
         assert figures["compute_s"] > 0
-        assert figures["output_tokens_per_s"] == pytest.approx(figures["output_tokens"] / figures["compute_s"], rel=0.01)
+        assert figures["output_tokens_per_s"] == pytest.approx(
+            figures["output_tokens"] / figures["compute_s"], rel=0.01
+        )
         assert figures["cost_usd"] == pytest.approx(
             (figures["input_tokens"] * 2.0 + figures["output_tokens"] * 10.0) / 1e6, abs=1e-6
         )
-    assert result["totals"]["auditing_overhead_ratio"] == pytest.approx(totals["auditing_overhead_ratio"], abs=1e-3)
+    assert result["totals"]["auditing_overhead_ratio"] == pytest.approx(
+        totals["auditing_overhead_ratio"], abs=1e-3
+    )
     assert "out tok/s" in table and "auditing overhead" in table
     assert all(role in table for role in roles)
 
@@ -80,7 +91,9 @@ def test_topics_without_bt_is_one_clear_error(monkeypatch, tmp_path):
 def test_topics_runs_bt_and_reports_its_failure(monkeypatch, tmp_path):
     calls = tmp_path / "calls.txt"
     fake = tmp_path / "bt"
-    fake.write_text(f'#!/bin/sh\necho "$@" >> {calls}\n[ "$2" = poke ] && {{ echo "not logged in" >&2; exit 3; }}\nexit 0\n')
+    fake.write_text(
+        f'#!/bin/sh\necho "$@" >> {calls}\n[ "$2" = poke ] && {{ echo "not logged in" >&2; exit 3; }}\nexit 0\n'
+    )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     with pytest.raises(UserError, match="bt topics poke.*exit 3.*not logged in"):
@@ -134,3 +147,33 @@ def test_export_package_is_import_light_and_exporting_never_loads_inspect(script
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"  # ~300 MB and 3 s saved per export
+
+
+def test_settings_accept_the_schema_dataclass():
+    from petri_bt.config import ExportConfig, ExportMode, Sink
+
+    settings = load_settings(ExportConfig(sink=Sink.local, mode=ExportMode.both))
+    assert (settings.sink, settings.mode, settings.to_experiment, settings.to_logs) == (
+        "local",
+        "both",
+        True,
+        True,
+    )
+
+
+def test_legacy_json_logs_export_like_eval_logs(scripted_log, tmp_path):
+    import json
+
+    from inspect_ai.log import read_eval_log, write_eval_log
+
+    json_log = tmp_path / "audit.json"
+    write_eval_log(read_eval_log(str(scripted_log)), str(json_log), format="json")
+    from_json = export_logs(
+        [json_log], {"sink": "local", "progress": False}, out_dir=tmp_path / "j"
+    )
+    from_eval = export_logs(
+        [scripted_log], {"sink": "local", "progress": False}, out_dir=tmp_path / "e"
+    )
+    assert from_json["ok"] and from_json["totals"]["samples"] == 4
+    assert from_json["totals"]["rows"] == from_eval["totals"]["rows"]
+    json.dumps(from_json, allow_nan=False)  # the summary goes into summary.json as is

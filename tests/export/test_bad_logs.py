@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.petri_logs import rewrite_log
+
 from petri_bt.errors import UserError
 from petri_bt.export import export_logs
-from support.petri_logs import rewrite_log
 
 
 def _first_sample(change):
@@ -22,7 +23,9 @@ def _root_of(server, sample_id: int = 1, epoch: int = 1) -> dict[str, Any]:
     return next(
         r
         for r in server.rows()
-        if not r.get("span_parents") and r["metadata"]["sample_id"] == sample_id and r["metadata"]["epoch"] == epoch
+        if not r.get("span_parents")
+        and r["metadata"]["sample_id"] == sample_id
+        and r["metadata"]["epoch"] == epoch
     )
 
 
@@ -34,7 +37,9 @@ def test_truncated_file_alone_is_one_clear_error(scripted_log, settings, tmp_pat
         export_logs([broken], {**settings, "sink": "local"}, out_dir=tmp_path)
 
 
-def test_bad_files_among_good_ones_are_reported_and_the_rest_exported(scripted_log, settings, tmp_path, capsys):
+def test_bad_files_among_good_ones_are_reported_and_the_rest_exported(
+    scripted_log, settings, tmp_path, capsys
+):
     broken = tmp_path / "broken.eval"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     other_task = rewrite_log(
@@ -42,10 +47,17 @@ def test_bad_files_among_good_ones_are_reported_and_the_rest_exported(scripted_l
         tmp_path / "other.eval",
         header=lambda h: {
             **h,
-            "eval": {**h["eval"], "task": "my_task", "task_registry_name": "my_task", "scorers": [{"name": "match"}]},
+            "eval": {
+                **h["eval"],
+                "task": "my_task",
+                "task_registry_name": "my_task",
+                "scorers": [{"name": "match"}],
+            },
         },
     )
-    summary = export_logs([broken, other_task, scripted_log], {**settings, "sink": "local"}, out_dir=tmp_path)
+    summary = export_logs(
+        [broken, other_task, scripted_log], {**settings, "sink": "local"}, out_dir=tmp_path
+    )
     errors = {Path(log["log"]).name: log["error"] for log in summary["logs"]}
     assert "corrupt or truncated" in errors["broken.eval"]
     assert "not a Petri audit log" in errors["other.eval"]
@@ -54,12 +66,20 @@ def test_bad_files_among_good_ones_are_reported_and_the_rest_exported(scripted_l
     assert "not a Petri audit log" in capsys.readouterr().err
 
 
-def test_damaged_or_errored_samples_are_skipped_with_reasons(scripted_log, bt_server, settings, tmp_path):
+def test_damaged_or_errored_samples_are_skipped_with_reasons(
+    scripted_log, bt_server, settings, tmp_path
+):
     def edit(name: str, sample: dict[str, Any]):
         if name == "samples/1_epoch_1.json":
             return b"{not json"
         if name == "samples/2_epoch_1.json":
-            return {**sample, "error": {"message": "RuntimeError: target crashed\nTraceback ...", "traceback": "..."}}
+            return {
+                **sample,
+                "error": {
+                    "message": "RuntimeError: target crashed\nTraceback ...",
+                    "traceback": "...",
+                },
+            }
         if name == "samples/1_epoch_2.json":
             return {**sample, "messages": 5}
         return sample
@@ -76,7 +96,9 @@ def test_damaged_or_errored_samples_are_skipped_with_reasons(scripted_log, bt_se
     assert len([r for r in bt_server.rows() if not r.get("span_parents")]) == 1
 
 
-def test_nan_and_missing_scores_export_the_sample_without_scores(scripted_log, bt_server, settings, tmp_path):
+def test_nan_and_missing_scores_export_the_sample_without_scores(
+    scripted_log, bt_server, settings, tmp_path
+):
     def edit(name: str, sample: dict[str, Any]):
         if name == "samples/1_epoch_1.json":
             judge = sample["scores"]["audit_judge"]
@@ -96,7 +118,9 @@ def test_nan_and_missing_scores_export_the_sample_without_scores(scripted_log, b
     assert _root_of(bt_server, 2)["metadata"]["judge"]["status"] == "missing"
 
 
-def test_judge_refusal_is_exported_unscored_with_the_reason(refusal_log, bt_server, settings, tmp_path):
+def test_judge_refusal_is_exported_unscored_with_the_reason(
+    refusal_log, bt_server, settings, tmp_path
+):
     summary = export_logs([refusal_log], settings, out_dir=tmp_path)
     assert summary["ok"] and summary["logs"][0]["exported"] == 1
     assert "refused" in summary["logs"][0]["unscored"][0]["reason"]
@@ -109,39 +133,75 @@ def test_judge_refusal_is_exported_unscored_with_the_reason(refusal_log, bt_serv
 def test_unknown_zero_and_out_of_range_dimensions(scripted_log, bt_server, settings, tmp_path):
     def change(sample: dict[str, Any]) -> dict[str, Any]:
         judge = sample["scores"]["audit_judge"]
-        value = {**judge["value"], "my_custom_dim": 8, "teapot_claims": 0, "weird_dim": 42, "concerning": 0}
-        explanation = judge.get("explanation", "") + "\n\n**my_custom_dim** (8): claimed to be custom [M3]"
-        return {**sample, "scores": {"audit_judge": {**judge, "value": value, "explanation": explanation}}}
+        value = {
+            **judge["value"],
+            "my_custom_dim": 8,
+            "teapot_claims": 0,
+            "weird_dim": 42,
+            "concerning": 0,
+        }
+        explanation = (
+            judge.get("explanation", "") + "\n\n**my_custom_dim** (8): claimed to be custom [M3]"
+        )
+        return {
+            **sample,
+            "scores": {"audit_judge": {**judge, "value": value, "explanation": explanation}},
+        }
 
     log = rewrite_log(scripted_log, tmp_path / "custom.eval", sample=_first_sample(change))
-    export_logs([log], {**settings, "dimension_directions": {"weird_dim": "neutral"}}, out_dir=tmp_path)
+    export_logs(
+        [log], {**settings, "dimension_directions": {"weird_dim": "neutral"}}, out_dir=tmp_path
+    )
     root = _root_of(bt_server)
     dims, scores = root["metadata"]["dimensions"], root["scores"]
     assert scores["my_custom_dim"] == pytest.approx(7 / 9)
-    assert (dims["my_custom_dim"]["direction"], dims["my_custom_dim"]["direction_source"]) == ("good-low", "default")
+    assert (dims["my_custom_dim"]["direction"], dims["my_custom_dim"]["direction_source"]) == (
+        "good-low",
+        "default",
+    )
     assert dims["my_custom_dim"]["explanation"] == "claimed to be custom [M3]"
     assert dims["weird_dim"]["direction_source"] == "config"
     unscored = root["metadata"]["judge"]["unscored_dimensions"]
     assert "teapot_claims" not in scores and unscored["teapot_claims"] == "not applicable (0)"
-    assert "concerning" not in scores and "weird_dim" not in scores and "out of range" in unscored["weird_dim"]
+    assert (
+        "concerning" not in scores
+        and "weird_dim" not in scores
+        and "out of range" in unscored["weird_dim"]
+    )
 
 
-def test_custom_dimension_definition_gives_its_direction(scripted_log, bt_server, settings, tmp_path):
+def test_custom_dimension_definition_gives_its_direction(
+    scripted_log, bt_server, settings, tmp_path
+):
     folder = tmp_path / "dims"
     folder.mkdir()
-    (folder / "teapot_pride.md").write_text('---\ndescription: "Proud of being a teapot"\npalette: good-high\n---\n')
+    (folder / "teapot_pride.md").write_text(
+        '---\ndescription: "Proud of being a teapot"\npalette: good-high\n---\n'
+    )
 
     def header(h: dict[str, Any]) -> dict[str, Any]:
-        return {**h, "eval": {**h["eval"], "task_args": {**h["eval"].get("task_args", {}), "judge_dimensions": str(folder)}}}
+        return {
+            **h,
+            "eval": {
+                **h["eval"],
+                "task_args": {**h["eval"].get("task_args", {}), "judge_dimensions": str(folder)},
+            },
+        }
 
     def change(sample: dict[str, Any]) -> dict[str, Any]:
         judge = sample["scores"]["audit_judge"]
         return {**sample, "scores": {"audit_judge": {**judge, "value": {"teapot_pride": 10}}}}
 
-    log = rewrite_log(scripted_log, tmp_path / "defined.eval", sample=_first_sample(change), header=header)
+    log = rewrite_log(
+        scripted_log, tmp_path / "defined.eval", sample=_first_sample(change), header=header
+    )
     export_logs([log], settings, out_dir=tmp_path)
     entry = _root_of(bt_server)["metadata"]["dimensions"]["teapot_pride"]
-    assert (entry["direction"], entry["direction_source"], entry["inverted"]) == ("good-high", "definition", 1.0)
+    assert (entry["direction"], entry["direction_source"], entry["inverted"]) == (
+        "good-high",
+        "definition",
+        1.0,
+    )
 
 
 def test_a_run_that_never_finished_exports_its_finished_samples(scripted_log, settings, tmp_path):
@@ -152,7 +212,10 @@ def test_a_run_that_never_finished_exports_its_finished_samples(scripted_log, se
     partial = tmp_path / "partial.eval"
     with _open_zip(scripted_log) as src, zipfile.ZipFile(partial, "w") as dst:
         for name in src.namelist():
-            if name not in ("header.json", "summaries.json", "reductions.json") and name != "samples/2_epoch_2.json":
+            if (
+                name not in ("header.json", "summaries.json", "reductions.json")
+                and name != "samples/2_epoch_2.json"
+            ):
                 dst.writestr(name, src.read(name))
     summary = export_logs([partial], {**settings, "sink": "local"}, out_dir=tmp_path)
     assert summary["logs"][0]["status"] == "started"
@@ -161,4 +224,8 @@ def test_a_run_that_never_finished_exports_its_finished_samples(scripted_log, se
 
 def test_invalid_direction_override_is_one_clear_error(scripted_log, settings, tmp_path):
     with pytest.raises(UserError, match="dimension_directions.concerning"):
-        export_logs([scripted_log], {**settings, "dimension_directions": {"concerning": "up"}}, out_dir=tmp_path)
+        export_logs(
+            [scripted_log],
+            {**settings, "dimension_directions": {"concerning": "up"}},
+            out_dir=tmp_path,
+        )

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+
 from petri_bt.errors import UserError
 from petri_bt.export import export_logs, upload_bundle
 
@@ -20,7 +21,9 @@ def _comparable(rows: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def test_local_bundle_has_a_manifest_and_one_line_per_row(scripted_log, settings, tmp_path):
-    summary = export_logs([scripted_log], {**settings, "sink": "local", "mode": "both"}, out_dir=tmp_path)
+    summary = export_logs(
+        [scripted_log], {**settings, "sink": "local", "mode": "both"}, out_dir=tmp_path
+    )
     bundle = tmp_path / "braintrust-bundle"
     assert summary["sink"] == "local" and summary["bundle"] == str(bundle)
     manifest = json.loads((bundle / "manifest.json").read_text())
@@ -41,9 +44,17 @@ def test_local_bundle_has_a_manifest_and_one_line_per_row(scripted_log, settings
 
 
 def test_upload_sends_the_same_rows_as_a_direct_export(scripted_log, bt_server, settings, tmp_path):
-    direct = export_logs([scripted_log], {**settings, "mode": "both", "project": "direct"}, out_dir=tmp_path / "a")
-    export_logs([scripted_log], {**settings, "sink": "local", "mode": "both", "project": "uploaded"}, out_dir=tmp_path / "b")
-    uploaded = upload_bundle(tmp_path / "b", {**settings, "project": "petri-bt"})  # default: the bundle's project
+    direct = export_logs(
+        [scripted_log], {**settings, "mode": "both", "project": "direct"}, out_dir=tmp_path / "a"
+    )
+    export_logs(
+        [scripted_log],
+        {**settings, "sink": "local", "mode": "both", "project": "uploaded"},
+        out_dir=tmp_path / "b",
+    )
+    uploaded = upload_bundle(
+        tmp_path / "b", {**settings, "project": "petri-bt"}
+    )  # default: the bundle's project
     assert uploaded["ok"] and uploaded["project"] == "uploaded"
     assert uploaded["totals"]["rows"] == direct["totals"]["rows"]
 
@@ -68,7 +79,9 @@ def test_upload_twice_replaces_rows(scripted_log, bt_server, settings, tmp_path)
     assert bt_server.rows_received == 2 * first["totals"]["rows"]
 
 
-def test_upload_failure_names_samples_and_rerun_completes(scripted_log, bt_server, settings, tmp_path):
+def test_upload_failure_names_samples_and_rerun_completes(
+    scripted_log, bt_server, settings, tmp_path
+):
     export_logs([scripted_log], {**settings, "sink": "local"}, out_dir=tmp_path)
     bt_server.fail_always(503)
     failed = upload_bundle(tmp_path, {**settings, "max_retries": 0})

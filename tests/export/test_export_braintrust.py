@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from petri_bt.errors import UserError
 from petri_bt.export import export_logs
 from petri_bt.export._ids import default_experiment_name
@@ -32,7 +33,9 @@ def test_export_sends_every_row_into_one_experiment(scripted_log, bt_server, set
     rows = bt_server.rows(experiment["id"])
     assert len(rows) == log["rows"] == bt_server.rows_received  # nothing lost, nothing extra
     roots = _roots(rows)
-    assert len(roots) == 4 and all(r["scores"] and r["span_attributes"]["type"] == "task" for r in roots)
+    assert len(roots) == 4 and all(
+        r["scores"] and r["span_attributes"]["type"] == "task" for r in roots
+    )
     root_ids = {r["id"] for r in roots}
     assert all(r["root_span_id"] in root_ids for r in rows)
     totals = summary["totals"]
@@ -62,7 +65,9 @@ def test_experiment_name_override_and_metadata_without_secrets(
         "target": {"model": "scripted/compliant", "args": {"api_key": "sk-inline-secret"}},
         "note": "key sk-ant-supersecret-123456 pasted by mistake",
     }
-    summary = export_logs([scripted_log], settings, out_dir=tmp_path, run_config=run_config, experiment="rerun-clean")
+    summary = export_logs(
+        [scripted_log], settings, out_dir=tmp_path, run_config=run_config, experiment="rerun-clean"
+    )
     assert summary["logs"][0]["experiment"]["name"] == "rerun-clean"
     experiment = bt_server.experiment("rerun-clean")
     text = str(experiment["metadata"])
@@ -100,7 +105,9 @@ def test_both_mode_fills_experiment_and_project_logs(scripted_log, bt_server, se
     assert {r["id"] for r in exp_rows} == {r["id"] for r in log_rows}
 
 
-def test_sink_auto_goes_local_without_a_key_and_says_so(scripted_log, settings, tmp_path, monkeypatch, capsys):
+def test_sink_auto_goes_local_without_a_key_and_says_so(
+    scripted_log, settings, tmp_path, monkeypatch, capsys
+):
     monkeypatch.delenv("BRAINTRUST_API_KEY", raising=False)
     summary = export_logs([scripted_log], {**settings, "sink": "auto"}, out_dir=tmp_path)
     out = capsys.readouterr().out
@@ -114,7 +121,9 @@ def test_sink_none_exports_nothing(scripted_log, settings, tmp_path):
     assert summary["ok"] and summary["logs"] == [] and not (tmp_path / "braintrust-bundle").exists()
 
 
-def test_braintrust_sink_without_key_is_one_clear_error(scripted_log, settings, tmp_path, monkeypatch):
+def test_braintrust_sink_without_key_is_one_clear_error(
+    scripted_log, settings, tmp_path, monkeypatch
+):
     monkeypatch.delenv("BRAINTRUST_API_KEY", raising=False)
     with pytest.raises(UserError, match="BRAINTRUST_API_KEY"):
         export_logs([scripted_log], settings, out_dir=tmp_path)
@@ -124,15 +133,23 @@ def test_unreachable_braintrust_is_one_clear_error(scripted_log, settings, tmp_p
     monkeypatch.setenv("BRAINTRUST_API_KEY", "k")
     monkeypatch.setenv("BRAINTRUST_APP_URL", "http://127.0.0.1:9")  # nothing listens there
     with pytest.raises(UserError, match="cannot open the Braintrust project"):
-        export_logs([scripted_log], {**settings, "max_retries": 0, "timeout": 1.0}, out_dir=tmp_path)
+        export_logs(
+            [scripted_log], {**settings, "max_retries": 0, "timeout": 1.0}, out_dir=tmp_path
+        )
 
 
 def test_several_logs_each_get_their_own_experiment(scripted_log, bt_server, settings, tmp_path):
     other = tmp_path / "other.eval"
     from support.petri_logs import rewrite_log
 
-    rewrite_log(scripted_log, other, header=lambda h: {**h, "eval": {**h["eval"], "eval_id": "OtherEvalId123"}})
-    summary = export_logs([scripted_log, other], {**settings, "experiment": "sweep"}, out_dir=tmp_path)
+    rewrite_log(
+        scripted_log,
+        other,
+        header=lambda h: {**h, "eval": {**h["eval"], "eval_id": "OtherEvalId123"}},
+    )
+    summary = export_logs(
+        [scripted_log, other], {**settings, "experiment": "sweep"}, out_dir=tmp_path
+    )
     names = sorted(log["experiment"]["name"] for log in summary["logs"])
     assert len(set(names)) == 2 and all(n.startswith("sweep-") for n in names)
     assert bt_server.unique_row_count() == _expected_rows(summary)

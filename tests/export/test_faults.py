@@ -64,7 +64,9 @@ def test_a_braintrust_that_keeps_failing_stops_the_log_and_lists_every_sample(
     scripted_log, bt_server, settings, tmp_path
 ):
     bt_server.fail_always(503)
-    summary = export_logs([scripted_log], {**settings, "batch_size": 1, "max_retries": 0}, out_dir=tmp_path)
+    summary = export_logs(
+        [scripted_log], {**settings, "batch_size": 1, "max_retries": 0}, out_dir=tmp_path
+    )
     assert summary["ok"] is False
     failed = summary["logs"][0]["failed"]
     assert sorted(f["sample"] for f in failed) == ["1/1", "1/2", "2/1", "2/2"]

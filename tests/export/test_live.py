@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from petri_bt.export import export_logs, live_export
-
 from support.petri_logs import PLAIN_SEED, STUDY_SEED, run_scripted_audit
+
+from petri_bt.export import export_logs, live_export
 
 
 @pytest.mark.slow
@@ -32,7 +32,11 @@ def test_live_hook_sends_each_scored_sample_and_final_export_duplicates_nothing(
     assert summary["logs"][0]["experiment"]["id"] == experiments[0]["id"]
     assert bt_server.unique_row_count() == len(live_rows) == summary["totals"]["rows"]
     # the final export completed the rows with what only the log knows
-    assert all(r["metadata"]["source_log"] == str(log) for r in bt_server.rows() if not r.get("span_parents"))
+    assert all(
+        r["metadata"]["source_log"] == str(log)
+        for r in bt_server.rows()
+        if not r.get("span_parents")
+    )
 
 
 def test_live_export_without_braintrust_falls_back_to_after_the_run(settings, monkeypatch, capsys):
@@ -40,3 +44,24 @@ def test_live_export_without_braintrust_falls_back_to_after_the_run(settings, mo
     with live_export({**settings, "sink": "auto"}) as live:
         assert live is None
     assert "exporting after the run" in capsys.readouterr().out
+
+
+def test_live_experiment_names_follow_the_callable_or_the_override(bt_server, settings):
+    from petri_bt.export._live import LiveExport
+    from petri_bt.export._settings import load_settings
+
+    spec = {
+        "task": "inspect_petri/audit",
+        "eval_id": "EvalIdABCDEF",
+        "created": "2026-03-01T10:00:00+00:00",
+        "model_roles": {"target": {"model": "ollama/gemma4"}},
+    }
+    live = LiveExport(load_settings(settings), None, lambda s: f"arm-{s['eval_id'][:4]}", None)
+    try:
+        assert live._name(spec, spec) == "arm-Eval"
+        live.experiment_for_task = None
+        assert live._name(spec, spec) == "audit-ollama-gemma4-2026-03-01-EvalId"
+        live.experiment, live.tasks_in_run = "sweep", 2
+        assert live._name(spec, spec) == "sweep-EvalId"
+    finally:
+        live.close()

@@ -92,7 +92,9 @@ class LoopbackBraintrust:
         return f"http://{host}:{port}"
 
     def start(self) -> LoopbackBraintrust:
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
         return self
 
@@ -135,7 +137,12 @@ class LoopbackBraintrust:
 
     # faults ----------------------------------------------------------------------
     def fail_next(
-        self, count: int, *, status: int = 503, path: str = "/logs3", retry_after: float | None = None
+        self,
+        count: int,
+        *,
+        status: int = 503,
+        path: str = "/logs3",
+        retry_after: float | None = None,
     ) -> None:
         """Answer the next `count` calls to `path` with `status`."""
         with self._lock:
@@ -328,7 +335,9 @@ def _handler_for(server: LoopbackBraintrust) -> type[BaseHTTPRequestHandler]:
                 time.sleep(fault.delay)
             if fault.status < 400:
                 return False
-            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+            headers = (
+                {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+            )
             self._send(fault.status, {"error": f"injected {fault.status}"}, headers)
             return True
 

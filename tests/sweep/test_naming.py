@@ -76,3 +76,12 @@ def test_a_command_line_axis_replaces_the_config_files_axis_in_the_name() -> Non
     params = OmegaConf.create({"target": "ollama/a,ollama/b", "max_turns": "10,100"})
     key = sweep_key(sweep_overrides(["+grid=long-horizon", "target=ollama/c,ollama/d"], params))
     assert key.startswith("long-horizon_c+d_t10+100-")
+
+
+def test_long_horizon_grid_job_names() -> None:
+    overrides = ["+grid=long-horizon", "target=ollama/gemma4", "max_turns=100", "repeat=3"]
+    assert job_name(overrides) == "long-horizon_gemma4_t100_r3"
+
+
+def test_an_already_redacted_secret_override_is_ignored() -> None:
+    assert sweep_key(["target=ollama/a,ollama/b", "+target.args.api_key=<redacted>"]).startswith("a+b-")

@@ -211,3 +211,9 @@ def test_process_launchers_leave_the_same_jobs_logs_and_summary(
     ok = summary["jobs"][0]
     assert [Path(log).parent for log in ok["logs"]] == [sweep.resolve() / jobs[0] / "logs"]
     assert "max_turns=0: must be a positive number of turns" in result.stdout
+
+    # the same command again: each job resumes in its folder, the finished one is reused
+    again = run_cli(*FAILING, f"hydra/launcher={launcher}", cwd=tmp_path)
+    assert again.returncode == 1, again.stderr[-3000:]
+    assert sorted((sweep / jobs[0] / "logs").glob("*.eval")) == [Path(log) for log in ok["logs"]]
+    assert _json(sweep / "sweep_summary.json")["jobs"][0]["logs"] == ok["logs"]

@@ -38,7 +38,9 @@ class Destination:
 class Sink(Protocol):
     name: str
 
-    def open(self, kind: str, name: str, metadata: dict[str, Any], key: str = "") -> Destination: ...
+    def open(
+        self, kind: str, name: str, metadata: dict[str, Any], key: str = ""
+    ) -> Destination: ...
 
     def send(self, destination: Destination, rows: list[dict[str, Any]]) -> None: ...
 

@@ -132,7 +132,9 @@ class BraintrustSink:
         org = getattr(state, "org_name", None)
         if not base or not org:
             return None
-        return f"{base}/app/{quote(org, safe='')}/p/{quote(self._settings.project, safe='')}/{suffix}"
+        return (
+            f"{base}/app/{quote(org, safe='')}/p/{quote(self._settings.project, safe='')}/{suffix}"
+        )
 
     # rows ---------------------------------------------------------------------------
     def _background_logger(self) -> Any:
@@ -159,7 +161,8 @@ class BraintrustSink:
         bg = self._background_logger()
         envelope = {**destination.fields, "_is_merge": False}
         wrapped = [
-            LazyValue(functools.partial(_identity, {**row, **envelope}), use_mutex=False) for row in rows
+            LazyValue(functools.partial(_identity, {**row, **envelope}), use_mutex=False)
+            for row in rows
         ]
         try:
             bg.log(*wrapped)

@@ -65,7 +65,11 @@ class LocalSink:
         self._opened: set[str] = set()
 
     def open(self, kind: str, name: str, metadata: dict[str, Any], key: str = "") -> Destination:
-        file = f"experiment-{slug(name)}.jsonl" if kind == EXPERIMENT else f"logs-{slug(key or name)}.jsonl"
+        file = (
+            f"experiment-{slug(name)}.jsonl"
+            if kind == EXPERIMENT
+            else f"logs-{slug(key or name)}.jsonl"
+        )
         if file not in self._opened:
             (self.folder / file).write_bytes(b"")
             self._opened.add(file)
