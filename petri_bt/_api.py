@@ -30,7 +30,7 @@ def compose(overrides: list[str] | None = None) -> DictConfig:
         return hydra_compose(config_name="config", overrides=list(overrides or []))
 
 
-def run(
+def execute(
     config: DictConfig | list[str] | None = None, *, run_dir: str | Path | None = None
 ) -> Any:
     """Run an audit (or the configured action) and return its RunResult.

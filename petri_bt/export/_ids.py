@@ -15,6 +15,22 @@ from typing import Any
 ROOT_PART = "sample"
 
 
+def log_identity(eval_spec: dict[str, Any]) -> str:
+    """The id a log's rows and experiment name derive from.
+
+    Inspect's `task_id` survives an eval-set retry (the retried log gets a new
+    eval id but keeps its task id, and reuses finished samples with their event
+    ids), so rows resent after a resumed run replace themselves. Logs without a
+    task id fall back to the eval id, then the run id.
+
+    Args:
+        eval_spec: The header's `eval` node (or an Inspect EvalSpec dumped to JSON).
+    """
+    return str(
+        eval_spec.get("task_id") or eval_spec.get("eval_id") or eval_spec.get("run_id") or ""
+    )
+
+
 def row_id(eval_id: str, sample_id: Any, epoch: Any, part: str) -> str:
     """The id (and span id) of one Braintrust row.
 
@@ -45,10 +61,11 @@ def target_model(eval_spec: dict[str, Any]) -> str | None:
 
 
 def default_experiment_name(eval_spec: dict[str, Any]) -> str:
-    """`<task>-<target>-<date of the eval>-<eval id prefix>`: stable for a given log.
+    """`<task>-<target>-<date of the eval>-<log id prefix>`: stable for a given log.
 
     The date comes from the log, so re-exporting months later lands in the same
-    experiment; the eval id prefix keeps two runs of one day apart.
+    experiment; the log identity prefix (see `log_identity`) keeps two runs of one
+    day apart, and a retried log in the same experiment as its first attempt.
 
     Args:
         eval_spec: The header's `eval` node (or an Inspect EvalSpec dumped to JSON).
@@ -57,6 +74,6 @@ def default_experiment_name(eval_spec: dict[str, Any]) -> str:
     task = task.rsplit("/", 1)[-1]
     target = target_model(eval_spec) or "target"
     date = str(eval_spec.get("created") or "")[:10] or "undated"
-    eval_id = str(eval_spec.get("eval_id") or "")[:6]
-    parts = [slug(task), slug(target), date] + ([eval_id] if eval_id else [])
+    identity = log_identity(eval_spec)[:6]
+    parts = [slug(task), slug(target), date] + ([identity] if identity else [])
     return "-".join(parts)

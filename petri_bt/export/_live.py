@@ -21,7 +21,7 @@ from typing import Any
 from inspect_ai.hooks import Hooks, RunStart, SampleEnd, TaskStart, hooks
 
 from petri_bt.export._cost import PriceTable
-from petri_bt.export._ids import default_experiment_name
+from petri_bt.export._ids import default_experiment_name, log_identity
 from petri_bt.export._mapping import LogContext, SkipSample, map_sample, promote_scores
 from petri_bt.export._pipeline import (
     experiment_metadata,
@@ -103,7 +103,7 @@ class LiveExport:
                 return chosen
         if self.experiment:
             if self.tasks_in_run > 1:
-                return f"{self.experiment}-{str(spec.get('eval_id') or '')[:6]}"
+                return f"{self.experiment}-{log_identity(spec)[:6]}"
             return self.experiment
         return default_experiment_name(spec)
 

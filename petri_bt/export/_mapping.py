@@ -44,6 +44,7 @@ class LogContext:
 
     eval_id: str
     log_path: str
+    identity: str = ""  # what row ids derive from (see _ids.log_identity)
     run_id: str | None = None
     task: str = "audit"
     created: str | None = None
@@ -121,7 +122,7 @@ def map_sample(sample: dict[str, Any], ctx: LogContext) -> SampleRows:
     sample_id, epoch = sample["id"], sample.get("epoch", 1)
     key = sample_key(sample)
     text = SampleText(sample)
-    root = row_id(ctx.eval_id, sample_id, epoch, ROOT_PART)
+    root = row_id(ctx.identity or ctx.eval_id, sample_id, epoch, ROOT_PART)
 
     children, usage, counts = _child_spans(sample, ctx, text, root)
     transcript = [text.chat(m) for m in sample.get("messages") or [] if isinstance(m, dict)]
@@ -383,7 +384,7 @@ def _child_spans(
         if kind not in ("model", "tool"):
             continue
         part = str(event.get("uuid") or f"event-{index}")
-        span = row_id(ctx.eval_id, sample_id, epoch, part)
+        span = row_id(ctx.identity or ctx.eval_id, sample_id, epoch, part)
         start = _ts(event.get("timestamp"))
         end = _ts(event.get("completed"))
         working = event.get("working_time")

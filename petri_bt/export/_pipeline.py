@@ -21,7 +21,7 @@ from typing import Any
 from petri_bt.errors import UserError
 from petri_bt.export._cost import PriceTable
 from petri_bt.export._dimensions import dimension_table
-from petri_bt.export._ids import default_experiment_name
+from petri_bt.export._ids import default_experiment_name, log_identity
 from petri_bt.export._mapping import (
     AUDITING_ROLES,
     SOURCE,
@@ -93,6 +93,7 @@ def log_context(
     """What the mapping needs from a log header (or a live run's eval spec)."""
     return LogContext(
         eval_id=str(eval_spec.get("eval_id") or eval_spec.get("run_id") or log_path),
+        identity=log_identity(eval_spec) or log_path,
         log_path=log_path,
         run_id=eval_spec.get("run_id"),
         task=str(eval_spec.get("task") or "audit"),
@@ -338,7 +339,7 @@ def _experiment_name(
     if not name:
         return default_experiment_name(eval_spec)
     # One log is one experiment: with several logs, the given name gets each log's id.
-    return f"{name}-{str(eval_spec.get('eval_id') or '')[:6]}" if many else name
+    return f"{name}-{log_identity(eval_spec)[:6]}" if many else name
 
 
 def open_destinations(

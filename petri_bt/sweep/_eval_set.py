@@ -184,11 +184,14 @@ def run_jobs(
     from inspect_ai import eval_set
 
     ready = _prepared(jobs)
+    if not ready:
+        return
+    same_limit, _ = _shared([j.cfg.limit for j in ready])
     tasks = []
     for job in list(ready):
         HydraConfig.instance().set_config(job.config)
         try:
-            tasks.append(task_for(job, slice_limit=not _shared([j.cfg.limit for j in ready])[0]))
+            tasks.append(task_for(job, slice_limit=not same_limit))
         except UserError as exc:
             _fail(job, exc)
             ready.remove(job)

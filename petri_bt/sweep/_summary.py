@@ -182,9 +182,15 @@ def format_sweep_table(summary: dict[str, Any]) -> str:
             [str(job["num"]), shown, job["status"], str(job["samples"]), str(job["errors"]), *means, where]
         )
     lines = _render(rows)
-    failed = [j for j in jobs if j["status"] != OK]
-    for job in failed:
-        lines.append(f"job {job['num']} ({job['name']}) {job['status']}: {job['error'] or 'no result'}")
+    problems: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for job in jobs:
+        if job["status"] != OK:
+            problems.setdefault((job["status"], job["error"] or "no result"), []).append(job)
+    for (status, error), same in problems.items():
+        if len(same) == 1:
+            lines.append(f"job {same[0]['num']} ({same[0]['name']}) {status}: {error}")
+        else:
+            lines.append(f"jobs {', '.join(str(j['num']) for j in same)} {status}: {error}")
     lines.append(
         f"{summary['jobs_ok']}/{summary['jobs_total']} jobs ok, {summary['samples']} samples, "
         f"{summary['sample_errors']} sample errors  (dimension means, 1-10)"

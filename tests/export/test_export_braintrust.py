@@ -145,7 +145,9 @@ def test_several_logs_each_get_their_own_experiment(scripted_log, bt_server, set
     rewrite_log(
         scripted_log,
         other,
-        header=lambda h: {**h, "eval": {**h["eval"], "eval_id": "OtherEvalId123"}},
+        header=lambda h: {
+            **h, "eval": {**h["eval"], "eval_id": "OtherEvalId123", "task_id": "OtherTaskId456"}
+        },
     )
     summary = export_logs(
         [scripted_log, other], {**settings, "experiment": "sweep"}, out_dir=tmp_path

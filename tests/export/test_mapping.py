@@ -276,7 +276,7 @@ def test_default_experiment_name_is_task_target_log_date(scripted_log):
     with LogFile(scripted_log) as log:
         spec = log.eval_spec
     name = default_experiment_name(spec)
-    assert name == f"audit-scripted-compliant-{spec['created'][:10]}-{spec['eval_id'][:6]}"
+    assert name == f"audit-scripted-compliant-{spec['created'][:10]}-{spec['task_id'][:6]}"
     assert default_experiment_name({**spec}) == name
 
 

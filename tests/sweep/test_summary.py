@@ -50,3 +50,15 @@ def test_job_means_are_weighted_by_scored_samples_across_logs(tmp_path: Path) ->
     summary = build_sweep_summary(tmp_path)
     assert summary["jobs"][0]["dimension_means"] == {"concerning": 3.0}
     assert summary["jobs"][0]["status"] == "ok"
+
+
+def test_the_same_failure_in_many_jobs_is_listed_once(tmp_path: Path) -> None:
+    message = "judge=anthropic/claude-opus-4-6 needs ANTHROPIC_API_KEY: export ANTHROPIC_API_KEY=..."
+    for num, turns in enumerate((10, 100, 1000)):
+        job = _job(tmp_path, f"{num}_a_t{turns}", ["target=ollama/a", f"max_turns={turns}"])
+        (job / "job.json").write_text(
+            json.dumps({"num": num, "name": f"a_t{turns}", "status": "failed", "error": message})
+        )
+    table = format_sweep_table(build_sweep_summary(tmp_path))
+    assert f"jobs 0, 1, 2 failed: {message}" in table
+    assert table.count(message) == 1
