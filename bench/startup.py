@@ -38,7 +38,10 @@ def main() -> None:
         baseline = _time([sys.executable, "-c", "import inspect_ai"], cwd, args.runs)
         print(f"baseline  python -c 'import inspect_ai'   {baseline:6.3f} s")
         failed = False
-        for label, extra in (("--help", ["--help"]), ("--cfg job", ["preset=offline", "--cfg", "job"])):
+        for label, extra in (
+            ("--help", ["--help"]),
+            ("--cfg job", ["preset=offline", "--cfg", "job"]),
+        ):
             seconds = _time([sys.executable, "-m", "petri_bt", *extra], cwd, args.runs)
             goal = GOALS[label]
             verdict = "ok" if seconds < goal else "OVER GOAL"

@@ -65,7 +65,10 @@ def main() -> None:
     ]
     if not args.skip_sequential:
         runs.append(
-            (f"{args.jobs} jobs one after another (basic)", ["-m", *common, repeats, "hydra/launcher=basic"])
+            (
+                f"{args.jobs} jobs one after another (basic)",
+                ["-m", *common, repeats, "hydra/launcher=basic"],
+            )
         )
     print(
         f"latency {args.latency:g} s per model call, max_turns={args.turns}, limit=1, "

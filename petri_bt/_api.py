@@ -45,8 +45,10 @@ def execute(
     from petri_bt.run import export_and_summarise, run_audit
 
     cfg = config if isinstance(config, DictConfig) else compose(config)
-    folder = Path(run_dir) if run_dir else Path("outputs/runs") / datetime.now().strftime(
-        "%Y-%m-%d/%H-%M-%S-api"
+    folder = (
+        Path(run_dir)
+        if run_dir
+        else Path("outputs/runs") / datetime.now().strftime("%Y-%m-%d/%H-%M-%S-api")
     )
     folder.mkdir(parents=True, exist_ok=True)
     if cfg.from_logs:

@@ -21,6 +21,10 @@ def show_run(cfg: DictConfig) -> None:
     for role, spec in roles.items():
         print(f"  {role:<{width}}  {spec.model:<{model_width}}  [{spec.source}]")
     source = seed_source(cfg.seeds)
-    shown = f"{len(source)} inline seeds" if isinstance(source, list) else (source or "built-in set")
-    print(f"seeds: {shown}; limit={cfg.limit or 'all'}; epochs={cfg.epochs}; max_turns={cfg.max_turns}")
+    shown = (
+        f"{len(source)} inline seeds" if isinstance(source, list) else (source or "built-in set")
+    )
+    print(
+        f"seeds: {shown}; limit={cfg.limit or 'all'}; epochs={cfg.epochs}; max_turns={cfg.max_turns}"
+    )
     print(f"export: sink={cfg.export.sink} mode={cfg.export.mode} project={cfg.export.project}")

@@ -48,9 +48,7 @@ def log_summary(path: str | Path) -> dict[str, Any]:
                 totals[dim] = totals.get(dim, 0.0) + number
                 counts[dim] = counts.get(dim, 0) + 1
     means = {dim: round(totals[dim] / counts[dim], 3) for dim in sorted(totals)}
-    roles = {
-        role: str(spec.model) for role, spec in (header.eval.model_roles or {}).items()
-    }
+    roles = {role: str(spec.model) for role, spec in (header.eval.model_roles or {}).items()}
     return {
         "log": str(path),
         "task": header.eval.task,

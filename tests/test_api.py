@@ -11,7 +11,9 @@ import petri_bt
 pytestmark = pytest.mark.slow
 
 
-def test_compose_run_returns_logs_and_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compose_run_returns_logs_and_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("BRAINTRUST_API_KEY", raising=False)
     monkeypatch.setenv("INSPECT_DISPLAY", "none")
     cfg = petri_bt.compose(

@@ -11,8 +11,17 @@ from support.cli import run_cli, run_folders
 def test_help_lists_groups_presets_and_knobs(tmp_path: Path) -> None:
     result = run_cli("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for expected in ("preset", "local-target", "offline", "fully-cloud", "seeds", "export",
-                     "study", "max_turns=30", "realism_threshold=0.6"):
+    for expected in (
+        "preset",
+        "local-target",
+        "offline",
+        "fully-cloud",
+        "seeds",
+        "export",
+        "study",
+        "max_turns=30",
+        "realism_threshold=0.6",
+    ):
         assert expected in result.stdout
     assert not (tmp_path / "outputs").exists()
 

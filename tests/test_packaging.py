@@ -16,14 +16,34 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_wheel_ships_config_and_runs_from_it(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-q", str(ROOT), "-w", str(tmp_path / "dist")],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            str(ROOT),
+            "-w",
+            str(tmp_path / "dist"),
+        ],
         check=True,
     )
     (wheel,) = (tmp_path / "dist").glob("petri_bt-*.whl")
     site = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
         check=True,
     )
     assert (site / "petri_bt" / "conf" / "config.yaml").is_file()
@@ -33,12 +53,27 @@ def test_wheel_ships_config_and_runs_from_it(tmp_path: Path) -> None:
     cwd.mkdir()
     probe = subprocess.run(
         [sys.executable, "-c", "import petri_bt._paths as p; print(p.conf_dir())"],
-        cwd=cwd, env=env, capture_output=True, text=True, check=True,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert probe.stdout.strip() == str(site / "petri_bt" / "conf")
     result = subprocess.run(
-        [sys.executable, "-m", "petri_bt", "preset=offline", "target=ollama/gemma4", "--cfg", "job"],
-        cwd=cwd, env=env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "petri_bt",
+            "preset=offline",
+            "target=ollama/gemma4",
+            "--cfg",
+            "job",
+        ],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert "display_name: Gemma" in result.stdout
@@ -47,7 +82,9 @@ def test_wheel_ships_config_and_runs_from_it(tmp_path: Path) -> None:
 def test_console_script_matches_module(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("petri-bt")
     assert script.is_file(), "the petri-bt console script is installed with the package"
-    by_script = subprocess.run([str(script), "--help"], cwd=tmp_path, capture_output=True, text=True)
+    by_script = subprocess.run(
+        [str(script), "--help"], cwd=tmp_path, capture_output=True, text=True
+    )
     by_module = subprocess.run(
         [sys.executable, "-m", "petri_bt", "--help"], cwd=tmp_path, capture_output=True, text=True
     )

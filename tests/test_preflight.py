@@ -59,7 +59,9 @@ def test_ollama_down_names_ollama_serve(monkeypatch: pytest.MonkeyPatch) -> None
         preflight(_roles("target=ollama/mistral"))
 
 
-def test_model_not_pulled_names_ollama_pull(monkeypatch: pytest.MonkeyPatch, fake_ollama: str) -> None:
+def test_model_not_pulled_names_ollama_pull(
+    monkeypatch: pytest.MonkeyPatch, fake_ollama: str
+) -> None:
     monkeypatch.setenv("OLLAMA_BASE_URL", fake_ollama)
     with pytest.raises(UserError, match="ollama pull gemma4"):
         preflight(_roles("target=ollama/gemma4"))

@@ -6,7 +6,6 @@ a sweep is launched. Importing it also registers petri_bt's OmegaConf resolvers
 (`${petri_bt.sweep:}` in `hydra.sweep.dir`, `${petri_bt.job:}` in the subdir).
 """
 
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 

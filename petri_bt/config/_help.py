@@ -21,9 +21,20 @@ _OPEN_GROUPS = {
     "auditor": "any Inspect model string (overrides the preset's auditor)",
     "judge": "any Inspect model string (overrides the preset's judge)",
     "seeds": "or tags:<tag>[,<tag>], id:<seed id>[,<id>], a seed file or a folder of .md seeds",
+    "grid": "+grid=<name>: a committed sweep (no -m needed)",
     "study": "a study file in studies/ (or a folder in PETRI_BT_STUDIES_DIR, or study=path/to/file.yaml)",
 }
-_GROUP_ORDER = ("preset", "target", "auditor", "judge", "seeds", "export", "study", "pricing")
+_GROUP_ORDER = (
+    "preset",
+    "target",
+    "auditor",
+    "judge",
+    "seeds",
+    "export",
+    "study",
+    "pricing",
+    "grid",
+)
 
 
 def _defaults(conf: Path) -> dict[str, str | None]:
@@ -129,6 +140,8 @@ def render_help() -> str:
         "Role precedence: command line > PETRI_BT_TARGET / PETRI_BT_AUDITOR / PETRI_BT_JUDGE > preset.",
         "Print the resolved config: --cfg job     Show roles and seeds: action=show",
         "Export existing logs: from_logs=[logs/] export=braintrust export.project=NAME",
-        "Hydra's own options (launchers, sweepers): --hydra-help",
+        "Sweep launchers: hydra/launcher=inspect (default, concurrent) | basic | joblib |"
+        " submitit_local | slurm",
+        "Hydra's own options: --hydra-help",
     ]
     return "\n".join(lines)

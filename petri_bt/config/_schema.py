@@ -112,7 +112,9 @@ class ExportConfig:
     traces: bool = True
     include_events: bool = False
     keep_inverted_scores: bool = False
-    llm_input: str = "new"  # llm span input: "new" (messages added since the role's last call) | "full"
+    llm_input: str = (
+        "new"  # llm span input: "new" (messages added since the role's last call) | "full"
+    )
     live: bool = False
     pattern: str = "*.eval"
     batch_size: int = 20  # samples per flush to the Braintrust SDK
@@ -120,7 +122,9 @@ class ExportConfig:
     retry_backoff: float = 0.5  # seconds; doubles on each retry (Retry-After wins when given)
     timeout: float = 60.0  # seconds per Braintrust request before it is retried
     topics_min_traces: int = 100  # warn below this many Petri traces in project logs
-    dimension_directions: dict[str, str] = field(default_factory=dict)  # dim -> good-low|good-high|neutral
+    dimension_directions: dict[str, str] = field(
+        default_factory=dict
+    )  # dim -> good-low|good-high|neutral
     pricing: dict[str, PricingOverride] = field(default_factory=dict)
     bundle: str | None = None  # local bundle folder for action=upload
     dry_run: bool = False  # action=topics: print the bt commands only
@@ -168,7 +172,9 @@ class RunConfig:
     cache: bool = knob(False, "cache model responses (all roles)")
     turn_counter: bool = knob(False, "show the auditor 'turn N of M'")
     target_display_name: str | None = knob(None, "the target's name in the auditor's prompts")
-    auditor_system_message: str | None = knob(None, "auditor system prompt: text or a .md/.txt file")
+    auditor_system_message: str | None = knob(
+        None, "auditor system prompt: text or a .md/.txt file"
+    )
     resources_dir: str | None = knob(None, "a folder the auditor can read (Petri's resource tools)")
     max_connections: int | None = knob(None, "concurrent connections per model")
     fail_on_error: float | None = knob(
@@ -176,7 +182,10 @@ class RunConfig:
     )
     max_samples: int | None = knob(None, "samples run concurrently (Inspect's default if null)")
     display: str | None = knob(
-        None, "Inspect display: full | conversation | rich | plain | log | none (null: Inspect's choice)"
+        None,
+        "Inspect display: full | conversation | rich | plain | log | none (null: Inspect's choice)",
     )
-    from_logs: list[str] = knob(list, "export these logs (files, folders, globs) instead of running")
+    from_logs: list[str] = knob(
+        list, "export these logs (files, folders, globs) instead of running"
+    )
     log_dir: str | None = knob(None, "where the .eval logs go (default: <run folder>/logs)")

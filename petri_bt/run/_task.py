@@ -40,7 +40,9 @@ def _system_message(value: str | None) -> str | None:
 def _judge_dimensions(names: list[str]) -> Any:
     if not names:
         return None
-    if len(names) == 1 and (names[0].startswith("tags:") or Path(names[0]).suffix or "/" in names[0]):
+    if len(names) == 1 and (
+        names[0].startswith("tags:") or Path(names[0]).suffix or "/" in names[0]
+    ):
         return names[0]
     return list(names)
 

@@ -162,7 +162,9 @@ def _finish(job: SweepJob, log_header: Any) -> None:
         extra["export_deferred"] = True
     HydraConfig.instance().set_config(job.config)
     with (job.job_dir / JOB_LOG).open("a") as out, contextlib.redirect_stdout(out):
-        result = export_and_summarise(cfg, job.job_dir, log_paths, experiment=experiment, extra=extra)
+        result = export_and_summarise(
+            cfg, job.job_dir, log_paths, experiment=experiment, extra=extra
+        )
     drop_superseded_logs(log_paths[0], str(log_header.eval.task_id))
     if result.ok:
         _succeed(job)

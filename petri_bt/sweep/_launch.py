@@ -75,7 +75,9 @@ def open_job(
         name: The job's readable name.
     """
     HydraConfig.instance().set_config(config)
-    job_dir = Path(str(config.hydra.sweep.dir)) / str(OmegaConf.select(config, "hydra.sweep.subdir"))
+    job_dir = Path(str(config.hydra.sweep.dir)) / str(
+        OmegaConf.select(config, "hydra.sweep.subdir")
+    )
     with read_write(config.hydra.runtime), open_dict(config.hydra.runtime):
         config.hydra.runtime.output_dir = str(job_dir.resolve())
     HydraConfig.instance().set_config(config)
@@ -97,7 +99,9 @@ def open_job(
         _save(config.hydra.overrides.task, saved / "overrides.yaml")
         scrub_saved_config(job_dir)
     hydra_context.callbacks.on_job_start(config=config, task_function=task_function)
-    return SweepJob(num=int(config.hydra.job.num), name=name, config=config, job_dir=job_dir, ret=ret)
+    return SweepJob(
+        num=int(config.hydra.job.num), name=name, config=config, job_dir=job_dir, ret=ret
+    )
 
 
 def _unique(names: list[str], nums: list[int]) -> list[str]:

@@ -59,7 +59,9 @@ def failure_reason(job_dir: Path, exc: BaseException | None = None) -> str:
     if summary is not None and not summary.get("ok", True):
         for log in summary.get("logs", []):
             if log.get("status") != "success":
-                detail = _first_line(str(log.get("error") or "")) or f"{log.get('errors')} sample errors"
+                detail = (
+                    _first_line(str(log.get("error") or "")) or f"{log.get('errors')} sample errors"
+                )
                 reason = f"eval {log.get('status')}: {detail}"
                 if summary.get("export_deferred"):
                     reason += " (not exported yet: rerun the same command to retry the job)"

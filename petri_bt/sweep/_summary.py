@@ -123,7 +123,9 @@ def build_sweep_summary(sweep_dir: Path) -> dict[str, Any]:
         sweep_dir, ok (every job succeeded), counts, main_dimensions and one row per job.
     """
     jobs = [job_row(folder) for folder in _job_folders(sweep_dir)]
-    counts = {status: sum(1 for j in jobs if j["status"] == status) for status in (OK, FAILED, UNFINISHED)}
+    counts = {
+        status: sum(1 for j in jobs if j["status"] == status) for status in (OK, FAILED, UNFINISHED)
+    }
     return {
         "sweep_dir": str(sweep_dir),
         "ok": bool(jobs) and counts[OK] == len(jobs),
@@ -158,7 +160,10 @@ def _varying(jobs: list[dict[str, Any]]) -> list[str]:
 
 def _render(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
 
 
 def format_sweep_table(summary: dict[str, Any]) -> str:
@@ -179,7 +184,15 @@ def format_sweep_table(summary: dict[str, Any]) -> str:
         ]
         where = job["experiment_url"] or job["experiment"] or "-"
         rows.append(
-            [str(job["num"]), shown, job["status"], str(job["samples"]), str(job["errors"]), *means, where]
+            [
+                str(job["num"]),
+                shown,
+                job["status"],
+                str(job["samples"]),
+                str(job["errors"]),
+                *means,
+                where,
+            ]
         )
     lines = _render(rows)
     problems: dict[tuple[str, str], list[dict[str, Any]]] = {}

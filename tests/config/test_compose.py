@@ -36,7 +36,11 @@ def test_curated_target_adds_settings() -> None:
 
 @pytest.mark.parametrize(
     ("option", "source"),
-    [("tags:sycophancy", "tags:sycophancy"), ("'id:a,b'", "id:a,b"), ("seeds/my.md", "seeds/my.md")],
+    [
+        ("tags:sycophancy", "tags:sycophancy"),
+        ("'id:a,b'", "id:a,b"),
+        ("seeds/my.md", "seeds/my.md"),
+    ],
 )
 def test_seed_selections(option: str, source: str) -> None:
     assert compose([f"seeds={option}"]).seeds.source == source

@@ -146,7 +146,8 @@ def test_several_logs_each_get_their_own_experiment(scripted_log, bt_server, set
         scripted_log,
         other,
         header=lambda h: {
-            **h, "eval": {**h["eval"], "eval_id": "OtherEvalId123", "task_id": "OtherTaskId456"}
+            **h,
+            "eval": {**h["eval"], "eval_id": "OtherEvalId123", "task_id": "OtherTaskId456"},
         },
     )
     summary = export_logs(

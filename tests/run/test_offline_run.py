@@ -17,9 +17,7 @@ CANARY = "sk-canary-7f3a9c2e51d04b6b"
 def offline_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     cwd = tmp_path_factory.mktemp("offline")
     env = cli_env(ANTHROPIC_API_KEY=CANARY, OPENAI_API_KEY=CANARY)
-    result = run_cli(
-        "preset=offline", "limit=2", "max_turns=8", "export=local", cwd=cwd, env=env
-    )
+    result = run_cli("preset=offline", "limit=2", "max_turns=8", "export=local", cwd=cwd, env=env)
     return cwd, result
 
 
@@ -71,8 +69,13 @@ def test_no_secret_reaches_disk(offline_run: tuple[Path, object]) -> None:
 
 def test_secret_override_is_redacted_in_saved_config(tmp_path: Path) -> None:
     result = run_cli(
-        "preset=offline", "target=scripted/cautious", f"+target.args.api_key={CANARY}",
-        "limit=1", "max_turns=4", "export=none", cwd=tmp_path,
+        "preset=offline",
+        "target=scripted/cautious",
+        f"+target.args.api_key={CANARY}",
+        "limit=1",
+        "max_turns=4",
+        "export=none",
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     saved = (run_folders(tmp_path)[0] / ".hydra" / "config.yaml").read_text()

@@ -84,4 +84,6 @@ def test_long_horizon_grid_job_names() -> None:
 
 
 def test_an_already_redacted_secret_override_is_ignored() -> None:
-    assert sweep_key(["target=ollama/a,ollama/b", "+target.args.api_key=<redacted>"]).startswith("a+b-")
+    assert sweep_key(["target=ollama/a,ollama/b", "+target.args.api_key=<redacted>"]).startswith(
+        "a+b-"
+    )

@@ -16,10 +16,21 @@ def _job(sweep: Path, folder: str, overrides: list[str]) -> Path:
 
 
 def _run_summary(job: Path, log: str, means: dict[str, float], samples: int = 2) -> None:
-    entry = {"log": log, "task": job.name, "status": "success", "samples": samples,
-             "errors": 0, "dimension_means": means}
-    payload = {"ok": True, "samples": samples, "errors": 0, "logs": [entry],
-               "export": {"logs": [{"experiment": {"name": "x", "url": "https://bt.example/x"}}]}}
+    entry = {
+        "log": log,
+        "task": job.name,
+        "status": "success",
+        "samples": samples,
+        "errors": 0,
+        "dimension_means": means,
+    }
+    payload = {
+        "ok": True,
+        "samples": samples,
+        "errors": 0,
+        "logs": [entry],
+        "export": {"logs": [{"experiment": {"name": "x", "url": "https://bt.example/x"}}]},
+    }
     (job / "summary.json").write_text(json.dumps(payload))
 
 
@@ -30,7 +41,10 @@ def test_jobs_without_a_result_are_unfinished_and_the_sweep_not_ok(tmp_path: Pat
     _job(tmp_path, "1_a_t100", ["target=ollama/a", "max_turns=100"])
 
     summary = build_sweep_summary(tmp_path)
-    assert [(j["name"], j["status"]) for j in summary["jobs"]] == [("a_t10", "ok"), ("1_a_t100", "unfinished")]
+    assert [(j["name"], j["status"]) for j in summary["jobs"]] == [
+        ("a_t10", "ok"),
+        ("1_a_t100", "unfinished"),
+    ]
     assert not summary["ok"] and summary["jobs_unfinished"] == 1
     assert summary["jobs"][0]["experiment_url"] == "https://bt.example/x"
 
@@ -46,14 +60,18 @@ def test_job_means_are_weighted_by_scored_samples_across_logs(tmp_path: Path) ->
         {"log": "one.eval", "samples": 3, "errors": 0, "dimension_means": {"concerning": 2.0}},
         {"log": "two.eval", "samples": 1, "errors": 0, "dimension_means": {"concerning": 6.0}},
     ]
-    (job / "summary.json").write_text(json.dumps({"ok": True, "samples": 4, "errors": 0, "logs": logs}))
+    (job / "summary.json").write_text(
+        json.dumps({"ok": True, "samples": 4, "errors": 0, "logs": logs})
+    )
     summary = build_sweep_summary(tmp_path)
     assert summary["jobs"][0]["dimension_means"] == {"concerning": 3.0}
     assert summary["jobs"][0]["status"] == "ok"
 
 
 def test_the_same_failure_in_many_jobs_is_listed_once(tmp_path: Path) -> None:
-    message = "judge=anthropic/claude-opus-4-6 needs ANTHROPIC_API_KEY: export ANTHROPIC_API_KEY=..."
+    message = (
+        "judge=anthropic/claude-opus-4-6 needs ANTHROPIC_API_KEY: export ANTHROPIC_API_KEY=..."
+    )
     for num, turns in enumerate((10, 100, 1000)):
         job = _job(tmp_path, f"{num}_a_t{turns}", ["target=ollama/a", f"max_turns={turns}"])
         (job / "job.json").write_text(

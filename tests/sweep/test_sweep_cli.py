@@ -46,8 +46,13 @@ def _root_rows(server: LoopbackBraintrust, experiment: dict[str, Any]) -> list[d
 def test_sweep_runs_every_job_with_its_own_log_experiment_and_summary(
     tmp_path: Path, bt_server: LoopbackBraintrust
 ) -> None:
-    args = [*BASE, "max_turns=2", "export=braintrust",
-            "target=scripted/cautious,scripted/compliant", "repeat=1,2"]
+    args = [
+        *BASE,
+        "max_turns=2",
+        "export=braintrust",
+        "target=scripted/cautious,scripted/compliant",
+        "repeat=1,2",
+    ]
     first = run_cli(*args, cwd=tmp_path, env=_bt_env(bt_server))
     assert first.returncode == 0, first.stderr[-3000:]
 
@@ -162,7 +167,9 @@ FAILING = [*BASE, "export=none", "max_turns=2,0"]
 
 
 @pytest.fixture(scope="module")
-def inspect_failing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def inspect_failing(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
     cwd = tmp_path_factory.mktemp("inspect")
     return cwd, run_cli(*FAILING, cwd=cwd)
 
@@ -186,8 +193,16 @@ def test_a_failing_job_does_not_stop_the_others_and_fails_the_sweep(
 
 def _comparable(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
     return [
-        (j["num"], j["name"], j["overrides"], j["status"], j["samples"], j["errors"], j["error"],
-         sorted(j["dimension_means"]))
+        (
+            j["num"],
+            j["name"],
+            j["overrides"],
+            j["status"],
+            j["samples"],
+            j["errors"],
+            j["error"],
+            sorted(j["dimension_means"]),
+        )
         for j in summary["jobs"]
     ]
 
