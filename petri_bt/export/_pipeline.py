@@ -460,7 +460,7 @@ def export_logs(
     paths: list[Path] | list[str],
     settings: Any,
     *,
-    out_dir: Path,
+    out_dir: Path | str,
     run_config: dict[str, Any] | None = None,
     experiment: str | None = None,
 ) -> dict[str, Any]:
@@ -480,6 +480,7 @@ def export_logs(
     Raises:
         UserError: Braintrust cannot be reached or rejects the key, or no log could be read.
     """
+    out_dir = Path(out_dir)
     s = load_settings(settings)
     kind = resolve_sink(s)
     summary: dict[str, Any] = {"sink": kind, "project": s.project, "mode": s.mode, "logs": []}

@@ -66,7 +66,7 @@ def _sample_keys(rows: list[dict[str, Any]]) -> list[str]:
     return keys
 
 
-def upload_bundle(bundle_dir: Path, settings: Any) -> dict[str, Any]:
+def upload_bundle(bundle_dir: Path | str, settings: Any) -> dict[str, Any]:
     """Send a local bundle's rows to Braintrust.
 
     Args:
@@ -77,6 +77,7 @@ def upload_bundle(bundle_dir: Path, settings: Any) -> dict[str, Any]:
     Returns:
         {sink, project, bundle, objects: [{kind, name, id, url, rows, failed}], totals, ok}
     """
+    bundle_dir = Path(bundle_dir)
     from petri_bt.export.sinks._braintrust import BraintrustSink
 
     s: ExportSettings = load_settings(settings)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,19 @@ def _part(key: str, values: list[str]) -> str:
     return f"{slug(base.replace('.', '-'))}-{joined}"
 
 
+def _named_values(overrides: Sequence[str]) -> Iterator[tuple[str, list[str], bool]]:
+    """(key, values, is a sweep) for each override that belongs in a name."""
+    for override in _parse(overrides):
+        key = override.get_key_element()
+        if override.is_delete() or not _named(key):
+            continue
+        if override.is_sweep_override():
+            yield key, [str(v) for v in override.sweep_string_iterator()], True
+        else:
+            value = override.value()
+            yield key, [slug(value) if isinstance(value, list) else str(value)], False
+
+
 def _ordered(items: list[tuple[str, str]]) -> list[str]:
     ranked = sorted(
         enumerate(items), key=lambda pair: (_RANK.get(_base_key(pair[1][0]), 50), pair[0])
@@ -120,17 +133,7 @@ def job_name(overrides: Sequence[str]) -> str:
         Name parts joined by `_`; operational knobs (export, display, connection
         limits) are left out. `job` when nothing is left.
     """
-    items: list[tuple[str, str]] = []
-    for override in _parse(overrides):
-        key = override.get_key_element()
-        if override.is_delete() or not _named(key):
-            continue
-        if override.is_sweep_override():
-            values = list(override.sweep_string_iterator())
-        else:
-            value = override.value()
-            values = [value] if not isinstance(value, list) else [slug(value)]
-        items.append((key, _part(key, [str(v) for v in values])))
+    items = [(key, _part(key, values)) for key, values, _ in _named_values(overrides)]
     name = "_".join(_ordered(items)) or "job"
     if len(name) > _MAX_NAME:
         name = f"{name[: _MAX_NAME - 9]}-{_digest([name])}"
@@ -149,18 +152,10 @@ def sweep_key(overrides: Sequence[str]) -> str:
     """
     clean = [redact_override(o) for o in overrides]
     parts: dict[str, tuple[str, str]] = {}  # a later value of a key replaces an earlier one
-    for override in _parse(overrides):
-        key = override.get_key_element()
-        if override.is_delete() or not _named(key):
-            continue
-        if override.is_sweep_override():
-            values = list(override.sweep_string_iterator())
-            part = _part(key, values)
-            if len(part) > 24:
-                part = f"{_SHORT.get(_base_key(key), slug(_base_key(key)))}x{len(values)}"
-        else:
-            value = override.value()
-            part = _part(key, [slug(value) if isinstance(value, list) else str(value)])
+    for key, values, swept in _named_values(overrides):
+        part = _part(key, values)
+        if swept and len(part) > 24:
+            part = f"{_SHORT.get(_base_key(key), slug(_base_key(key)))}x{len(values)}"
         parts[_base_key(key)] = (key, part)
     readable = "_".join(_ordered(list(parts.values())))[:_MAX_KEY].strip("_-") or "sweep"
     return f"{readable}-{_digest(sorted(clean))}"
