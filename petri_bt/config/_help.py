@@ -32,7 +32,6 @@ _GROUP_ORDER = (
     "seeds",
     "export",
     "study",
-    "pricing",
     "grid",
 )
 

@@ -1,7 +1,7 @@
 """Pricing model calls: USD per million tokens, cache reads and writes priced apart.
 
-The table comes from `conf/pricing/default.yaml` (merged into `export.pricing`)
-plus the user's overrides. Keys are model strings (`anthropic/claude-sonnet-4-5`)
+The table comes from `conf/pricing/default.yaml`, read directly (not composed by
+Hydra, which would slow every start), plus the user's `export.pricing` overrides. Keys are model strings (`anthropic/claude-sonnet-4-5`)
 or provider wildcards (`openai/*`). Models served on your own hardware cost 0
 unless the table prices them.
 """
