@@ -90,13 +90,7 @@ def _fields(schema: type, prefix: str = "") -> list[tuple[str, str, str]]:
 
 
 def _export_rows() -> list[tuple[str, str, str]]:
-    rows = []
-    for f in dataclasses.fields(ExportConfig):
-        if f.name == "pricing":
-            continue
-        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-        rows.append((f"export.{f.name}", _format_default(default), f.metadata.get("help", "")))
-    return rows
+    return [row for row in _fields(ExportConfig, "export.") if row[0] != "export.pricing"]
 
 
 def _table(rows: list[tuple[str, str, str]]) -> list[str]:

@@ -16,7 +16,7 @@ from omegaconf import MISSING
 
 
 def knob(default: Any, help: str) -> Any:
-    """A run-config field with a one-line description (shown by `--help`)."""
+    """A config field with a one-line description (shown by `--help`)."""
     if default is list or default is dict:
         return field(default_factory=default, metadata={"help": help})
     return field(default=default, metadata={"help": help})
@@ -105,30 +105,34 @@ class PricingOverride:
 
 @dataclass
 class ExportConfig:
-    sink: Sink = Sink.auto
-    project: str = "petri-bt"
-    experiment: str | None = None  # default: stable name from task, target and date
-    mode: ExportMode = ExportMode.experiment
-    traces: bool = True
-    include_events: bool = False
-    keep_inverted_scores: bool = False
-    llm_input: str = (
-        "new"  # llm span input: "new" (messages added since the role's last call) | "full"
+    """Where and how logs are exported (`export.<key>=value`)."""
+
+    sink: Sink = knob(Sink.auto, "auto | braintrust | local | none (auto: braintrust with a key)")
+    project: str = knob("petri-bt", "Braintrust project")
+    experiment: str | None = knob(None, "experiment name (default: task, target, date of the log)")
+    mode: ExportMode = knob(
+        ExportMode.experiment, "experiment | logs (project logs, Topics) | both"
     )
-    live: bool = False
-    pattern: str = "*.eval"
-    batch_size: int = 20  # samples per flush to the Braintrust SDK
-    max_retries: int = 6
-    retry_backoff: float = 0.5  # seconds; doubles on each retry (Retry-After wins when given)
-    timeout: float = 60.0  # seconds per Braintrust request before it is retried
-    topics_min_traces: int = 100  # warn below this many Petri traces in project logs
-    dimension_directions: dict[str, str] = field(
-        default_factory=dict
-    )  # dim -> good-low|good-high|neutral
-    pricing: dict[str, PricingOverride] = field(default_factory=dict)
-    bundle: str | None = None  # local bundle folder for action=upload
-    dry_run: bool = False  # action=topics: print the bt commands only
-    progress: bool = True
+    traces: bool = knob(True, "child spans for every model and tool call")
+    include_events: bool = knob(False, "also embed the raw Inspect event stream")
+    keep_inverted_scores: bool = knob(False, "add <dim>__inverted score columns (higher = better)")
+    llm_input: str = knob(
+        "new", "llm span input: new (messages added since that role's last call) | full"
+    )
+    live: bool = knob(False, "send each sample as soon as it is scored")
+    pattern: str = knob("*.eval", "glob for logs inside from_logs folders")
+    batch_size: int = knob(20, "samples per flush to the Braintrust SDK")
+    max_retries: int = knob(6, "retries of a failed Braintrust request")
+    retry_backoff: float = knob(0.5, "seconds before the first retry; doubles each time")
+    timeout: float = knob(60.0, "seconds per Braintrust request before it is retried")
+    topics_min_traces: int = knob(100, "warn below this many traces in project logs (Topics)")
+    dimension_directions: dict[str, str] = knob(
+        dict, "custom dimension -> good-low | good-high | neutral"
+    )
+    pricing: dict[str, PricingOverride] = knob(dict, "price overrides (USD per million tokens)")
+    bundle: str | None = knob(None, "action=upload: a local bundle (or its run folder)")
+    dry_run: bool = knob(False, "action=topics: print the bt commands only")
+    progress: bool = knob(True, "progress bar while exporting")
 
 
 @dataclass
