@@ -428,6 +428,8 @@ def _topics_note(
     counted = "in the project"
     if count is None:
         count, counted = summary["exported"], "in this export"
+    # Braintrust indexes new rows with a lag: what this export just sent counts regardless.
+    count = max(count, summary["exported"])
     summary["project_logs"]["traces"] = count
     if count < settings.topics_min_traces:
         print(
