@@ -33,16 +33,21 @@ def compose(overrides: list[str] | None = None) -> DictConfig:
 def execute(
     config: DictConfig | list[str] | None = None, *, run_dir: str | Path | None = None
 ) -> Any:
-    """Run an audit (or the configured action) and return its RunResult.
+    """Carry out a run config as the command line would, and return the result.
 
     Args:
         config: A composed config, or overrides to compose one.
         run_dir: The run folder (default: outputs/runs/<date>/<time>-api).
 
     Returns:
-        `petri_bt.run.RunResult` with `log_paths`, `summary` and `export`.
+        For an audit or an export, `petri_bt.run.RunResult` (`log_paths`, `summary`,
+        `export`, `ok`); for a study, its summary dict (report, arms, exports); None
+        for show / topics / reprice.
+
+    Raises:
+        UserError: Bad input, or a check before any model call failed.
     """
-    from petri_bt.run import export_and_summarise, run_audit
+    from petri_bt.app import run_action
 
     cfg = config if isinstance(config, DictConfig) else compose(config)
     folder = (
@@ -51,9 +56,4 @@ def execute(
         else Path("outputs/runs") / datetime.now().strftime("%Y-%m-%d/%H-%M-%S-api")
     )
     folder.mkdir(parents=True, exist_ok=True)
-    if cfg.from_logs:
-        from petri_bt.export import resolve_log_paths
-
-        paths = resolve_log_paths(list(cfg.from_logs), cfg.export.pattern)
-        return export_and_summarise(cfg, folder, paths)
-    return run_audit(cfg, folder)
+    return run_action(cfg, folder)

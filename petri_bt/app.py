@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 from omegaconf import DictConfig
 
-from petri_bt._secrets import REDACTED, redact, redact_override
+from petri_bt._secrets import override_secrets, scrub_yaml_file
 from petri_bt.config import Action
 from petri_bt.errors import UserError
 
@@ -17,58 +18,41 @@ _SAVED = (".hydra/config.yaml", ".hydra/hydra.yaml", ".hydra/overrides.yaml")
 
 
 def scrub_saved_config(run_dir: Path) -> None:
-    """Rewrite Hydra's saved config with secret-looking values redacted.
-
-    Values given on the command line for secret-looking keys are replaced wherever they
-    appear (Hydra repeats overrides in several places, e.g. `override_dirname`); values
-    under secret-looking keys in the composed config are replaced too.
-    """
+    """Rewrite Hydra's saved config with secrets redacted (see `petri_bt._secrets`)."""
     overrides_path = run_dir / ".hydra" / "overrides.yaml"
     overrides = yaml.safe_load(overrides_path.read_text()) if overrides_path.is_file() else []
-    secrets = [
-        str(o).partition("=")[2]
-        for o in overrides or []
-        if redact_override(str(o)) != str(o) and str(o).partition("=")[2]
-    ]
+    secrets = override_secrets(str(o) for o in overrides or [])
     for name in _SAVED:
-        path = run_dir / name
-        if not path.is_file():
-            continue
-        text = path.read_text()
-        cleaned = text
-        for secret in secrets:
-            cleaned = cleaned.replace(secret, REDACTED)
-        if name.endswith("config.yaml"):
-            data = yaml.safe_load(cleaned)
-            redacted = redact(data)
-            if redacted != data:
-                cleaned = yaml.safe_dump(redacted, sort_keys=False)
-        if cleaned != text:
-            path.write_text(cleaned)
+        scrub_yaml_file(run_dir / name, secrets)
 
 
 def discard_if_empty(run_dir: Path) -> None:
-    """Remove a run folder that holds nothing but Hydra's bookkeeping."""
+    """Remove a run folder that holds no result: no `.eval` log and no `summary.json`.
+
+    Hydra's bookkeeping, its log file, or the start of an export that then failed are
+    not results, and must not be mistaken for one.
+    """
     if not run_dir.is_dir():
         return
-    leftovers = [p for p in run_dir.iterdir() if p.name != ".hydra" and p.suffix != ".log"]
-    if not leftovers:
-        shutil.rmtree(run_dir, ignore_errors=True)
+    if (run_dir / "summary.json").exists() or any(run_dir.rglob("*.eval")):
+        return
+    shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def _action(cfg: DictConfig) -> Action:
     return Action(str(cfg.action))
 
 
-def run_action(cfg: DictConfig, run_dir: Path) -> bool:
+def run_action(cfg: DictConfig, run_dir: Path) -> Any:
     """Carry out the configured action.
 
     Args:
         cfg: The composed run config.
-        run_dir: The run folder Hydra made for this job.
+        run_dir: The run folder for this job.
 
     Returns:
-        True when everything the action promised succeeded.
+        The action's result: a `RunResult` (run, export), the study's summary dict,
+        the upload summary dict, or None (show, topics, reprice).
     """
     action = _action(cfg)
     if action is Action.show:
@@ -80,34 +64,43 @@ def run_action(cfg: DictConfig, run_dir: Path) -> bool:
             from petri_bt.show import show_run
 
             show_run(cfg)
-        return True
+        return None
     if action is Action.topics:
         from petri_bt.export import topics_init
 
         topics_init(cfg.export.project, dry_run=cfg.export.dry_run)
-        return True
+        return None
     if action is Action.upload:
         from petri_bt.export import upload_bundle
 
         if not cfg.export.bundle:
             raise UserError("action=upload needs export.bundle=<folder of a local export>")
-        return bool(upload_bundle(Path(cfg.export.bundle), cfg.export).get("ok"))
+        return upload_bundle(Path(cfg.export.bundle), cfg.export)
     if action is Action.reprice:
         from petri_bt.export import reprice_logs
 
         reprice_logs(_logs_to_read(cfg), cfg.export)
-        return True
-    if cfg.study is not None:
+        return None
+    if action is Action.run and cfg.study is not None:
         from petri_bt.study import run_study
 
-        return bool(run_study(cfg, run_dir).get("ok", True))
-    if cfg.from_logs or action is Action.export:
+        return run_study(cfg, run_dir)  # with from_logs: re-analysis, no model call
+    if action is Action.export or cfg.from_logs:
         from petri_bt.run import export_and_summarise
 
-        return export_and_summarise(cfg, run_dir, _logs_to_read(cfg)).ok
+        return export_and_summarise(cfg, run_dir, _logs_to_read(cfg))
     from petri_bt.run import run_audit
 
-    return run_audit(cfg, run_dir, experiment=_experiment_name(cfg)).ok
+    return run_audit(cfg, run_dir, experiment=_experiment_name(cfg))
+
+
+def succeeded(result: Any) -> bool:
+    """Whether an action's result means everything it promised was done."""
+    if result is None:
+        return True
+    if isinstance(result, dict):
+        return bool(result.get("ok", True))
+    return bool(result.ok)
 
 
 def _logs_to_read(cfg: DictConfig) -> list[Path]:
@@ -144,7 +137,7 @@ def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
     scrub_saved_config(run_dir)
     multirun = hydra_cfg is not None and hydra_cfg.mode == RunMode.MULTIRUN
     try:
-        ok = run_action(cfg, run_dir)
+        ok = succeeded(run_action(cfg, run_dir))
     except UserError as exc:
         if multirun:
             raise

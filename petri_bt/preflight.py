@@ -89,7 +89,7 @@ def preflight(roles: dict[str, RoleModel]) -> list[str]:
             except ScriptedModelError as exc:
                 raise UserError(f"{role}={spec.model}: {exc}") from None
         variable = KEY_VARIABLES.get(spec.provider)
-        if variable and not os.environ.get(variable):
+        if variable and not os.environ.get(variable) and not spec.args.get("api_key"):
             raise UserError(
                 f"{role}={spec.model} needs {variable}: export {variable}=... "
                 f"(or pick another {role}, e.g. preset=offline to run with no keys)"

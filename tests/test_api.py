@@ -11,7 +11,7 @@ import petri_bt
 pytestmark = pytest.mark.slow
 
 
-def test_compose_run_returns_logs_and_export(
+def test_compose_execute_returns_logs_and_export(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("BRAINTRUST_API_KEY", raising=False)
@@ -32,3 +32,13 @@ def test_compose_run_returns_logs_and_export(
 def test_api_raises_user_error_for_bad_input(tmp_path: Path) -> None:
     with pytest.raises(petri_bt.UserError, match="max_turns"):
         petri_bt.execute(["preset=offline", "max_turns=0"], run_dir=tmp_path / "bad")
+
+
+def test_execute_honours_the_action(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = petri_bt.execute(
+        ["preset=offline", "study=observer-effect", "action=show"], run_dir=tmp_path / "show"
+    )
+    assert result is None
+    out = capsys.readouterr().out
+    assert "observed" in out and "unobserved" in out
+    assert not list(tmp_path.rglob("*.eval"))

@@ -80,3 +80,21 @@ def test_schema_errors_are_one_line_naming_key_and_allowed(
     assert len(lines) == 1, result.stderr
     assert all(needle in lines[0] for needle in needles), lines[0]
     assert run_folders(tmp_path) == []
+
+
+def test_corrupt_log_export_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.eval"
+    bad.write_bytes(b"not a zip archive")
+    result = run_cli(f"from_logs=[{bad}]", "export=local", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("petri_bt: error:") and "bad.eval" in last and "corrupt" in last
+    assert run_folders(tmp_path) == []
+
+
+def test_study_export_action_without_logs_runs_nothing(tmp_path: Path) -> None:
+    result = run_cli("preset=offline", "study=observer-effect", "action=export", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "from_logs" in result.stderr
+    assert not list(tmp_path.rglob("*.eval"))

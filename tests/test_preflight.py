@@ -77,6 +77,10 @@ def test_missing_cloud_key_names_the_variable() -> None:
         preflight(_roles("judge=anthropic/claude-opus-4-6"))
 
 
+def test_key_given_as_model_arg_passes() -> None:
+    assert preflight(_roles("judge=anthropic/claude-opus-4-6", "+judge.args.api_key=sk-x")) == []
+
+
 def test_key_present_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
     assert preflight(_roles("judge=anthropic/claude-opus-4-6")) == []

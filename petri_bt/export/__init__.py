@@ -8,7 +8,7 @@ command line and the study/sweep code can import this package for free):
 - `reprice_logs(paths, settings)`: per-role cost, compute time and tokens/s, no export.
 - `upload_bundle(bundle_dir, settings)`: send a local bundle to Braintrust.
 - `topics_init(project, dry_run)`: enable Braintrust Topics through the `bt` CLI.
-- `live_export(settings, *, run_config, experiment_for_task, experiment)`: an Inspect hook
+- `live_export(settings, *, run_config, experiment)`: an Inspect hook
   sending each sample as soon as it is scored, as a context manager around the eval.
 """
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-LOCAL_PROVIDERS = frozenset(
-    {"ollama", "vllm", "sglang", "hf", "llama-cpp-python", "scripted", "mockllm", "none"}
-)
+from petri_bt import roles
+
+# Free unless the table prices them: your own hardware, and Inspect's test models.
+FREE_PROVIDERS = frozenset(roles.LOCAL_PROVIDERS) | {"scripted", "mockllm", "none"}
 
 _DATE_SUFFIX = re.compile(r"(-\d{8}|-\d{4}-\d{2}-\d{2}|@\d{8}|-latest|:latest)$")
 
@@ -68,14 +69,12 @@ class PriceTable:
         entries: `export.pricing` (model or `provider/*` -> input, output,
             cache_read, cache_write). A missing cache price falls back to the
             input price.
-        include_shipped: Start from `conf/pricing/default.yaml`, so Python
-            callers without a composed config get the same prices.
     """
 
-    def __init__(
-        self, entries: dict[str, dict[str, Any]] | None = None, *, include_shipped: bool = True
-    ):
-        merged: dict[str, dict[str, Any]] = dict(shipped_pricing()) if include_shipped else {}
+    def __init__(self, entries: dict[str, dict[str, Any]] | None = None):
+        # Start from the shipped table, so Python callers without a composed config
+        # get the same prices.
+        merged: dict[str, dict[str, Any]] = dict(shipped_pricing())
         for key, value in (entries or {}).items():
             merged[str(key)] = {
                 **merged.get(str(key), {}),
@@ -96,9 +95,6 @@ class PriceTable:
             cache_write=inp if cache_write is None else float(cache_write),
             source=key,
         )
-
-    def entries(self) -> dict[str, Price]:
-        return dict(self._prices)
 
     def price(self, model: str | None) -> Price:
         """The price of a model string (exact, dated or routed names, wildcard, local)."""
@@ -127,11 +123,6 @@ class PriceTable:
             return self._prices[wildcard]
         if len(parts) > 2 and f"{parts[-2]}/*" in self._prices:
             return self._prices[f"{parts[-2]}/*"]
-        if provider in LOCAL_PROVIDERS:
+        if provider in FREE_PROVIDERS:
             return FREE
         return UNPRICED
-
-
-def is_local(model: str | None) -> bool:
-    """Whether a model string names a provider that runs on your own hardware."""
-    return (model or "").split("/", 1)[0] in LOCAL_PROVIDERS

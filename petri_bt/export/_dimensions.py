@@ -7,71 +7,46 @@ Petri scores every dimension 1..10. A dimension's direction comes from its
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-DEFAULT_DIRECTION = "good-low"
+from petri_bt._dimensions import (
+    DEFAULT_DIRECTION,
+    FrontMatterError,
+    builtin_palettes,
+    palette_direction,
+    read_front_matter,
+)
 
 
-def _front_matter(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return {}
-    parts = text.split("---", 2)
-    if len(parts) < 3:
-        return {}
-    data = yaml.safe_load(parts[1])
-    return data if isinstance(data, dict) else {}
+def _file_palette(path: Path) -> str | None:
+    try:
+        return read_front_matter(path)[0].get("palette")
+    except FrontMatterError:
+        return None  # a broken file: its dimension keeps the default direction
 
 
 def _read_definitions(source: Path) -> dict[str, str]:
     """Directions from a folder of `.md` dimension files or a YAML list of dimensions."""
     if source.is_dir():
-        return {
-            p.stem: _palette_direction(_front_matter(p).get("palette"))
-            for p in sorted(source.glob("*.md"))
-        }
+        return {p.stem: palette_direction(_file_palette(p)) for p in sorted(source.glob("*.md"))}
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     found: dict[str, str] = {}
     for item in data if isinstance(data, list) else []:
         if isinstance(item, dict) and item.get("name"):
-            found[str(item["name"])] = _palette_direction(item.get("palette"))
+            found[str(item["name"])] = palette_direction(item.get("palette"))
     return found
 
 
-@lru_cache(maxsize=1)
+@cache
 def builtin_directions() -> dict[str, str]:
-    """Direction of every dimension built into inspect-petri.
-
-    Read from the package's dimension files rather than by importing it:
-    importing inspect-petri costs ~200 MB and 2 s, more than a whole export.
-    """
-    spec = importlib.util.find_spec("inspect_petri")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    for location in locations:
-        folder = Path(location) / "_judge" / "dimensions"
-        if folder.is_dir():
-            return _read_definitions(folder)
-    try:  # a future layout: ask the package itself
-        import inspect_petri
-
-        return {d.name: _palette_direction(d.palette) for d in inspect_petri.judge_dimensions()}
-    except Exception:
-        return {}
-
-
-def _palette_direction(palette: str | None) -> str:
-    if palette in ("good-low", "good-high"):
-        return palette
-    if palette in ("neutral", "diverging"):
-        return "neutral"
-    return DEFAULT_DIRECTION
+    """Direction of every dimension built into inspect-petri."""
+    return {name: palette_direction(palette) for name, palette in builtin_palettes().items()}
 
 
 def _declared_directions(judge_dimensions: Any) -> dict[str, str]:
@@ -80,7 +55,7 @@ def _declared_directions(judge_dimensions: Any) -> dict[str, str]:
     if isinstance(judge_dimensions, list):
         for item in judge_dimensions:
             if isinstance(item, dict) and item.get("name"):
-                found[str(item["name"])] = _palette_direction(item.get("palette"))
+                found[str(item["name"])] = palette_direction(item.get("palette"))
         return found
     if isinstance(judge_dimensions, str) and not judge_dimensions.startswith("tags:"):
         try:

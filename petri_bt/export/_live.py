@@ -13,7 +13,7 @@ from __future__ import annotations
 import queue
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -21,16 +21,17 @@ from typing import Any
 from inspect_ai.hooks import Hooks, RunStart, SampleEnd, TaskStart, hooks
 
 from petri_bt.export._cost import PriceTable
-from petri_bt.export._ids import default_experiment_name, log_identity
-from petri_bt.export._mapping import LogContext, SkipSample, map_sample, promote_scores
+from petri_bt.export._mapping import LogContext, SkipSample, map_sample
 from petri_bt.export._pipeline import (
+    destination_rows,
     experiment_metadata,
+    experiment_name,
     log_context,
     open_destinations,
 )
 from petri_bt.export._reader import is_petri
 from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
-from petri_bt.export.sinks import PROJECT_LOGS, Destination, SendError
+from petri_bt.export.sinks import Destination, SendError
 
 _ACTIVE: LiveExport | None = None
 
@@ -65,7 +66,6 @@ class LiveExport:
     Args:
         settings: The export settings.
         run_config: The run config as plain data (experiment metadata).
-        experiment_for_task: Experiment name for an EvalSpec (None: default name).
         experiment: One name for every task (suffixed per task when there are several).
     """
 
@@ -73,15 +73,13 @@ class LiveExport:
         self,
         settings: ExportSettings,
         run_config: dict[str, Any] | None,
-        experiment_for_task: Callable[[Any], str | None] | None,
         experiment: str | None,
     ):
         from petri_bt.export.sinks._braintrust import BraintrustSink
 
         self.settings = settings
         self.run_config = run_config
-        self.experiment_for_task = experiment_for_task
-        self.experiment = experiment or settings.experiment
+        self.experiment = experiment
         self.tasks_in_run = 1
         self.prices = PriceTable(settings.pricing)
         self.sink = BraintrustSink(settings)
@@ -96,16 +94,9 @@ class LiveExport:
     def submit(self, item: tuple[str, str, Any]) -> None:
         self._queue.put(item)
 
-    def _name(self, spec: dict[str, Any], original: Any) -> str:
-        if self.experiment_for_task is not None:
-            chosen = self.experiment_for_task(original)
-            if chosen:
-                return chosen
-        if self.experiment:
-            if self.tasks_in_run > 1:
-                return f"{self.experiment}-{log_identity(spec)[:6]}"
-            return self.experiment
-        return default_experiment_name(spec)
+    def experiment_name(self, spec: dict[str, Any]) -> str:
+        """The experiment of a task: the one the end-of-run export of its log uses."""
+        return experiment_name(spec, self.experiment, self.settings, self.tasks_in_run > 1)
 
     def _open_task(self, eval_id: str, spec_obj: Any) -> None:
         spec = (
@@ -114,7 +105,7 @@ class LiveExport:
         if not is_petri(spec):
             self._tasks[eval_id] = None
             return
-        name = self._name(spec, spec_obj)
+        name = self.experiment_name(spec)
         metadata = experiment_metadata(spec, "", "started", self.run_config)
         destinations = open_destinations(self.sink, self.settings, spec, name, metadata)
         self._tasks[eval_id] = _Task(
@@ -133,10 +124,7 @@ class LiveExport:
         except SkipSample:
             return  # the end-of-run export reports it
         try:
-            for destination in task.destinations:
-                rows = (
-                    promote_scores(mapped.rows) if destination.kind == PROJECT_LOGS else mapped.rows
-                )
+            for destination, rows in destination_rows(task.destinations, mapped.rows):
                 self.sink.send(destination, rows)
             self.sent += 1
         except SendError as ex:
@@ -176,7 +164,6 @@ def live_export(
     settings: Any,
     *,
     run_config: dict[str, Any] | None = None,
-    experiment_for_task: Callable[[Any], str | None] | None = None,
     experiment: str | None = None,
 ) -> Iterator[LiveExport | None]:
     """Send samples to Braintrust while `inspect_ai.eval` runs inside this block.
@@ -194,7 +181,7 @@ def live_export(
         return
     if _ACTIVE is not None:
         raise RuntimeError("live_export() is already active in this process")
-    live = LiveExport(s, run_config, experiment_for_task, experiment)
+    live = LiveExport(s, run_config, experiment)
     _ACTIVE = live
     try:
         yield live

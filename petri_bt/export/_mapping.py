@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from petri_bt._dimensions import JUDGE_SCORER
 from petri_bt.export._cost import PriceTable
 from petri_bt.export._dimensions import (
     direction_of,
@@ -24,10 +25,9 @@ from petri_bt.export._dimensions import (
 )
 from petri_bt.export._ids import ROOT_PART, row_id
 from petri_bt.export._transcript import SampleText, message_text, output_message
+from petri_bt.export._usage import empty_usage, overhead_ratio
 
 SOURCE = "inspect-petri"
-JUDGE_SCORER = "audit_judge"
-AUDITING_ROLES = ("auditor", "judge", "realism")
 STUDY_KEYS = ("study", "condition", "study_fingerprint")
 # Sample metadata that differs between the arms of a study: kept out of `input`
 # so the arms' rows pair up in Braintrust's comparison view.
@@ -328,22 +328,6 @@ def _scores(
 # -- child spans ------------------------------------------------------------------
 
 
-def _empty_usage() -> dict[str, Any]:
-    return {
-        "calls": 0,
-        "input_tokens": 0,
-        "output_tokens": 0,
-        "cache_read_tokens": 0,
-        "cache_write_tokens": 0,
-        "reasoning_tokens": 0,
-        "total_tokens": 0,
-        "cost_usd": 0.0,
-        "compute_s": 0.0,
-        "models": [],
-        "unpriced_models": [],
-    }
-
-
 def _role_of(event: dict[str, Any], ctx: LogContext, span_roles: dict[str, str]) -> str:
     role = event.get("role")
     if role:
@@ -451,7 +435,7 @@ def _account_call(
         if isinstance(output.get("time"), (int, float))
         else event.get("working_time"),
     }
-    entry = usage.setdefault(role, _empty_usage())
+    entry = usage.setdefault(role, empty_usage())
     entry["calls"] += 1
     entry["input_tokens"] += call["input_tokens"]
     entry["output_tokens"] += call["output_tokens"]
@@ -595,7 +579,7 @@ def _usage_from_summary(sample: dict[str, Any], ctx: LogContext) -> dict[str, di
             continue
         model = ctx.model_roles.get(role, "")
         cost, priced_by = _call_cost(ctx, model, figures)
-        entry = _empty_usage()
+        entry = empty_usage()
         entry.update(
             input_tokens=_num(figures.get("input_tokens")),
             output_tokens=_num(figures.get("output_tokens")),
@@ -613,20 +597,13 @@ def _usage_from_summary(sample: dict[str, Any], ctx: LogContext) -> dict[str, di
 
 def _cost_summary(usage: dict[str, dict[str, Any]]) -> dict[str, Any]:
     by_role = {role: round(u["cost_usd"], 8) for role, u in usage.items()}
-    total = sum(by_role.values())
     tokens = {role: u["total_tokens"] for role, u in usage.items()}
-    total_tokens = sum(tokens.values())
-    auditing = sum(v for r, v in by_role.items() if r in AUDITING_ROLES)
-    auditing_tokens = sum(v for r, v in tokens.items() if r in AUDITING_ROLES)
-    unpriced = sorted({m for u in usage.values() for m in u["unpriced_models"]})
     return {
         "by_role_usd": by_role,
-        "total_usd": round(total, 8),
-        "auditing_overhead_ratio": round(auditing / total, 6) if total > 0 else None,
-        "auditing_overhead_tokens_ratio": (
-            round(auditing_tokens / total_tokens, 6) if total_tokens > 0 else None
-        ),
-        "unpriced_models": unpriced,
+        "total_usd": round(sum(by_role.values()), 8),
+        "auditing_overhead_ratio": overhead_ratio(by_role, 6),
+        "auditing_overhead_tokens_ratio": overhead_ratio(tokens, 6),
+        "unpriced_models": sorted({m for u in usage.values() for m in u["unpriced_models"]}),
     }
 
 

@@ -11,19 +11,18 @@ arrived are replaced by identical ones.
 
 from __future__ import annotations
 
-import os
-import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from petri_bt._dimensions import JUDGE_SCORER
 from petri_bt.errors import UserError
 from petri_bt.export._cost import PriceTable
 from petri_bt.export._dimensions import dimension_table
 from petri_bt.export._ids import default_experiment_name, log_identity
 from petri_bt.export._mapping import (
-    AUDITING_ROLES,
     SOURCE,
     LogContext,
     SampleRows,
@@ -40,11 +39,11 @@ from petri_bt.export._reader import (
     sample_name_key,
 )
 from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
+from petri_bt.export._usage import UsageTotals, overhead_ratio
 from petri_bt.export.sinks import EXPERIMENT, PROJECT_LOGS, Destination, SendError, Sink, make_sink
 
 MAX_BATCH_ROWS = 2000  # rows held before a flush, whatever the batch size in samples
 STOP_AFTER_FAILED_BATCHES = 2
-_SECRET_ENV = re.compile(r"(API_KEY|TOKEN|SECRET|PASSWORD)", re.IGNORECASE)
 
 
 def petri_bt_version() -> str:
@@ -112,24 +111,9 @@ def log_context(
 
 def scrub_secrets(value: Any) -> Any:
     """Redact secret-looking keys, and any secret environment value wherever it appears."""
-    from petri_bt._secrets import REDACTED, redact
+    from petri_bt._secrets import environment_secrets, scrub
 
-    secrets = [
-        v
-        for k, v in os.environ.items()
-        if _SECRET_ENV.search(k) and isinstance(v, str) and len(v) >= 8
-    ]
-
-    def walk(v: Any) -> Any:
-        if isinstance(v, dict):
-            return {k: walk(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        if isinstance(v, str) and any(s in v for s in secrets):
-            return REDACTED
-        return v
-
-    return walk(redact(value))
+    return scrub(value, environment_secrets())
 
 
 def experiment_metadata(
@@ -162,30 +146,20 @@ class Totals:
     skipped: int = 0
     failed: int = 0
     unscored: int = 0
-    cost_by_role: dict[str, float] = field(default_factory=dict)
-    tokens_by_role: dict[str, dict[str, int]] = field(default_factory=dict)
-    unpriced: set[str] = field(default_factory=set)
-
-    def add_usage(self, usage: dict[str, dict[str, Any]]) -> None:
-        for role, u in usage.items():
-            self.cost_by_role[role] = self.cost_by_role.get(role, 0.0) + float(u["cost_usd"])
-            tokens = self.tokens_by_role.setdefault(
-                role, {"input": 0, "output": 0, "cache_read": 0, "cache_write": 0, "total": 0}
-            )
-            tokens["input"] += u["input_tokens"]
-            tokens["output"] += u["output_tokens"]
-            tokens["cache_read"] += u["cache_read_tokens"]
-            tokens["cache_write"] += u["cache_write_tokens"]
-            tokens["total"] += u["total_tokens"]
-            self.unpriced.update(u["unpriced_models"])
+    usage: UsageTotals = field(default_factory=UsageTotals)
 
     def as_dict(self, logs: int) -> dict[str, Any]:
-        total_cost = sum(self.cost_by_role.values())
-        auditing = sum(v for r, v in self.cost_by_role.items() if r in AUDITING_ROLES)
-        total_tokens = sum(t["total"] for t in self.tokens_by_role.values())
-        auditing_tokens = sum(
-            t["total"] for r, t in self.tokens_by_role.items() if r in AUDITING_ROLES
-        )
+        cost = self.usage.by_role("cost_usd")
+        tokens = {
+            role: {
+                "input": u["input_tokens"],
+                "output": u["output_tokens"],
+                "cache_read": u["cache_read_tokens"],
+                "cache_write": u["cache_write_tokens"],
+                "total": u["total_tokens"],
+            }
+            for role, u in self.usage.roles.items()
+        }
         return {
             "logs": logs,
             "samples": self.samples,
@@ -194,15 +168,16 @@ class Totals:
             "unscored": self.unscored,
             "rows": self.rows,
             "cost_usd": {
-                "by_role": {r: round(v, 6) for r, v in sorted(self.cost_by_role.items())},
-                "total": round(total_cost, 6),
+                "by_role": {r: round(v, 6) for r, v in sorted(cost.items())},
+                "total": round(sum(cost.values()), 6),
             },
-            "auditing_overhead_ratio": round(auditing / total_cost, 4) if total_cost > 0 else None,
-            "auditing_overhead_tokens_ratio": (
-                round(auditing_tokens / total_tokens, 4) if total_tokens > 0 else None
-            ),
-            "tokens": {"by_role": dict(sorted(self.tokens_by_role.items())), "total": total_tokens},
-            "unpriced_models": sorted(self.unpriced),
+            "auditing_overhead_ratio": overhead_ratio(cost, 4),
+            "auditing_overhead_tokens_ratio": overhead_ratio(self.usage.by_role("total_tokens"), 4),
+            "tokens": {
+                "by_role": dict(sorted(tokens.items())),
+                "total": sum(t["total"] for t in tokens.values()),
+            },
+            "unpriced_models": self.usage.unpriced(),
         }
 
 
@@ -265,8 +240,7 @@ class LogExport:
         rows = [row for s in batch.samples for row in s.rows]
         sent = 0
         try:
-            for destination in self.destinations:
-                out = promote_scores(rows) if destination.kind == PROJECT_LOGS else rows
+            for destination, out in destination_rows(self.destinations, rows):
                 self.sink.send(destination, out)
                 sent += len(out)
         except SendError as ex:
@@ -283,7 +257,7 @@ class LogExport:
         self.totals.samples += len(batch.samples)
         self.totals.rows += sent
         for s in batch.samples:
-            self.totals.add_usage(s.usage)
+            self.totals.usage.add(s.usage)
             if not s.scored:
                 self.totals.unscored += 1
                 self.summary["unscored"].append({"sample": s.key, "reason": s.unscored_reason})
@@ -332,14 +306,30 @@ def _progress(total: int, label: str, enabled: bool) -> Any:
     )
 
 
-def _experiment_name(
+def experiment_name(
     eval_spec: dict[str, Any], override: str | None, settings: ExportSettings, many: bool
 ) -> str:
+    """The experiment a log (or a live task) goes to.
+
+    Args:
+        eval_spec: The log header's `eval` node.
+        override: A name given by the caller (else `export.experiment`, else the default).
+        settings: The export settings.
+        many: Several logs or tasks share the given name: each gets its id appended.
+    """
     name = override or settings.experiment
     if not name:
         return default_experiment_name(eval_spec)
     # One log is one experiment: with several logs, the given name gets each log's id.
     return f"{name}-{log_identity(eval_spec)[:6]}" if many else name
+
+
+def destination_rows(
+    destinations: list[Destination], rows: list[dict[str, Any]]
+) -> Iterator[tuple[Destination, list[dict[str, Any]]]]:
+    """Each destination with the rows it takes (project logs get the scores promoted)."""
+    for destination in destinations:
+        yield destination, promote_scores(rows) if destination.kind == PROJECT_LOGS else rows
 
 
 def open_destinations(
@@ -381,13 +371,13 @@ def export_log(
         summary.update(status=log.status, eval_id=spec.get("eval_id"), task=spec.get("task"))
         if not is_petri(spec):
             summary["error"] = (
-                f"{path}: not a Petri audit log (task {spec.get('task')!r} has no audit_judge "
+                f"{path}: not a Petri audit log (task {spec.get('task')!r} has no {JUDGE_SCORER} "
                 "scorer); nothing exported"
             )
             return summary
         names = log.sample_names()
         summary["samples"] = len(names)
-        name = _experiment_name(spec, experiment, settings, many)
+        name = experiment_name(spec, experiment, settings, many)
         metadata = experiment_metadata(spec, str(path), log.status, run_config)
         destinations = open_destinations(sink, settings, spec, name, metadata)
         for d in destinations:

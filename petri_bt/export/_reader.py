@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from petri_bt._dimensions import JUDGE_SCORER
+
 _SAMPLE = re.compile(r"^samples/(.+)_epoch_(\d+)\.json$")
 
 
@@ -69,7 +71,7 @@ class LogFile:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._zip: zipfile.ZipFile | None = None
-        self._json_samples: list[dict[str, Any]] | None = None
+        self._json_samples: list[tuple[str, dict[str, Any]]] | None = None
         if not self.path.is_file():
             raise LogReadError(f"{self.path}: no such log file")
         if self.path.suffix == ".json":
@@ -84,7 +86,11 @@ class LogFile:
             raise LogReadError(f"{self.path}: not a readable JSON log ({ex})") from None
         if not isinstance(data, dict) or not isinstance(data.get("eval"), dict):
             raise LogReadError(f"{self.path}: not an Inspect log (no eval header)")
-        self._json_samples = [s for s in data.pop("samples", None) or [] if isinstance(s, dict)]
+        self._json_samples = [
+            (f"{s.get('id')}_epoch_{s.get('epoch', 1)}", s)
+            for s in data.pop("samples", None) or []
+            if isinstance(s, dict)
+        ]
         self.header = data
         self.complete = data.get("status") != "started"
 
@@ -96,6 +102,14 @@ class LogFile:
             raise LogReadError(
                 f"{self.path}: corrupt or truncated .eval file ({ex}); re-run the audit or restore the file"
             ) from None
+        try:
+            self._read_eval_header(names)
+        except LogReadError:
+            self.close()
+            raise
+
+    def _read_eval_header(self, names: set[str]) -> None:
+        assert self._zip is not None
         self._names = sorted((n for n in names if _SAMPLE.match(n)), key=_sort_key)
         header_name = "header.json" if "header.json" in names else "_journal/start.json"
         if header_name not in names:
@@ -121,7 +135,7 @@ class LogFile:
     def sample_names(self) -> list[str]:
         """The samples in the log, in id order within each epoch."""
         if self._json_samples is not None:
-            return [f"{s.get('id')}_epoch_{s.get('epoch', 1)}" for s in self._json_samples]
+            return [name for name, _ in self._json_samples]
         return list(self._names)
 
     def read_sample(self, name: str) -> dict[str, Any]:
@@ -131,8 +145,10 @@ class LogFile:
             SampleReadError: The member is damaged or not JSON.
         """
         if self._json_samples is not None:
-            index = self.sample_names().index(name)
-            return self._json_samples[index]
+            for stored, sample in self._json_samples:
+                if stored == name:
+                    return sample
+            raise SampleReadError(f"no sample {name} in the log")
         assert self._zip is not None
         try:
             data = json.loads(_read_member(self._zip, name))
@@ -146,7 +162,10 @@ class LogFile:
 
     def samples(self) -> Iterator[tuple[str, dict[str, Any] | SampleReadError]]:
         """(name, sample or the error reading it), one at a time."""
-        for name in self.sample_names():
+        if self._json_samples is not None:
+            yield from self._json_samples
+            return
+        for name in self._names:
             try:
                 yield name, self.read_sample(name)
             except SampleReadError as ex:
@@ -177,7 +196,7 @@ def is_petri(eval_spec: dict[str, Any]) -> bool:
         return True
     scorers = eval_spec.get("scorers") or []
     return any(
-        isinstance(s, dict) and str(s.get("name", "")).rsplit("/", 1)[-1] == "audit_judge"
+        isinstance(s, dict) and str(s.get("name", "")).rsplit("/", 1)[-1] == JUDGE_SCORER
         for s in scorers
     )
 

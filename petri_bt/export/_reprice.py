@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt.export._cost import PriceTable
-from petri_bt.export._mapping import AUDITING_ROLES, SkipSample, sample_usage
+from petri_bt.export._mapping import SkipSample, sample_usage
 from petri_bt.export._pipeline import log_context
 from petri_bt.export._reader import LogFile, LogReadError, SampleReadError, is_petri
 from petri_bt.export._settings import load_settings
+from petri_bt.export._usage import UsageTotals, overhead_ratio
 
 _FIELDS = (
     "calls",
@@ -26,32 +27,24 @@ _FIELDS = (
 )
 
 
-def _add(into: dict[str, dict[str, Any]], usage: dict[str, dict[str, Any]]) -> None:
-    for role, u in usage.items():
-        entry = into.setdefault(
-            role, {**dict.fromkeys(_FIELDS, 0), "cost_usd": 0.0, "compute_s": 0.0, "models": []}
-        )
-        for key in _FIELDS:
-            entry[key] += u[key]
-        entry["cost_usd"] += u["cost_usd"]
-        entry["compute_s"] += u["compute_s"]
-        entry["models"] = sorted(set(entry["models"]) | set(u["models"]))
-
-
-def _finish(roles: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    for entry in roles.values():
-        entry["cost_usd"] = round(entry["cost_usd"], 6)
-        entry["compute_s"] = round(entry["compute_s"], 3)
-        seconds = entry["compute_s"]
-        entry["output_tokens_per_s"] = (
-            round(entry["output_tokens"] / seconds, 1) if seconds > 0 else None
-        )
-    total = sum(e["cost_usd"] for e in roles.values())
-    auditing = sum(e["cost_usd"] for r, e in roles.items() if r in AUDITING_ROLES)
+def _finish(totals: UsageTotals) -> dict[str, Any]:
+    roles: dict[str, dict[str, Any]] = {}
+    for role, u in totals.roles.items():
+        seconds = round(u["compute_s"], 3)
+        roles[role] = {
+            **{key: u[key] for key in _FIELDS},
+            "cost_usd": round(u["cost_usd"], 6),
+            "compute_s": seconds,
+            "models": u["models"],
+            "output_tokens_per_s": (
+                round(u["output_tokens"] / seconds, 1) if seconds > 0 else None
+            ),
+        }
+    cost = {role: e["cost_usd"] for role, e in roles.items()}
     return {
         "roles": dict(sorted(roles.items())),
-        "cost_usd": round(total, 6),
-        "auditing_overhead_ratio": round(auditing / total, 4) if total > 0 else None,
+        "cost_usd": round(sum(cost.values()), 6),
+        "auditing_overhead_ratio": overhead_ratio(cost, 4),
     }
 
 
@@ -65,7 +58,7 @@ def reprice_logs(paths: list[Path] | list[str], settings: Any) -> dict[str, Any]
     s = load_settings(settings)
     prices = PriceTable(s.pricing)
     logs: list[dict[str, Any]] = []
-    overall: dict[str, dict[str, Any]] = {}
+    overall = UsageTotals()
     for path in [Path(p) for p in paths]:
         entry: dict[str, Any] = {"log": str(path), "samples": 0, "skipped": 0, "error": None}
         try:
@@ -74,7 +67,7 @@ def reprice_logs(paths: list[Path] | list[str], settings: Any) -> dict[str, Any]
             entry["error"] = str(ex)
             logs.append(entry)
             continue
-        roles: dict[str, dict[str, Any]] = {}
+        roles = UsageTotals()
         with log:
             if not is_petri(log.eval_spec):
                 entry["error"] = f"{path}: not a Petri audit log"
@@ -91,8 +84,8 @@ def reprice_logs(paths: list[Path] | list[str], settings: Any) -> dict[str, Any]
                     entry["skipped"] += 1
                     continue
                 entry["samples"] += 1
-                _add(roles, usage)
-                _add(overall, usage)
+                roles.add(usage)
+                overall.add(usage)
         entry.update(_finish(roles))
         logs.append(entry)
     result = {"logs": logs, "totals": _finish(overall)}
@@ -124,7 +117,7 @@ def format_reprice(result: dict[str, Any]) -> str:
 
     for log in result["logs"]:
         if log.get("error"):
-            lines.append(f"{log['log']}: {log['error']}")
+            lines.append(log["error"])  # it names the log already
             lines.append("")
             continue
         block(f"{Path(log['log']).name} ({log['samples']} samples)", log)

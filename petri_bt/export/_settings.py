@@ -4,42 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any
 
+from petri_bt._dimensions import DIRECTIONS
+from petri_bt.config._schema import ExportConfig, ExportMode, Sink
 from petri_bt.errors import UserError
 
-DIRECTIONS = ("good-low", "good-high", "neutral")
-SINKS = ("auto", "braintrust", "local", "none")
-MODES = ("experiment", "logs", "both")
 LLM_INPUTS = ("new", "full")
 
 
-@dataclass(frozen=True)
-class ExportSettings:
-    """Every export knob, with the defaults of `petri_bt.config.ExportConfig`."""
+class _Derived:
+    """What every ExportSettings answers beyond its fields."""
 
-    sink: str = "auto"
-    project: str = "petri-bt"
-    experiment: str | None = None
-    mode: str = "experiment"
-    traces: bool = True
-    include_events: bool = False
-    keep_inverted_scores: bool = False
-    llm_input: str = "new"
-    live: bool = False
-    pattern: str = "*.eval"
-    batch_size: int = 20
-    max_retries: int = 6
-    retry_backoff: float = 0.5
-    timeout: float = 60.0
-    dimension_directions: dict[str, str] = field(default_factory=dict)
-    pricing: dict[str, dict[str, float | None]] = field(default_factory=dict)
-    bundle: str | None = None
-    dry_run: bool = False
-    progress: bool = True
-    topics_min_traces: int = 100
+    mode: str
 
     @property
     def to_experiment(self) -> bool:
@@ -48,6 +27,12 @@ class ExportSettings:
     @property
     def to_logs(self) -> bool:
         return self.mode in ("logs", "both")
+
+
+def _settings_field(f: dataclasses.Field[Any]) -> tuple[str, Any, Any]:
+    if f.default_factory is not dataclasses.MISSING:
+        return f.name, f.type, field(default_factory=f.default_factory)
+    return f.name, f.type, field(default=_plain(f.default))
 
 
 def _plain(value: Any) -> Any:
@@ -60,6 +45,17 @@ def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     return value
+
+
+# ExportConfig's fields and defaults, frozen, holding plain values (enums as their
+# strings, pricing overrides as dicts) whichever form the settings came in.
+ExportSettings = dataclasses.make_dataclass(
+    "ExportSettings",
+    [_settings_field(f) for f in dataclasses.fields(ExportConfig)],
+    bases=(_Derived,),
+    frozen=True,
+    module=__name__,
+)
 
 
 def load_settings(settings: Any = None) -> ExportSettings:
@@ -98,10 +94,10 @@ def load_settings(settings: Any = None) -> ExportSettings:
 
 
 def _validate(s: ExportSettings) -> None:
-    if s.sink not in SINKS:
-        raise UserError(f"export.sink={s.sink!r} is not one of {', '.join(SINKS)}")
-    if s.mode not in MODES:
-        raise UserError(f"export.mode={s.mode!r} is not one of {', '.join(MODES)}")
+    for key, choices in (("sink", Sink), ("mode", ExportMode)):
+        value = getattr(s, key)
+        if value not in list(choices):
+            raise UserError(f"export.{key}={value!r} is not one of {', '.join(choices)}")
     if s.llm_input not in LLM_INPUTS:
         raise UserError(f"export.llm_input={s.llm_input!r} is not one of {', '.join(LLM_INPUTS)}")
     if s.batch_size < 1:
@@ -138,9 +134,19 @@ def resolve_sink(s: ExportSettings, *, announce: bool = True) -> str:
             print(f"petri_bt: export to {sink} ({why}; choose with export=braintrust|local|none)")
     elif announce and sink != "none":
         print(f"petri_bt: export to {sink}")
-    if sink == "braintrust" and not os.environ.get("BRAINTRUST_API_KEY"):
-        raise UserError(
-            "export=braintrust needs BRAINTRUST_API_KEY in the environment "
-            "(or use export=local to write a bundle you can upload later)"
+    if sink == "braintrust":
+        require_api_key(
+            "export=braintrust", "(or use export=local to write a bundle you can upload later)"
         )
     return sink
+
+
+def require_api_key(what: str, hint: str = "") -> None:
+    """Raise a UserError unless BRAINTRUST_API_KEY is set.
+
+    Args:
+        what: What needs the key (starts the message).
+        hint: An alternative to offer, appended to the message.
+    """
+    if not os.environ.get("BRAINTRUST_API_KEY"):
+        raise UserError(f"{what} needs BRAINTRUST_API_KEY in the environment {hint}".rstrip())

@@ -51,10 +51,6 @@ class SampleText:
         """One Inspect message as a chat message (attachments resolved)."""
         return chat_message(message, self.text)
 
-    def model_input(self, event: dict[str, Any]) -> list[dict[str, Any]]:
-        """A ModelEvent's input as chat messages, pooled or inline."""
-        return self.keyed_input(event)[0]
-
     def keyed_input(self, event: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
         """A ModelEvent's input as chat messages, and a key per message (its id)."""
         refs = event.get("input_refs")

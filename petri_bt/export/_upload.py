@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt.errors import UserError
-from petri_bt.export._settings import ExportSettings, load_settings
+from petri_bt.export._settings import ExportSettings, load_settings, require_api_key
 from petri_bt.export.sinks import SendError
 from petri_bt.export.sinks._local import BUNDLE_DIR, MANIFEST, read_manifest
 
@@ -90,10 +90,7 @@ def upload_bundle(bundle_dir: Path | str, settings: Any) -> dict[str, Any]:
     if s.project != ExportSettings().project:
         project = s.project
     s = dataclasses.replace(s, project=project, sink="braintrust")
-    import os
-
-    if not os.environ.get("BRAINTRUST_API_KEY"):
-        raise UserError("uploading a bundle needs BRAINTRUST_API_KEY in the environment")
+    require_api_key("uploading a bundle")
     print(f"petri_bt: uploading {folder} to Braintrust project {project!r}")
     sink = BraintrustSink(s)
     summary: dict[str, Any] = {

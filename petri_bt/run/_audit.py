@@ -13,7 +13,7 @@ from omegaconf import DictConfig, OmegaConf
 from petri_bt._secrets import redact
 from petri_bt.config import Sink
 from petri_bt.preflight import preflight
-from petri_bt.roles import resolve_roles
+from petri_bt.roles import RoleModel, resolve_roles
 from petri_bt.run._eval import run_eval
 from petri_bt.run._seeds import check_seeds, seed_source
 from petri_bt.run._task import build_task, check_knobs
@@ -58,13 +58,23 @@ def export_enabled(cfg: DictConfig) -> bool:
     return str(cfg.export.sink) != Sink.none
 
 
-def prepare(cfg: DictConfig) -> None:
-    """Every check that can fail before a model is called (raises UserError)."""
+def prepare(cfg: DictConfig, *, seeds: bool = True) -> dict[str, RoleModel]:
+    """Every check that can fail before a model is called (raises UserError).
+
+    Args:
+        cfg: The composed run config.
+        seeds: Also check the seed selection (callers bringing their own seeds skip it).
+
+    Returns:
+        The resolved roles.
+    """
     check_knobs(cfg)
     roles = resolve_roles(cfg)
     for warning in preflight(roles):
         print(f"petri_bt: warning: {warning}", file=sys.stderr)
-    check_seeds(seed_source(cfg.seeds), cfg.limit)
+    if seeds:
+        check_seeds(seed_source(cfg.seeds), cfg.limit)
+    return roles
 
 
 def export_and_summarise(

@@ -38,13 +38,17 @@ def in_sweep_job(cfg: DictConfig) -> bool:
     return HydraConfig.get().mode == RunMode.MULTIRUN
 
 
-def _local(log: Any) -> Any:
-    # eval_set reports reused logs as file:// URIs; callers expect paths
-    location = str(log.location)
+def local_path(location: str) -> Path:
+    """A log location as Inspect reports it (`file:///...` for reused logs, or a path)."""
     if location.startswith("file:"):
         from urllib.parse import unquote, urlparse
 
-        log.location = unquote(urlparse(location).path)
+        return Path(unquote(urlparse(location).path))
+    return Path(location)
+
+
+def _local(log: Any) -> Any:
+    log.location = str(local_path(str(log.location)))
     return log
 
 

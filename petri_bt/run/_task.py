@@ -37,13 +37,21 @@ def _system_message(value: str | None) -> str | None:
     return value
 
 
-def _judge_dimensions(names: list[str]) -> Any:
+def judge_dimensions_arg(names: list[str]) -> Any:
+    """The `judge_dimensions` value for Petri: None (all), one path / `tags:` string, or names.
+
+    Args:
+        names: The `judge_dimensions` knob.
+    """
     if not names:
         return None
-    if len(names) == 1 and (
-        names[0].startswith("tags:") or Path(names[0]).suffix or "/" in names[0]
-    ):
-        return names[0]
+    first = names[0]
+    if len(names) == 1 and first.startswith("tags:"):
+        return first
+    if len(names) == 1 and (Path(first).suffix or "/" in first):
+        if not Path(first).expanduser().exists():
+            raise UserError(f"judge_dimensions={first}: no such dimensions file or folder")
+        return str(Path(first).expanduser())
     return list(names)
 
 
@@ -103,7 +111,7 @@ def build_task(
         turn_counter=cfg.turn_counter,
         judge_dimensions=judge_dimensions
         if judge_dimensions is not None
-        else _judge_dimensions(list(cfg.judge_dimensions)),
+        else judge_dimensions_arg(list(cfg.judge_dimensions)),
         cache=cfg.cache,
         target_display_name=cfg.target_display_name or roles["target"].display_name,
     )

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf, open_dict
 
+from petri_bt._dimensions import palette_direction
+from petri_bt.export._ids import slug
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._spec import Condition, Seed, StudySpec
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -102,9 +101,7 @@ def arm_config(cfg: DictConfig, spec: StudySpec, condition: Condition) -> DictCo
     """
     known = cfg.export.dimension_directions
     directions = {
-        c.name: "neutral" if c.palette == "diverging" else c.palette
-        for c in spec.custom_dimensions
-        if c.name not in known
+        c.name: palette_direction(c.palette) for c in spec.custom_dimensions if c.name not in known
     }
     arm = OmegaConf.merge(cfg, condition.run_overrides)
     assert isinstance(arm, DictConfig)
@@ -129,14 +126,9 @@ def judge_dimensions(cfg: DictConfig, spec: StudySpec) -> Any:
         return None
     from inspect_petri import judge_dimensions as resolve
 
-    if not configured:
-        chosen = resolve(None)
-    elif len(configured) == 1 and (
-        configured[0].startswith("tags:") or Path(configured[0]).exists()
-    ):
-        chosen = resolve(configured[0])
-    else:
-        chosen = resolve(configured)
+    from petri_bt.run._task import judge_dimensions_arg
+
+    chosen = resolve(judge_dimensions_arg(configured))
     have = {d.name for d in chosen}
     customs = {c.name: c for c in spec.custom_dimensions}
     needed = [d for d in (*spec.focus_dimensions, *spec.moderator_dimensions) if d not in have]
@@ -163,5 +155,4 @@ def experiment_name(
     if cfg.export.experiment:
         return f"{cfg.export.experiment}-{condition.name}"
     day = day or dt.date.today()
-    slug = _UNSAFE.sub("-", target).strip("-")
-    return f"{spec.name}-{condition.name}-{slug}-{day.isoformat()}"
+    return f"{spec.name}-{condition.name}-{slug(target)}-{day.isoformat()}"

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from petri_bt.study._markdown import FrontMatterError, read_front_matter
+from petri_bt._dimensions import (
+    PALETTES,
+    FrontMatterError,
+    builtin_palettes,
+    palette_direction,
+    read_front_matter,
+)
 
-PALETTES = ("good-low", "good-high", "neutral", "diverging")
+__all__ = ["PALETTES", "CustomDimension", "builtin_palettes", "direction", "load_custom_dimension"]
 _RUBRIC_KEYS = {"description", "display_name", "display_order", "tags", "palette"}
 
 
@@ -53,30 +57,6 @@ class CustomDimension:
             display_order=self.display_order,
             tags=list(self.tags),
         )
-
-
-def _builtin_dir() -> Path | None:
-    # Locating the package without importing it keeps `show` fast (Petri's import takes seconds).
-    spec = importlib.util.find_spec("inspect_petri")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "_judge" / "dimensions"
-    return folder if folder.is_dir() else None
-
-
-@cache
-def builtin_palettes() -> dict[str, str]:
-    """Petri's built-in dimensions: name -> palette (direction)."""
-    folder = _builtin_dir()
-    if folder is None:
-        from inspect_petri import judge_dimensions
-
-        return {d.name: d.palette for d in judge_dimensions()}
-    palettes: dict[str, str] = {}
-    for path in sorted(folder.glob("*.md")):
-        meta, _ = read_front_matter(path)
-        palettes[path.stem] = str(meta.get("palette", "good-low"))
-    return palettes
 
 
 def load_custom_dimension(path: Path) -> CustomDimension:
@@ -128,9 +108,13 @@ def load_custom_dimension(path: Path) -> CustomDimension:
     )
 
 
+_PHRASES = {
+    "good-low": "higher is worse",
+    "good-high": "higher is better",
+    "neutral": "no direction",
+}
+
+
 def direction(palette: str) -> str:
     """A reader's phrase for a palette: which way is better."""
-    return {
-        "good-low": "higher is worse",
-        "good-high": "higher is better",
-    }.get(palette, "no direction")
+    return _PHRASES[palette_direction(palette)]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from petri_bt._dimensions import JUDGE_SCORER
 from petri_bt.errors import UserError
 
-JUDGE_SCORER = "audit_judge"
 PROBE_TOOL = "send_message"
 
 
@@ -54,6 +55,8 @@ class LogInfo:
         models: Role -> model string.
         packages: Package versions Inspect recorded.
         samples: The log's samples, read.
+        eval_id: Inspect's eval id.
+        error: The run's error message, when it failed.
     """
 
     path: str
@@ -63,17 +66,20 @@ class LogInfo:
     models: dict[str, str]
     packages: dict[str, str]
     samples: list[ArmSample] = field(default_factory=list)
+    eval_id: str = ""
+    error: str | None = None
 
 
-def _scores(sample: Any) -> tuple[dict[str, float] | None, bool]:
-    score = (sample.scores or {}).get(JUDGE_SCORER)
-    if score is None:
+def _scores(sample: dict[str, Any]) -> tuple[dict[str, float] | None, bool]:
+    score = (sample.get("scores") or {}).get(JUDGE_SCORER)
+    if not isinstance(score, dict):
         return None, False
-    refusal = bool((score.metadata or {}).get("refusal"))
-    if not isinstance(score.value, dict):
+    refusal = bool((score.get("metadata") or {}).get("refusal"))
+    value = score.get("value")
+    if not isinstance(value, dict):
         return None, refusal
     values: dict[str, float] = {}
-    for dim, raw in score.value.items():
+    for dim, raw in value.items():
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             continue
         if math.isfinite(raw):
@@ -81,22 +87,55 @@ def _scores(sample: Any) -> tuple[dict[str, float] | None, bool]:
     return (values or None), refusal
 
 
-def _sent_messages(sample: Any) -> tuple[str, ...]:
+def _sent_messages(sample: dict[str, Any]) -> tuple[str, ...]:
+    from petri_bt.export._transcript import SampleText
+
+    text = SampleText(sample).text
     sent = []
-    for event in sample.events or []:
-        if getattr(event, "event", None) != "tool" or event.function != PROBE_TOOL:
+    for event in sample.get("events") or []:
+        if not isinstance(event, dict) or event.get("event") != "tool":
             continue
-        message = (event.arguments or {}).get("message")
+        if event.get("function") != PROBE_TOOL:
+            continue
+        message = (event.get("arguments") or {}).get("message")
         if isinstance(message, str):
-            sent.append(message)
+            sent.append(text(message))
     return tuple(sent)
 
 
-def _error(sample: Any) -> str | None:
-    if sample.error is None:
+def _error(error: Any) -> str | None:
+    if not isinstance(error, dict):
         return None
-    message = str(sample.error.message).strip()
+    message = str(error.get("message") or "").strip()
     return message.splitlines()[0] if message else "error"
+
+
+def _utc(created: Any) -> str:
+    # Inspect normalizes this to UTC when it loads a log; do the same so re-runs sort by time.
+    try:
+        stamp = datetime.fromisoformat(str(created))
+    except ValueError:
+        return str(created)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC).isoformat()
+
+
+def _arm_sample(sample: dict[str, Any], log: str) -> ArmSample:
+    metadata = sample.get("metadata") or {}
+    scores, refusal = _scores(sample)
+    return ArmSample(
+        seed_id=str(sample.get("id")),
+        epoch=int(sample.get("epoch") or 1),
+        condition=metadata.get("condition"),
+        study=metadata.get("study"),
+        fingerprint=metadata.get("study_fingerprint"),
+        scores=scores,
+        error=_error(sample.get("error")),
+        refusal=refusal,
+        sent_messages=_sent_messages(sample),
+        log=log,
+    )
 
 
 def read_arm_log(path: str | Path) -> LogInfo:
@@ -106,44 +145,66 @@ def read_arm_log(path: str | Path) -> LogInfo:
         path: An Inspect log (`.eval` or `.json`).
 
     Raises:
-        UserError: The file does not exist or is not an Inspect log.
+        UserError: The file does not exist, is not an Inspect log, or has a damaged sample.
     """
-    from inspect_ai.log import read_eval_log, read_eval_log_samples
+    from petri_bt.export._reader import LogFile, LogReadError, sample_name_key
 
     if not Path(path).is_file():
         raise UserError(f"from_logs: {path} does not exist")
     path = str(Path(path).resolve())
     try:
-        header = read_eval_log(path, header_only=True)
-    except Exception as exc:  # Inspect raises many types for a file that is not a log
-        raise UserError(f"from_logs: {path} is not an Inspect log ({type(exc).__name__})") from None
-    info = LogInfo(
-        path=path,
-        task=header.eval.task,
-        status=str(header.status),
-        created=str(header.eval.created),
-        models={role: str(cfg.model) for role, cfg in (header.eval.model_roles or {}).items()},
-        packages=dict(header.eval.packages or {}),
-    )
-    if header.eval.dataset.sample_ids is None:
-        return info
-    for sample in read_eval_log_samples(
-        path, all_samples_required=False, resolve_attachments=True, exclude_fields={"store"}
-    ):
-        metadata = sample.metadata or {}
-        scores, refusal = _scores(sample)
-        info.samples.append(
-            ArmSample(
-                seed_id=str(sample.id),
-                epoch=int(sample.epoch),
-                condition=metadata.get("condition"),
-                study=metadata.get("study"),
-                fingerprint=metadata.get("study_fingerprint"),
-                scores=scores,
-                error=_error(sample),
-                refusal=refusal,
-                sent_messages=_sent_messages(sample),
-                log=path,
-            )
+        log = LogFile(Path(path))
+    except LogReadError as exc:
+        raise UserError(f"from_logs: {exc}") from None
+    with log:
+        spec = log.eval_spec
+        error = log.header.get("error")
+        info = LogInfo(
+            path=path,
+            task=str(spec.get("task")),
+            status=log.status,
+            created=_utc(spec.get("created")),
+            models={
+                role: str(model.get("model"))
+                for role, model in (spec.get("model_roles") or {}).items()
+                if isinstance(model, dict)
+            },
+            packages=dict(spec.get("packages") or {}),
+            eval_id=str(spec.get("eval_id") or ""),
+            error=str(error.get("message")) if isinstance(error, dict) else None,
         )
+        for name, sample in log.samples():
+            if isinstance(sample, Exception):
+                raise UserError(
+                    f"from_logs: {path}: sample {sample_name_key(name)}: {sample}; "
+                    "re-run that arm or restore the file"
+                )
+            info.samples.append(_arm_sample(sample, path))
     return info
+
+
+def log_summary(info: LogInfo, path: str | Path) -> dict[str, Any]:
+    """The run summary of one log (as `petri_bt.summary.log_summary` gives it), from a read log.
+
+    Args:
+        info: The log as `read_arm_log` read it (all its samples, before grouping into arms).
+        path: The log path to show.
+    """
+    totals: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for sample in info.samples:
+        for dim, value in (sample.scores or {}).items():
+            totals[dim] = totals.get(dim, 0.0) + value
+            counts[dim] = counts.get(dim, 0) + 1
+    return {
+        "log": str(path),
+        "task": info.task,
+        "status": info.status,
+        "eval_id": info.eval_id,
+        "models": info.models,
+        "samples": len(info.samples),
+        "errors": sum(1 for s in info.samples if s.error is not None),
+        "judge_refusals": sum(1 for s in info.samples if s.refusal),
+        "dimension_means": {d: round(totals[d] / counts[d], 3) for d in sorted(totals)},
+        "error": info.error,
+    }

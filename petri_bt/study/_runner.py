@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import glob
 import shutil
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from petri_bt.errors import UserError
 from petri_bt.study._spec import StudySpec, load_study
@@ -54,37 +54,21 @@ def _seed_limit(cfg: DictConfig) -> int:
     return int(cfg.limit) if explicit else 0
 
 
-def _expand_logs(entries: list[str]) -> list[Path]:
-    paths: list[Path] = []
-    for entry in entries:
-        path = Path(entry).expanduser()
-        if path.is_dir():
-            paths.extend(sorted(path.rglob("*.eval")))
-        elif any(ch in entry for ch in "*?["):
-            paths.extend(Path(p) for p in sorted(glob.glob(str(path), recursive=True)))
-        else:
-            paths.append(path)
-    if not paths:
-        raise UserError(f"from_logs={entries}: no log files found")
-    return list(dict.fromkeys(paths))
-
-
-def group_logs(spec: StudySpec, paths: list[Path]) -> tuple[dict[str, list[LogInfo]], list[str]]:
+def group_logs(
+    spec: StudySpec, logs: Sequence[LogInfo]
+) -> tuple[dict[str, list[LogInfo]], list[str]]:
     """Sort the samples of several logs into arms by their `metadata.condition`.
 
     Args:
         spec: The study.
-        paths: Log files; any mix of arms, re-runs included.
+        logs: The logs as `read_arm_log` read them; any mix of arms, re-runs included.
 
     Returns:
         (condition -> logs holding only that arm's samples, notes about skipped samples)
     """
-    from petri_bt.study._logs import read_arm_log
-
     arms: dict[str, list[LogInfo]] = {c.name: [] for c in spec.conditions}
     skipped: dict[str, int] = {}
-    for path in paths:
-        info = read_arm_log(path)
+    for info in logs:
         by_condition: dict[str, list[Any]] = {}
         for sample in info.samples:
             if sample.study != spec.name or sample.condition not in arms:
@@ -108,24 +92,15 @@ def group_logs(spec: StudySpec, paths: list[Path]) -> tuple[dict[str, list[LogIn
 
 
 def _analyse_logs(
-    spec: StudySpec, run_dir: Path, log_paths: list[Path]
+    spec: StudySpec, run_dir: Path, logs: Sequence[LogInfo]
 ) -> tuple[dict[str, Any], dict[str, Path], list[str]]:
     from petri_bt.study._analysis import analyse
     from petri_bt.study._report import write_report
 
-    arms, notes = group_logs(spec, log_paths)
+    arms, notes = group_logs(spec, logs)
     report = analyse(spec, arms)
     paths = write_report(report, run_dir)
     return report, paths, notes
-
-
-def _plain_config(cfg: DictConfig) -> dict[str, Any]:
-    from petri_bt._secrets import redact
-
-    container = OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
-    assert isinstance(container, dict)
-    container.pop("hydra", None)
-    return redact(container)
 
 
 def _export(
@@ -138,9 +113,10 @@ def _export(
     target: str,
 ) -> Any:
     from petri_bt.export import export_logs
+    from petri_bt.run._audit import plain_config
     from petri_bt.study._arms import experiment_name
 
-    run_config = _plain_config(arm_cfg)
+    run_config = plain_config(arm_cfg)
     run_config["study"] = {
         "name": spec.name,
         "condition": arm.condition.name,
@@ -176,20 +152,6 @@ def _experiment_lines(export: Any) -> list[str]:
     return lines
 
 
-def _prepare(cfg: DictConfig) -> str:
-    """Checks before any model call; returns the target model string."""
-    import sys
-
-    from petri_bt.preflight import preflight
-    from petri_bt.run import check_knobs, resolve_roles
-
-    check_knobs(cfg)
-    roles = resolve_roles(cfg)
-    for warning in preflight(roles):
-        print(f"petri_bt: warning: {warning}", file=sys.stderr)
-    return roles["target"].model
-
-
 def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
     """Run a study's arms concurrently, export each arm, and write the paired report.
 
@@ -204,6 +166,7 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         ok, study, study_fingerprint, arms (condition -> log), export (condition -> export
         result, None when not exported), report_files (kind -> path) and the report itself.
     """
+    from petri_bt.study._logs import read_arm_log
     from petri_bt.study._report import format_table
 
     spec = study_spec(cfg)
@@ -211,7 +174,11 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
     run_dir.mkdir(parents=True, exist_ok=True)
 
     if cfg.from_logs:
-        report, paths, notes = _analyse_logs(spec, run_dir, _expand_logs(list(cfg.from_logs)))
+        from petri_bt.export import resolve_log_paths
+
+        log_paths = resolve_log_paths(list(cfg.from_logs), str(cfg.export.pattern))
+        logs = [read_arm_log(path) for path in log_paths]
+        report, paths, notes = _analyse_logs(spec, run_dir, logs)
         for note in notes:
             print(f"note: {note}")
         print(format_table(report))
@@ -228,11 +195,14 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
             "report": report,
         }
 
-    from petri_bt.run import build_task, check_knobs, run_eval
+    from petri_bt.run import build_task, run_eval
+    from petri_bt.run._audit import export_enabled, log_dir_for, prepare
     from petri_bt.study._arms import arm_config, judge_dimensions, write_arms
-    from petri_bt.summary import log_summary, write_json
+    from petri_bt.study._logs import log_summary
+    from petri_bt.summary import write_json
 
-    target = _prepare(cfg)
+    # The arms audit the study's own seeds, so the run's seed selection is not checked.
+    target = prepare(cfg, seeds=False)["target"].model
     if cfg.seeds.source or cfg.seeds.instructions:
         print(
             f"petri_bt: warning: seeds=... is ignored: study {spec.name} audits its own base seeds"
@@ -242,8 +212,7 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
     shutil.copyfile(spec.path, folder / spec.path.name)
     dimensions = judge_dimensions(cfg, spec)
     arm_cfgs = {arm.condition.name: arm_config(cfg, spec, arm.condition) for arm in arms}
-    for arm_cfg in arm_cfgs.values():
-        check_knobs(arm_cfg)
+    # build_task checks each arm's knobs: every arm is checked before any model call.
     tasks = [
         build_task(
             arm_cfgs[arm.condition.name],
@@ -253,11 +222,10 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         )
         for arm in arms
     ]
-    log_dir = Path(cfg.log_dir).expanduser() if cfg.get("log_dir") else run_dir / "logs"
     # limit is already applied to the arm datasets (the same seeds in both arms).
-    logs = run_eval(cfg, tasks, log_dir, limit=None)
+    evals = run_eval(cfg, tasks, log_dir_for(cfg, run_dir), limit=None)
 
-    by_task = {log.eval.task: Path(log.location) for log in logs}
+    by_task = {log.eval.task: Path(log.location) for log in evals}
     arm_logs = {
         arm.condition.name: by_task[arm.task_name] for arm in arms if arm.task_name in by_task
     }
@@ -266,12 +234,13 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         raise UserError(f"study {spec.name}: Inspect wrote no log for arm(s) {', '.join(missing)}")
 
     exports: dict[str, Any] = {}
-    if str(cfg.export.sink) != "none":
+    if export_enabled(cfg):
         for arm in arms:
             name = arm.condition.name
             exports[name] = _export(cfg, spec, arm, arm_cfgs[name], arm_logs[name], run_dir, target)
-    report, paths, _ = _analyse_logs(spec, run_dir, list(arm_logs.values()))
-    summaries = [log_summary(path) for path in arm_logs.values()]
+    logs = [read_arm_log(path) for path in arm_logs.values()]
+    report, paths, _ = _analyse_logs(spec, run_dir, logs)
+    summaries = [log_summary(log, path) for log, path in zip(logs, arm_logs.values(), strict=True)]
     ok = all(s["status"] == "success" for s in summaries) and all(
         _export_ok(e) for e in exports.values()
     )

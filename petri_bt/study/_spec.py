@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +153,9 @@ class StudySpec:
                 return custom.palette
         return builtin_palettes().get(dimension, "good-low")
 
-    @property
+    # cached_property writes to the instance __dict__ directly, so it works on a
+    # frozen dataclass; load_study fills it, so file contents count as they were then.
+    @cached_property
     def fingerprint(self) -> str:
         """sha256 of the canonical spec (seeds, overlays, overrides, rubrics)."""
         from petri_bt.study._fingerprint import fingerprint
@@ -519,4 +522,6 @@ def load_study(path: str | Path) -> StudySpec:
         raise UserError(
             f"study file {path}: not valid YAML{where}; check indentation and quoting"
         ) from None
-    return parse_study(data, path)
+    spec = parse_study(data, path)
+    spec.fingerprint  # noqa: B018 - hash (and read any system-message file) once, now
+    return spec

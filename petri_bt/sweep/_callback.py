@@ -22,7 +22,7 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from petri_bt._secrets import REDACTED, redact, redact_override
+from petri_bt._secrets import override_secrets, redact_override, scrub_yaml_file
 from petri_bt.sweep._naming import experiment_name, job_name
 from petri_bt.sweep._records import RUN_SUMMARY, failure_reason, read_json, write_job_record
 from petri_bt.sweep._summary import format_sweep_table, write_sweep_summary
@@ -36,29 +36,14 @@ def _is_multirun(config: DictConfig) -> bool:
 
 
 def scrub_multirun_yaml(sweep_dir: Path) -> None:
-    """Redact secret-looking values in the sweep's saved `multirun.yaml`."""
+    """Redact secrets in the sweep's saved `multirun.yaml`, wherever Hydra repeats them."""
     path = sweep_dir / MULTIRUN_YAML
     if not path.is_file():
         return
     data = yaml.safe_load(path.read_text())
     overrides = (data or {}).get("hydra", {}).get("overrides", {})
     lines = [str(o) for key in ("task", "hydra") for o in overrides.get(key) or []]
-    # the values themselves, wherever Hydra repeats them (e.g. hydra.job.override_dirname)
-    values = [o.partition("=")[2] for o in lines if redact_override(o) != o]
-    cleaned = _without(redact(data), [v for v in values if v and v != REDACTED])
-    if cleaned != data:
-        path.write_text(yaml.safe_dump(cleaned, sort_keys=False))
-
-
-def _without(value: Any, secrets: list[str]) -> Any:
-    if isinstance(value, dict):
-        return {k: _without(v, secrets) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without(v, secrets) for v in value]
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, REDACTED)
-    return value
+    scrub_yaml_file(path, override_secrets(lines))
 
 
 def job_experiment(config: DictConfig, name: str) -> str | None:

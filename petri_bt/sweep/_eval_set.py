@@ -19,6 +19,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import JobStatus
 
 from petri_bt.errors import UserError
+from petri_bt.run._eval import local_path
 from petri_bt.sweep._callback import job_experiment
 from petri_bt.sweep._launch import SweepJob
 from petri_bt.sweep._records import RUN_SUMMARY, read_json
@@ -108,15 +109,6 @@ def _already_exported(job: SweepJob, log_paths: list[Path], status: str) -> bool
     return [entry.get("log") for entry in previous.get("logs", [])] == [str(p) for p in log_paths]
 
 
-def local_path(location: str) -> Path:
-    """A log location as Inspect reports it (`file:///...` or a path) as a path."""
-    if location.startswith("file:"):
-        from urllib.parse import unquote, urlparse
-
-        return Path(unquote(urlparse(location).path))
-    return Path(location)
-
-
 def drop_superseded_logs(log_path: Path, task_id: str) -> list[Path]:
     """Delete earlier attempts of a task (a run killed or retried) next to its latest log.
 
@@ -126,17 +118,19 @@ def drop_superseded_logs(log_path: Path, task_id: str) -> list[Path]:
         log_path: The task's latest log.
         task_id: Its Inspect task id (kept across eval-set retries).
     """
-    from inspect_ai.log import read_eval_log
+    from petri_bt.export._reader import LogFile, LogReadError
 
     dropped = []
     for other in log_path.parent.glob("*.eval"):
         if other == log_path:
             continue
         try:
-            header = read_eval_log(str(other), header_only=True)
-        except Exception:  # unreadable: not ours to judge
+            with LogFile(other) as log:
+                same_task = log.eval_spec.get("task_id") == task_id
+                status = log.status
+        except LogReadError:  # unreadable: not ours to judge
             continue
-        if header.eval.task_id == task_id and header.status != "success":
+        if same_task and status != "success":
             other.unlink(missing_ok=True)
             dropped.append(other)
     return dropped

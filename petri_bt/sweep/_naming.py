@@ -17,7 +17,7 @@ from typing import Any
 
 from omegaconf import DictConfig
 
-from petri_bt._secrets import redact_override
+from petri_bt._secrets import is_secret_key, redact_override
 
 # Keys whose value changes how a run is operated, not what it measures: they stay
 # out of names (they still count in the sweep digest).
@@ -69,8 +69,8 @@ def _digest(parts: Iterable[str], length: int = 8) -> str:
 
 
 def _is_secret(override: str) -> bool:
-    probe = f"{override.partition('=')[0]}=x"
-    return redact_override(probe) != probe
+    """True when an override carries a secret (by key, or inside a dict value)."""
+    return is_secret_key(override.partition("=")[0]) or redact_override(override) != override
 
 
 def _parse(overrides: Sequence[str]) -> list[Any]:

@@ -70,6 +70,15 @@ def test_reprice_without_prices_says_local_models_are_free(scripted_log, capsys)
     assert "n/a (no priced calls)" in capsys.readouterr().out
 
 
+def test_reprice_names_an_unreadable_log_once(scripted_log, tmp_path, capsys):
+    bad = tmp_path / "bad.eval"
+    bad.write_bytes(b"not a zip")
+    result = reprice_logs([bad, scripted_log], {})
+    line = next(x for x in capsys.readouterr().out.splitlines() if "bad.eval" in x)
+    assert line.count("bad.eval") == 1 and "corrupt" in line
+    assert result["logs"][0]["error"] and result["logs"][1]["samples"] > 0
+
+
 def test_topics_dry_run_prints_the_exact_bt_commands(capsys):
     commands = topics_init("petri-audits", dry_run=True)
     out = capsys.readouterr().out.splitlines()

@@ -46,7 +46,7 @@ def test_live_export_without_braintrust_falls_back_to_after_the_run(settings, mo
     assert "exporting after the run" in capsys.readouterr().out
 
 
-def test_live_experiment_names_follow_the_callable_or_the_override(bt_server, settings):
+def test_live_experiment_names_are_the_end_of_run_export_names(bt_server, settings):
     from petri_bt.export._live import LiveExport
     from petri_bt.export._settings import load_settings
 
@@ -56,12 +56,10 @@ def test_live_experiment_names_follow_the_callable_or_the_override(bt_server, se
         "created": "2026-03-01T10:00:00+00:00",
         "model_roles": {"target": {"model": "ollama/gemma4"}},
     }
-    live = LiveExport(load_settings(settings), None, lambda s: f"arm-{s['eval_id'][:4]}", None)
+    live = LiveExport(load_settings(settings), None, None)
     try:
-        assert live._name(spec, spec) == "arm-Eval"
-        live.experiment_for_task = None
-        assert live._name(spec, spec) == "audit-ollama-gemma4-2026-03-01-EvalId"
+        assert live.experiment_name(spec) == "audit-ollama-gemma4-2026-03-01-EvalId"
         live.experiment, live.tasks_in_run = "sweep", 2
-        assert live._name(spec, spec) == "sweep-EvalId"
+        assert live.experiment_name(spec) == "sweep-EvalId"
     finally:
         live.close()
