@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
+from petri_bt._dimensions import FrontMatterError, read_front_matter
 from petri_bt.errors import UserError
 from petri_bt.study._dimensions import CustomDimension, builtin_palettes, load_custom_dimension
-from petri_bt.study._markdown import FrontMatterError, read_front_matter
 
 DEFAULT_MODERATORS = ("eval_awareness", "audit_situational_awareness")
 

@@ -319,3 +319,18 @@ def test_unpriced_cloud_models_are_flagged_and_local_ones_free():
         }
     )
     assert math.isclose(cost, 1.0 + 2.0 + 1.0)  # cache reads fall back to the input price
+
+
+def test_dimension_folder_directions_read_crlf_files_and_dashes_in_yaml(tmp_path):
+    from petri_bt.export._dimensions import dimension_table
+
+    (tmp_path / "calm.md").write_bytes(
+        b"---\r\ndescription: steady --- not a fence\r\npalette: good-high\r\n---\r\nRubric\r\n"
+    )
+    (tmp_path / "mood.md").write_text("---\ndescription: a b --- c\npalette: diverging\n---\nx\n")
+    (tmp_path / "broken.md").write_text("---\npalette: good-high\nnever closed\n")
+    table = dimension_table({"task_args": {"judge_dimensions": str(tmp_path)}}, {})
+    assert table["calm"] == {"direction": "good-high", "source": "definition"}
+    assert table["mood"] == {"direction": "neutral", "source": "definition"}
+    assert table["broken"] == {"direction": "good-low", "source": "definition"}
+    assert table["concerning"] == {"direction": "good-low", "source": "inspect-petri"}
