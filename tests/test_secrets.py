@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support.cli import run_cli, run_folders
+from support.cli import files_containing, run_cli, run_folders
 
 from petri_bt._secrets import (
     REDACTED,
@@ -105,6 +105,4 @@ def test_run_folder_keeps_max_tokens_and_drops_a_nested_key(tmp_path: Path) -> N
     saved = yaml.safe_load((run_dir / ".hydra" / "config.yaml").read_text())
     assert saved["limit"] == 1 and saved["max_turns"] == 3
     assert saved["target"]["config"]["max_tokens"] == 512
-    for path in tmp_path.rglob("*"):
-        if path.is_file():
-            assert SECRET.encode() not in path.read_bytes(), path
+    assert files_containing(tmp_path, SECRET) == []

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support.cli import cli_env, run_cli, run_folders
+from support.cli import cli_env, files_containing, run_cli, run_folders
 
 pytestmark = pytest.mark.slow
 
@@ -62,9 +62,7 @@ def test_summary_json(offline_run: tuple[Path, object]) -> None:
 
 def test_no_secret_reaches_disk(offline_run: tuple[Path, object]) -> None:
     cwd, _ = offline_run
-    for path in cwd.rglob("*"):
-        if path.is_file():
-            assert CANARY.encode() not in path.read_bytes(), path
+    assert files_containing(cwd, CANARY) == []
 
 
 def test_secret_override_is_redacted_in_saved_config(tmp_path: Path) -> None:
@@ -80,6 +78,4 @@ def test_secret_override_is_redacted_in_saved_config(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     saved = (run_folders(tmp_path)[0] / ".hydra" / "config.yaml").read_text()
     assert "api_key: <redacted>" in saved
-    for path in tmp_path.rglob("*"):
-        if path.is_file():
-            assert CANARY.encode() not in path.read_bytes(), path
+    assert files_containing(tmp_path, CANARY) == []

@@ -44,3 +44,9 @@ def run_folders(cwd: Path) -> list[Path]:
     """Run folders Hydra made under `cwd/outputs/runs`, oldest first."""
     root = cwd / "outputs" / "runs"
     return sorted(p.parent for p in root.glob("*/*/.hydra")) if root.is_dir() else []
+
+
+def files_containing(root: Path, secret: str) -> list[Path]:
+    """Every file under `root` whose bytes contain `secret` (should be none)."""
+    needle = secret.encode()
+    return [p for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
