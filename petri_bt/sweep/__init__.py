@@ -1,24 +1,45 @@
 """Sweeps: Hydra multiruns of audits (job naming, the inspect launcher, the sweep summary).
 
-The package root stays light (Hydra and omegaconf only): Hydra imports it on every
-command through the launcher plugin and the `hydra.callbacks` entry.
+Hydra imports this package on every command (through the launcher plugin, which
+registers the resolvers, and the `hydra.callbacks` entry), so its root imports
+nothing: each name below loads its module on first use.
 """
 
-from petri_bt.sweep._callback import SweepCallback
-from petri_bt.sweep._naming import (
-    experiment_name,
-    experiment_name_for_job,
-    job_name,
-    slug,
-    sweep_key,
-)
-from petri_bt.sweep._resolvers import register_resolvers
-from petri_bt.sweep._summary import (
-    SWEEP_SUMMARY,
-    build_sweep_summary,
-    format_sweep_table,
-    write_sweep_summary,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from petri_bt.sweep._callback import SweepCallback
+    from petri_bt.sweep._naming import (
+        experiment_name,
+        experiment_name_for_job,
+        job_name,
+        slug,
+        sweep_key,
+    )
+    from petri_bt.sweep._resolvers import register_resolvers
+    from petri_bt.sweep._summary import (
+        SWEEP_SUMMARY,
+        build_sweep_summary,
+        format_sweep_table,
+        write_sweep_summary,
+    )
+
+_HOMES = {
+    "SweepCallback": "petri_bt.sweep._callback",
+    "experiment_name": "petri_bt.sweep._naming",
+    "experiment_name_for_job": "petri_bt.sweep._naming",
+    "job_name": "petri_bt.sweep._naming",
+    "slug": "petri_bt.sweep._naming",
+    "sweep_key": "petri_bt.sweep._naming",
+    "register_resolvers": "petri_bt.sweep._resolvers",
+    "SWEEP_SUMMARY": "petri_bt.sweep._summary",
+    "build_sweep_summary": "petri_bt.sweep._summary",
+    "format_sweep_table": "petri_bt.sweep._summary",
+    "write_sweep_summary": "petri_bt.sweep._summary",
+}
 
 __all__ = [
     "SWEEP_SUMMARY",
@@ -33,3 +54,9 @@ __all__ = [
     "sweep_key",
     "write_sweep_summary",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
