@@ -25,33 +25,27 @@ def shipped_studies_dir() -> Path:
     return _shipped("studies")
 
 
-def study_dirs(extra: str | None = None) -> list[Path]:
-    """Folders searched for `study=<name>`, first match wins.
-
-    Args:
-        extra: A user folder searched first.
-    """
+def study_dirs() -> list[Path]:
+    """Folders searched for `study=<name>`, first match wins: `PETRI_BT_STUDIES_DIR`
+    (os.pathsep-separated), then `./studies`, then the studies shipped with petri_bt."""
     dirs: list[Path] = []
-    if extra:
-        dirs.append(Path(extra).expanduser())
     env = os.environ.get("PETRI_BT_STUDIES_DIR")
     if env:
         dirs.extend(Path(p).expanduser() for p in env.split(os.pathsep) if p)
     dirs.append(Path.cwd() / "studies")
     dirs.append(shipped_studies_dir())
-    unique: list[Path] = []
-    for d in dirs:
-        if d.resolve() not in {u.resolve() for u in unique}:
-            unique.append(d)
-    return unique
+    unique: dict[Path, Path] = {}
+    for folder in dirs:
+        unique.setdefault(folder.resolve(), folder)
+    return list(unique.values())
 
 
-def find_study(name: str, extra: str | None = None) -> Path | None:
+def find_study(name: str) -> Path | None:
     """The study file for a name (`observer-effect`) or a path to a YAML file."""
     candidate = Path(name).expanduser()
     if candidate.suffix in {".yaml", ".yml"} and candidate.is_file():
         return candidate.resolve()
-    for folder in study_dirs(extra):
+    for folder in study_dirs():
         for suffix in (".yaml", ".yml"):
             path = folder / f"{name}{suffix}"
             if path.is_file():
@@ -59,10 +53,10 @@ def find_study(name: str, extra: str | None = None) -> Path | None:
     return None
 
 
-def list_studies(extra: str | None = None) -> list[str]:
+def list_studies() -> list[str]:
     """Names of every study found in the study folders."""
     names: set[str] = set()
-    for folder in study_dirs(extra):
+    for folder in study_dirs():
         if folder.is_dir():
             names.update(p.stem for p in folder.glob("*.yaml"))
     return sorted(names)
