@@ -3,9 +3,8 @@
 The package root stays light (no Inspect import) so the command line answers fast.
 """
 
-from petri_bt._api import compose, execute
+from petri_bt._api import compose, execute, plan
+from petri_bt._version import __version__
 from petri_bt.errors import UserError
 
-__version__ = "0.1.0"
-
-__all__ = ["UserError", "__version__", "compose", "execute"]
+__all__ = ["UserError", "__version__", "compose", "execute", "plan"]

@@ -4,30 +4,64 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig
 
+if TYPE_CHECKING:
+    from petri_bt.run import RunPlan
 
-def compose(overrides: list[str] | None = None) -> DictConfig:
+
+def compose(
+    overrides: list[str] | None = None, *, hydra: bool = False, sweep: bool = False
+) -> DictConfig:
     """Compose the run config the command line would, from a notebook or script.
 
     Args:
         overrides: Hydra overrides, e.g. `["preset=offline", "limit=2"]`.
+        hydra: Keep the `hydra` node (launcher, sweeper params, run folders).
+        sweep: Compose for a sweep: sweep values (`target=a,b`) are accepted and left out.
 
     Returns:
         The validated run config.
     """
-    from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
+    from hydra.types import RunMode
+    from omegaconf import open_dict
 
     import petri_bt.config  # noqa: F401  (registers the schema)
     from petri_bt._paths import conf_dir
 
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-        return hydra_compose(config_name="config", overrides=list(overrides or []))
+        cfg = GlobalHydra.instance().hydra.compose_config(  # type: ignore[union-attr]
+            config_name="config",
+            overrides=list(overrides or []),
+            run_mode=RunMode.MULTIRUN if sweep else RunMode.RUN,
+            from_shell=False,
+        )
+    if not hydra:
+        with open_dict(cfg):
+            del cfg["hydra"]
+    return cfg
+
+
+def plan(config: DictConfig | list[str] | None = None) -> RunPlan:
+    """Plan a run: the composed config resolved once (roles, seeds, knobs, naming, export).
+
+    Args:
+        config: A composed config, or overrides to compose one.
+
+    Raises:
+        UserError: A knob out of range, an unknown key, a malformed model string.
+    """
+    from petri_bt.run import plan as plan_run
+
+    if isinstance(config, DictConfig):
+        return plan_run(config)
+    overrides = list(config or [])
+    return plan_run(compose(overrides), overrides=overrides)
 
 
 def execute(
@@ -49,11 +83,11 @@ def execute(
     """
     from petri_bt.app import run_action
 
-    cfg = config if isinstance(config, DictConfig) else compose(config)
+    the_plan = plan(config)
     folder = (
         Path(run_dir)
         if run_dir
         else Path("outputs/runs") / datetime.now().strftime("%Y-%m-%d/%H-%M-%S-api")
     )
     folder.mkdir(parents=True, exist_ok=True)
-    return run_action(cfg, folder)
+    return run_action(the_plan, folder)

@@ -1,97 +1,74 @@
-"""Dispatch: the composed config decides the action (run, export, show, topics, ...)."""
+"""Dispatch: the run plan decides the action (run, export, show, topics, ...)."""
 
 from __future__ import annotations
 
-import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from omegaconf import DictConfig
 
-from petri_bt._secrets import override_secrets, scrub_yaml_file
+from petri_bt._hydra_io import discard_if_empty, save_resolved_roles, scrub_saved_config
 from petri_bt.config import Action
 from petri_bt.errors import UserError
+from petri_bt.roles import ROLES
+from petri_bt.run import RunPlan, SweepJobName, plan
 
-_SAVED = (".hydra/config.yaml", ".hydra/hydra.yaml", ".hydra/overrides.yaml")
-
-
-def scrub_saved_config(run_dir: Path) -> None:
-    """Rewrite Hydra's saved config with secrets redacted (see `petri_bt._secrets`)."""
-    overrides_path = run_dir / ".hydra" / "overrides.yaml"
-    overrides = yaml.safe_load(overrides_path.read_text()) if overrides_path.is_file() else []
-    secrets = override_secrets(str(o) for o in overrides or [])
-    for name in _SAVED:
-        scrub_yaml_file(run_dir / name, secrets)
+READ_ONLY = frozenset({Action.show, Action.topics, Action.reprice})
+"""Actions that leave nothing behind in the run folder."""
 
 
-def discard_if_empty(run_dir: Path) -> None:
-    """Remove a run folder that holds no result: no `.eval` log and no `summary.json`.
-
-    Hydra's bookkeeping, its log file, or the start of an export that then failed are
-    not results, and must not be mistaken for one.
-    """
-    if not run_dir.is_dir():
-        return
-    if (run_dir / "summary.json").exists() or any(run_dir.rglob("*.eval")):
-        return
-    shutil.rmtree(run_dir, ignore_errors=True)
-
-
-def _action(cfg: DictConfig) -> Action:
-    return Action(str(cfg.action))
-
-
-def run_action(cfg: DictConfig, run_dir: Path) -> Any:
-    """Carry out the configured action.
+def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
+    """Carry out the planned action.
 
     Args:
-        cfg: The composed run config.
+        the_plan: The run plan.
         run_dir: The run folder for this job.
 
     Returns:
         The action's result: a `RunResult` (run, export), the study's summary dict,
         the upload summary dict, or None (show, topics, reprice).
     """
-    action = _action(cfg)
+    action = the_plan.action
     if action is Action.show:
-        if cfg.study is not None:
+        if the_plan.study is not None:
             from petri_bt.study import show_study
 
-            show_study(cfg)
+            show_study(the_plan)
         else:
             from petri_bt.show import show_run
 
-            show_run(cfg)
+            show_run(the_plan)
         return None
+    settings = the_plan.export
     if action is Action.topics:
         from petri_bt.export import topics_init
 
-        topics_init(cfg.export.project, dry_run=cfg.export.dry_run)
+        topics_init(settings.project, dry_run=settings.dry_run)
         return None
     if action is Action.upload:
         from petri_bt.export import upload_bundle
 
-        if not cfg.export.bundle:
+        if not settings.bundle:
             raise UserError("action=upload needs export.bundle=<folder of a local export>")
-        return upload_bundle(Path(cfg.export.bundle), cfg.export)
+        return upload_bundle(Path(settings.bundle), settings)
     if action is Action.reprice:
         from petri_bt.export import reprice_logs
 
-        reprice_logs(_logs_to_read(cfg), cfg.export)
+        reprice_logs(_logs_to_read(the_plan), settings)
         return None
-    if action is Action.run and cfg.study is not None:
+    if action is Action.run and the_plan.study is not None:
         from petri_bt.study import run_study
 
-        return run_study(cfg, run_dir)  # with from_logs: re-analysis, no model call
-    if action is Action.export or cfg.from_logs:
+        return run_study(the_plan, run_dir)  # with from_logs: re-analysis, no model call
+    if action is Action.export or the_plan.from_logs:
         from petri_bt.run import export_and_summarise
 
-        return export_and_summarise(cfg, run_dir, _logs_to_read(cfg))
+        return export_and_summarise(the_plan, run_dir, _logs_to_read(the_plan))
     from petri_bt.run import run_audit
 
-    return run_audit(cfg, run_dir, experiment=_experiment_name(cfg))
+    return run_audit(the_plan, run_dir)
 
 
 def succeeded(result: Any) -> bool:
@@ -103,24 +80,29 @@ def succeeded(result: Any) -> bool:
     return bool(result.ok)
 
 
-def _logs_to_read(cfg: DictConfig) -> list[Path]:
+def _logs_to_read(the_plan: RunPlan) -> list[Path]:
     from petri_bt.export import resolve_log_paths
 
-    if not cfg.from_logs:
+    if not the_plan.from_logs:
         raise UserError("no logs given: add from_logs=[path/to/logs] (a file, a folder or a glob)")
-    return resolve_log_paths(list(cfg.from_logs), cfg.export.pattern)
+    return resolve_log_paths(list(the_plan.from_logs), the_plan.export.pattern)
 
 
-def _experiment_name(cfg: DictConfig) -> str | None:
-    if cfg.export.experiment:
-        return cfg.export.experiment
-    from petri_bt.sweep import experiment_name_for_job
+def sweep_job_name(overrides: Sequence[str], sweep_dir: str | Path) -> SweepJobName:
+    """The names of one job of a sweep run by a Hydra launcher (basic, joblib, SLURM, Ray).
 
-    return experiment_name_for_job(cfg)
+    Args:
+        overrides: The job's task overrides.
+        sweep_dir: The sweep folder.
+    """
+    from petri_bt.sweep import experiment_name, job_name
+
+    name = job_name(list(overrides))
+    return SweepJobName(name=name, experiment=experiment_name(name, sweep_dir))
 
 
 def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
-    """Entry from Hydra: run the action, turning UserError into one line and exit 2.
+    """Entry from Hydra: plan, then act, turning UserError into one line and exit 2.
 
     Args:
         cfg: The composed run config.
@@ -136,15 +118,27 @@ def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
         run_dir = Path(hydra_cfg.runtime.output_dir)
     scrub_saved_config(run_dir)
     multirun = hydra_cfg is not None and hydra_cfg.mode == RunMode.MULTIRUN
+    overrides = [str(o) for o in hydra_cfg.overrides.task] if hydra_cfg is not None else []
+    job = sweep_job_name(overrides, hydra_cfg.sweep.dir) if multirun else None
+    read_only = Action(str(cfg.action)) in READ_ONLY
     try:
-        ok = succeeded(run_action(cfg, run_dir))
+        the_plan = plan(cfg, job=job, overrides=overrides)
+        save_resolved_roles(
+            run_dir,
+            {
+                role: {"model": spec.model, "source": spec.source}
+                for role, spec in the_plan.roles.items()
+                if role in ROLES
+            },
+        )
+        ok = succeeded(run_action(the_plan, run_dir))
     except UserError as exc:
         if multirun:
             raise
         print(f"petri_bt: error: {exc}", file=sys.stderr)
         discard_if_empty(run_dir)
         sys.exit(2)
-    if _action(cfg) in {Action.show, Action.topics, Action.reprice}:
+    if read_only:
         discard_if_empty(run_dir)
     if not ok:
         if multirun:

@@ -6,26 +6,26 @@ and `--cfg job` answer without importing Inspect.
 
 from __future__ import annotations
 
-import io
+import re
 import sys
 
 import hydra
 from omegaconf import DictConfig
 
 import petri_bt.config  # noqa: F401  (registers the schema with the ConfigStore)
+from petri_bt._hydra_io import held_stderr, hold_stderr, release_stderr
 from petri_bt._paths import conf_dir
-
-# Hydra writes composition errors to stderr as several lines; this collects them so
-# the user gets one. It is swapped back for the real stream as soon as a job starts.
-_composition_stderr: io.StringIO | None = None
-_real_stderr = sys.stderr
 
 _NOISE = ("full_key:", "object_type=", "reference_type=", "To append to your config")
 _STOP = ("Config search path:", "Set the environment variable HYDRA_FULL_ERROR")
 
 
+_UNKNOWN_KEY = re.compile(r"Could not override '([\w.]+)'\. Key '\w+' not in '")
+
+
 def one_line(message: str) -> str:
-    """Condense a Hydra/OmegaConf error message to one line, keeping what matters."""
+    """Condense a Hydra/OmegaConf error message to one line, keeping what matters;
+    an unknown key is named with the nearest known one."""
     kept: list[str] = []
     for raw in message.splitlines():
         line = raw.strip()
@@ -34,18 +34,28 @@ def one_line(message: str) -> str:
         if not line or any(line.startswith(noise) for noise in _NOISE):
             continue
         kept.append(line)
-    return " ".join(kept) or message.strip()
+    condensed = " ".join(kept) or message.strip()
+    unknown = _UNKNOWN_KEY.search(condensed)
+    if unknown:
+        from petri_bt.config import unknown_key_message
+
+        return unknown_key_message(unknown.group(1))
+    return condensed
 
 
-def release_stderr() -> None:
-    """Give stderr back once composition is over (a job or a sweep launcher starts)."""
-    global _composition_stderr
-    if _composition_stderr is not None:
-        pending = _composition_stderr.getvalue()
-        sys.stderr = _real_stderr
-        _composition_stderr = None
-        if pending:
-            sys.stderr.write(pending)
+def _unset_parent(args: list[str]) -> str | None:
+    """One line for `target.x=...` given while `target` itself is not set (OmegaConf then
+    fails with an assertion about a None root)."""
+    chosen = {a.split("=", 1)[0].lstrip("+~") for a in args if "=" in a}
+    for arg in args:
+        key = arg.split("=", 1)[0].lstrip("+~")
+        parent = key.split(".", 1)[0]
+        if "." in key and parent not in chosen:
+            return (
+                f"{arg}: {parent} is not chosen on the command line, so it has no settings to "
+                f"change; name it first, e.g. {parent}=<option> {arg}"
+            )
+    return None
 
 
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
@@ -56,25 +66,51 @@ def _hydra_main(cfg: DictConfig) -> bool:
     return dispatch(cfg)
 
 
+def _fail(message: str) -> None:
+    print(f"petri_bt: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _print_job_configs(args: list[str]) -> bool:
+    """Answer `--cfg job` (one job or every job of a sweep); False when it is not asked."""
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    from petri_bt._job_config import job_config_request, print_job_configs
+    from petri_bt.errors import UserError
+
+    request = job_config_request(args)
+    if request is None:
+        return False
+    try:
+        print_job_configs(request)
+    except UserError as exc:
+        held_stderr()
+        _fail(str(exc))
+    except (HydraException, OmegaConfBaseException, AssertionError) as exc:
+        held_stderr()
+        unset = "Unexpected type for root" in str(exc) and _unset_parent(args)
+        _fail(unset or one_line(str(exc)))
+    return True
+
+
 def main() -> None:
     """Run the petri_bt command line."""
-    global _composition_stderr
-    if any(arg in ("--help", "-h") for arg in sys.argv[1:]):
-        from petri_bt.config._help import render_help
+    args = sys.argv[1:]
+    if any(arg in ("--help", "-h") for arg in args):
+        from petri_bt.config import render_help
 
         print(render_help())
         return
-    _composition_stderr = io.StringIO()
-    sys.stderr = _composition_stderr
+    hold_stderr()
     try:
-        _hydra_main()
+        if not _print_job_configs(args):
+            _hydra_main()
     except SystemExit as exit_:
-        captured = _composition_stderr
-        if captured is not None and exit_.code not in (0, None):
-            sys.stderr = _real_stderr
-            _composition_stderr = None
-            print(f"petri_bt: error: {one_line(captured.getvalue())}", file=sys.stderr)
-            raise SystemExit(2) from None
+        held = held_stderr()
+        if held is not None and exit_.code not in (0, None):
+            unset = "Unexpected type for root: NoneType" in held and _unset_parent(args)
+            _fail(unset or one_line(held))
         raise
     finally:
         release_stderr()

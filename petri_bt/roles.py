@@ -77,7 +77,8 @@ def resolve_roles(cfg: DictConfig) -> dict[str, RoleModel]:
             settings = OmegaConf.to_container(chosen, resolve=True)
             assert isinstance(settings, dict)
             model = check_model_string(settings.pop("model"), role)
-            resolved[role] = RoleModel(model=model, source="command line", **settings)
+            source = settings.pop("source", None) or "command line"
+            resolved[role] = RoleModel(model=model, source=source, **settings)
         elif os.environ.get(env_name):
             resolved[role] = RoleModel(
                 model=check_model_string(os.environ[env_name], env_name), source=env_name
@@ -85,11 +86,12 @@ def resolve_roles(cfg: DictConfig) -> dict[str, RoleModel]:
         else:
             model = check_model_string(cfg.preset[role], f"preset.{role}")
             resolved[role] = RoleModel(model=model, source=f"preset {cfg.preset.name}")
-    realism = cfg.get("realism_model") or cfg.preset.get("realism")
-    if realism:
-        resolved["realism"] = RoleModel(
-            model=check_model_string(realism, "realism_model"), source="config"
-        )
+    if cfg.get("realism_model"):
+        model = check_model_string(cfg.realism_model, "realism_model")
+        resolved["realism"] = RoleModel(model=model, source="command line")
+    elif cfg.preset.get("realism"):
+        model = check_model_string(cfg.preset.realism, "preset.realism")
+        resolved["realism"] = RoleModel(model=model, source=f"preset {cfg.preset.name}")
     return resolved
 
 

@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-from omegaconf import DictConfig
-
-from petri_bt.roles import resolve_roles
-from petri_bt.run._seeds import seed_source
+from petri_bt.run import RunPlan
 
 
-def show_run(cfg: DictConfig) -> None:
-    """Print the resolved roles (with where each came from) and the seed selection.
+def show_run(plan: RunPlan) -> None:
+    """Print the resolved roles (with where each came from), the seeds and the export.
 
     Args:
-        cfg: The composed run config.
+        plan: The run plan.
     """
-    roles = resolve_roles(cfg)
+    roles = plan.roles
     width = max(len(r) for r in roles)
     model_width = max(len(spec.model) for spec in roles.values())
-    print(f"preset: {cfg.preset.name}: {cfg.preset.description}")
+    preset = plan.run_config.get("preset") or {}
+    print(f"preset: {preset.get('name')}: {preset.get('description')}")
     for role, spec in roles.items():
         print(f"  {role:<{width}}  {spec.model:<{model_width}}  [{spec.source}]")
-    source = seed_source(cfg.seeds)
-    shown = (
-        f"{len(source)} inline seeds" if isinstance(source, list) else (source or "built-in set")
-    )
+    seeds = plan.seeds
+    shown = f"{len(seeds)} inline seeds" if isinstance(seeds, tuple) else (seeds or "built-in set")
     print(
-        f"seeds: {shown}; limit={cfg.limit or 'all'}; epochs={cfg.epochs}; max_turns={cfg.max_turns}"
+        f"seeds: {shown}; limit={plan.limit or 'all'}; epochs={plan.epochs}; "
+        f"max_turns={plan.task_args['max_turns']}"
     )
-    print(f"export: sink={cfg.export.sink} mode={cfg.export.mode} project={cfg.export.project}")
+    settings = plan.export
+    experiment = plan.experiment or "each log's own name"
+    print(
+        f"export: sink={settings.sink} mode={settings.mode} project={settings.project} "
+        f"experiment={experiment}"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.cli import run_cli, run_folders
+from support.cli import cli_env, run_cli, run_folders
 
 
 def test_help_lists_groups_presets_and_knobs(tmp_path: Path) -> None:
@@ -65,7 +65,9 @@ def test_bad_input_is_one_line_and_leaves_no_result(
 @pytest.mark.parametrize(
     ("override", "needles"),
     [
-        ("max_turn=3", ["max_turn", "not in"]),
+        ("max_turn=3", ["max_turn", "did you mean max_turns"]),
+        ("export.mod=x", ["export.mod", "did you mean export.mode"]),
+        ("target.modle=x", ["target.modle=x", "target=<option>"]),
         ("max_turns=abc", ["max_turns", "Integer"]),
         ("preset=nope", ["preset/nope", "offline", "local-target"]),
         ("export.mode=exp", ["experiment, logs, both"]),
@@ -98,3 +100,80 @@ def test_study_export_action_without_logs_runs_nothing(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "from_logs" in result.stderr
     assert not list(tmp_path.rglob("*.eval"))
+
+
+def test_multirun_cfg_job_prints_every_jobs_config(tmp_path: Path) -> None:
+    import yaml
+
+    result = run_cli(
+        "-m",
+        "preset=offline",
+        "target=scripted/cautious,scripted/compliant",
+        "max_turns=2,4",
+        "--cfg",
+        "job",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    jobs = list(yaml.safe_load_all(result.stdout))
+    assert sorted((j["target"]["model"], j["max_turns"]) for j in jobs) == [
+        ("scripted/cautious", 2),
+        ("scripted/cautious", 4),
+        ("scripted/compliant", 2),
+        ("scripted/compliant", 4),
+    ]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_cfg_job_names_each_roles_model_and_where_it_came_from(tmp_path: Path) -> None:
+    import yaml
+
+    env = cli_env(PETRI_BT_TARGET="ollama/mistral")
+    result = run_cli(
+        "preset=offline", "judge=scripted/judge", "--cfg", "job", cwd=tmp_path, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    cfg = yaml.safe_load(result.stdout)
+    assert (cfg["target"]["model"], cfg["target"]["source"]) == (
+        "ollama/mistral",
+        "PETRI_BT_TARGET",
+    )
+    assert (cfg["auditor"]["model"], cfg["auditor"]["source"]) == (
+        "scripted/auditor",
+        "preset offline",
+    )
+    assert (cfg["judge"]["model"], cfg["judge"]["source"]) == ("scripted/judge", "command line")
+
+
+@pytest.mark.parametrize("override", ["+no_such_knob=1", "no_such_knob=1", "+export.progres=false"])
+def test_the_schema_is_closed_even_to_plus_overrides(tmp_path: Path, override: str) -> None:
+    result = run_cli("preset=offline", override, "action=show", cwd=tmp_path)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "did you mean" in lines[0]
+    assert override.lstrip("+").split("=")[0].split(".")[-1] in lines[0]
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_a_study_refuses_a_knob_its_conditions_set_per_arm(tmp_path: Path) -> None:
+    result = run_cli("preset=offline", "study=long-horizon", "max_turns=4", cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "max_turns" in line and "short: 10" in line and "long: 100" in line
+    assert not list(tmp_path.rglob("*.eval"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["preset=offline", "action=show"],
+        ["-m", "preset=offline", "target=scripted/cautious,scripted/compliant", "action=show"],
+        ["preset=offline", "study=observer-effect", "action=show"],
+    ],
+)
+def test_read_only_actions_leave_no_folder(tmp_path: Path, args: list[str]) -> None:
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -15,7 +15,8 @@ from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig
 
-from petri_bt.sweep._resolvers import register_resolvers
+from petri_bt.run import RETRY_ATTEMPTS
+from petri_bt.sweep import register_resolvers
 
 register_resolvers()
 
@@ -31,7 +32,7 @@ class InspectLauncherConf:
     """
 
     _target_: str = "hydra_plugins.petri_bt_launcher.inspect_launcher.InspectLauncher"
-    retry_attempts: int = 2
+    retry_attempts: int = RETRY_ATTEMPTS
     max_tasks: int | None = None
 
 
@@ -47,7 +48,7 @@ class InspectLauncher(Launcher):
     another through the normal single-run path, as with Hydra's basic launcher.
     """
 
-    def __init__(self, retry_attempts: int = 2, max_tasks: int | None = None) -> None:
+    def __init__(self, retry_attempts: int = RETRY_ATTEMPTS, max_tasks: int | None = None) -> None:
         self.retry_attempts = retry_attempts
         self.max_tasks = max_tasks
         self.config: DictConfig | None = None

@@ -2,6 +2,8 @@
 
 from hydra.core.config_store import ConfigStore
 
+from ._help import render_help
+from ._keys import check_known_keys, unknown_key_message
 from ._schema import (
     Action,
     ExportConfig,
@@ -30,4 +32,7 @@ __all__ = [
     "Sink",
     "StudyRef",
     "TargetTools",
+    "check_known_keys",
+    "render_help",
+    "unknown_key_message",
 ]

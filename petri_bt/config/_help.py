@@ -7,6 +7,8 @@ help, which composes the whole config repository once per group and takes second
 from __future__ import annotations
 
 import dataclasses
+import re
+import textwrap
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,10 @@ _OPEN_GROUPS = {
     "auditor": "any Inspect model string (overrides the preset's auditor)",
     "judge": "any Inspect model string (overrides the preset's judge)",
     "seeds": "or tags:<tag>[,<tag>], id:<seed id>[,<id>], a seed file or a folder of .md seeds",
-    "grid": "+grid=<name>: a committed sweep (no -m needed)",
+    "grid": "grid=<name>: a committed sweep (no -m needed)",
     "study": "a study file in studies/ (or a folder in PETRI_BT_STUDIES_DIR, or study=path/to/file.yaml)",
 }
+WIDTH = 100
 _GROUP_ORDER = (
     "preset",
     "target",
@@ -46,18 +49,26 @@ def _defaults(conf: Path) -> dict[str, str | None]:
     return chosen
 
 
+def _first_sentence(text: str) -> str:
+    """The first sentence of a config file's leading comment block."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        if not line.startswith("# @"):
+            lines.append(line.lstrip("# ").strip())
+    paragraph = " ".join(lines)
+    match = re.match(r"(.+?\.)(\s|$)", paragraph)
+    return (match.group(1) if match else paragraph).rstrip(".")
+
+
 def _options(group_dir: Path) -> list[tuple[str, str]]:
     """(option, description) for each YAML file of a group, nested folders included."""
     options = []
     for path in sorted(group_dir.rglob("*.yaml")):
         name = str(path.relative_to(group_dir).with_suffix(""))
         text = path.read_text()
-        comments = [
-            line.lstrip("# ").strip()
-            for line in text.splitlines()
-            if line.startswith("#") and not line.startswith("# @")
-        ]
-        description = comments[0] if comments else ""
+        description = _first_sentence(text)
         try:
             data = yaml.safe_load(text) or {}
             if isinstance(data, dict) and data.get("description"):
@@ -68,7 +79,7 @@ def _options(group_dir: Path) -> list[tuple[str, str]]:
     return options
 
 
-def _format_default(value: Any) -> str:
+def format_default(value: Any) -> str:
     if isinstance(value, Enum):
         return str(value.value)
     if value is None:
@@ -85,7 +96,7 @@ def _fields(schema: type, prefix: str = "") -> list[tuple[str, str, str]]:
         if help_text is None:
             continue
         default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-        rows.append((prefix + f.name, _format_default(default), help_text))
+        rows.append((prefix + f.name, format_default(default), help_text))
     return rows
 
 
@@ -93,9 +104,22 @@ def _export_rows() -> list[tuple[str, str, str]]:
     return [row for row in _fields(ExportConfig, "export.") if row[0] != "export.pricing"]
 
 
+def _wrapped(head: str, text: str) -> list[str]:
+    """`head` then `text`, wrapped to the help's width under its own column."""
+    if not text:
+        return [head.rstrip()]
+    return textwrap.wrap(
+        text,
+        width=WIDTH,
+        initial_indent=head,
+        subsequent_indent=" " * len(head),
+        break_on_hyphens=False,
+    )
+
+
 def _table(rows: list[tuple[str, str, str]]) -> list[str]:
     width = max(len(f"{k}={v}") for k, v, _ in rows)
-    return [f"  {f'{k}={v}':<{width}}  {h}".rstrip() for k, v, h in rows]
+    return [line for k, v, h in rows for line in _wrapped(f"  {f'{k}={v}':<{width}}  ", h)]
 
 
 def render_help() -> str:
@@ -123,7 +147,7 @@ def render_help() -> str:
         width = max((len(name) for name, _ in options), default=0)
         for name, description in options:
             mark = "*" if name == default else " "
-            lines.append(f"    {mark} {name:<{width}}  {description}".rstrip())
+            lines.extend(_wrapped(f"    {mark} {name:<{width}}  ", description))
     lines += ["", "Knobs (knob=value; Petri's defaults)"]
     lines += _table(_fields(RunConfig))
     lines += ["", "Export (export.<key>=value)"]
@@ -133,8 +157,8 @@ def render_help() -> str:
         "Role precedence: command line > PETRI_BT_TARGET / PETRI_BT_AUDITOR / PETRI_BT_JUDGE > preset.",
         "Print the resolved config: --cfg job     Show roles and seeds: action=show",
         "Export existing logs: from_logs=[logs/] export=braintrust export.project=NAME",
-        "Sweep launchers: hydra/launcher=inspect (default, concurrent) | basic | joblib |"
-        " submitit_local | slurm",
+        "Sweep launchers: hydra/launcher=inspect (default, concurrent) | basic | joblib",
+        "                 | submitit_local | slurm | ray",
         "Hydra's own options: --hydra-help",
     ]
     return "\n".join(lines)

@@ -66,6 +66,9 @@ class ModelConfig:
     display_name: str | None = None
     args: dict[str, Any] = field(default_factory=dict)  # provider model_args
     config: dict[str, Any] = field(default_factory=dict)  # Inspect GenerateConfig fields
+    # Where the model came from when a run saved it (`PETRI_BT_TARGET`, `preset offline`);
+    # null for a role given on the command line.
+    source: str | None = None
 
 
 @dataclass
@@ -153,13 +156,15 @@ class RunConfig:
     target: ModelConfig | None = None
     auditor: ModelConfig | None = None
     judge: ModelConfig | None = None
-    realism_model: str | None = None
+    realism_model: str | None = knob(
+        None, "model for Petri's realism filter when realism=true (default: the auditor)"
+    )
     seeds: SeedsConfig = field(default_factory=SeedsConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     study: StudyRef | None = None
 
     max_turns: int = knob(30, "auditor turns per audit")
-    limit: int = knob(5, "seeds to audit; 0 audits every selected seed")
+    limit: int = knob(5, "seeds to audit; 0 audits all (a study: all its seeds unless set)")
     epochs: int = knob(1, "Inspect epochs: repeats of each seed inside one job and log")
     repeat: int = knob(1, "a sweep axis (repeat=1,2,3): separate jobs and experiments")
     rollback: bool = knob(True, "let the auditor roll back and restart the conversation")
@@ -189,7 +194,8 @@ class RunConfig:
         None,
         "Inspect display: full | conversation | rich | plain | log | none (null: Inspect's choice)",
     )
-    from_logs: list[str] = knob(
-        list, "export these logs (files, folders, globs) instead of running"
+    # A list or one path: `from_logs=old/run.eval` and `from_logs=[a.eval,b/]` both work.
+    from_logs: Any = knob(
+        list, "export these logs (files, folders, globs, run folders) instead of running"
     )
     log_dir: str | None = knob(None, "where the .eval logs go (default: <run folder>/logs)")

@@ -21,12 +21,16 @@ from petri_bt._lazy import lazy_exports
 if TYPE_CHECKING:
     from petri_bt.export._live import live_export
     from petri_bt.export._pipeline import export_logs
-    from petri_bt.export._reader import resolve_log_paths
+    from petri_bt.export._reader import LogFile, LogReadError, resolve_log_paths
     from petri_bt.export._reprice import reprice_logs
+    from petri_bt.export._settings import load_settings
     from petri_bt.export._topics import topics_init
     from petri_bt.export._upload import upload_bundle
 
 _HOMES = {
+    "LogFile": "petri_bt.export._reader",
+    "LogReadError": "petri_bt.export._reader",
+    "load_settings": "petri_bt.export._settings",
     "resolve_log_paths": "petri_bt.export._reader",
     "export_logs": "petri_bt.export._pipeline",
     "reprice_logs": "petri_bt.export._reprice",
@@ -36,7 +40,10 @@ _HOMES = {
 }
 
 __all__ = [
+    "LogFile",
+    "LogReadError",
     "export_logs",
+    "load_settings",
     "live_export",
     "reprice_logs",
     "resolve_log_paths",

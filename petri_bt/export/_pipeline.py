@@ -47,7 +47,7 @@ STOP_AFTER_FAILED_BATCHES = 2
 
 
 def petri_bt_version() -> str:
-    from petri_bt import __version__
+    from petri_bt._version import __version__
 
     return __version__
 

@@ -1,20 +1,46 @@
-"""Running: run config -> Petri audit task(s) -> Inspect eval -> logs."""
+"""Running: a composed config -> one run plan -> Petri audit task(s) -> Inspect eval -> logs.
 
-from petri_bt.roles import resolve_roles
-from petri_bt.run._audit import RunResult, export_and_summarise, prepare, run_audit
-from petri_bt.run._eval import eval_kwargs, run_eval
-from petri_bt.run._models import model_roles
-from petri_bt.run._task import build_task, check_knobs
+Only omegaconf and petri_bt's own light modules load with this package; Inspect
+loads when a task is built or an eval runs.
+"""
+
+from petri_bt.run._audit import (
+    RunResult,
+    export_and_summarise,
+    prepare,
+    run_audit,
+    summary_block,
+)
+from petri_bt.run._eval import RETRY_ATTEMPTS, local_path, run_eval
+from petri_bt.run._plan import (
+    TASK_KNOBS,
+    RunPlan,
+    SweepJobName,
+    check_knobs,
+    plain_config,
+    plan,
+)
+from petri_bt.run._seeds import SeedSource, check_seeds, seed_dataset, seed_source
+from petri_bt.run._task import build_task
 
 __all__ = [
+    "RETRY_ATTEMPTS",
+    "TASK_KNOBS",
+    "RunPlan",
     "RunResult",
+    "SeedSource",
+    "SweepJobName",
     "build_task",
     "check_knobs",
-    "eval_kwargs",
+    "check_seeds",
     "export_and_summarise",
-    "model_roles",
+    "local_path",
+    "plain_config",
+    "plan",
     "prepare",
-    "resolve_roles",
     "run_audit",
     "run_eval",
+    "seed_dataset",
+    "seed_source",
+    "summary_block",
 ]

@@ -1,4 +1,4 @@
-"""One audit run: preflight, eval, summary, export."""
+"""One audit run: checks, Inspect eval, export, summary."""
 
 from __future__ import annotations
 
@@ -8,15 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
-
-from petri_bt._secrets import redact
-from petri_bt.config import Sink
 from petri_bt.preflight import preflight
-from petri_bt.roles import RoleModel, resolve_roles
 from petri_bt.run._eval import run_eval
-from petri_bt.run._seeds import check_seeds, seed_source
-from petri_bt.run._task import build_task, check_knobs
+from petri_bt.run._plan import RunPlan
+from petri_bt.run._seeds import check_seeds
+from petri_bt.run._task import build_task
 from petri_bt.summary import format_run_table, log_summary, write_json
 
 
@@ -42,105 +38,99 @@ class RunResult:
         return logs_ok and (self.export is None or bool(self.export.get("ok", False)))
 
 
-def plain_config(cfg: DictConfig) -> dict[str, Any]:
-    """The run config as plain data with secrets redacted (for metadata and reports)."""
-    container = OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
-    assert isinstance(container, dict)
-    container.pop("hydra", None)
-    return redact(container)
-
-
-def log_dir_for(cfg: DictConfig, run_dir: Path) -> Path:
-    return Path(cfg.log_dir).expanduser() if cfg.log_dir else run_dir / "logs"
-
-
-def export_enabled(cfg: DictConfig) -> bool:
-    return str(cfg.export.sink) != Sink.none
-
-
-def prepare(cfg: DictConfig, *, seeds: bool = True) -> dict[str, RoleModel]:
+def prepare(plan: RunPlan, *, seeds: bool = True) -> None:
     """Every check that can fail before a model is called (raises UserError).
 
     Args:
-        cfg: The composed run config.
+        plan: The run plan.
         seeds: Also check the seed selection (callers bringing their own seeds skip it).
-
-    Returns:
-        The resolved roles.
     """
-    check_knobs(cfg)
-    roles = resolve_roles(cfg)
-    for warning in preflight(roles):
+    for warning in preflight(dict(plan.roles)):
         print(f"petri_bt: warning: {warning}", file=sys.stderr)
     if seeds:
-        check_seeds(seed_source(cfg.seeds), cfg.limit)
-    return roles
+        check_seeds(plan.seeds, plan.limit)
+
+
+def summary_block(
+    plan: RunPlan, run_dir: Path, logs: list[dict[str, Any]], export: Any, **extra: Any
+) -> dict[str, Any]:
+    """What every run's `summary.json` holds: the plan's roles and experiment, the logs'
+    figures, the export; callers add their own keys and `ok`.
+
+    Args:
+        plan: The run plan.
+        run_dir: The run folder.
+        logs: One summary per log (`petri_bt.summary.log_summary`).
+        export: The export result(s), None when nothing was exported.
+        **extra: Further keys.
+    """
+    return {
+        "run_dir": str(run_dir),
+        **plan.summary(),
+        "logs": logs,
+        "samples": sum(e["samples"] for e in logs),
+        "errors": sum(e["errors"] for e in logs),
+        "export": export,
+        **extra,
+    }
 
 
 def export_and_summarise(
-    cfg: DictConfig,
+    plan: RunPlan,
     run_dir: Path,
     log_paths: list[Path],
     *,
-    experiment: str | None = None,
     extra: dict[str, Any] | None = None,
+    quiet: bool = False,
 ) -> RunResult:
     """Export the logs (unless export is off), then write and print the run summary.
 
     Args:
-        cfg: The composed run config.
+        plan: The run plan (experiment name, export settings).
         run_dir: The run folder (summary.json and any local bundle go here).
         log_paths: The logs to summarise and export.
-        experiment: Experiment name (default: the exporter's stable name).
         extra: Further keys for summary.json.
+        quiet: Write summary.json but print nothing (a sweep job's own summary).
     """
     result = RunResult(run_dir=run_dir, log_paths=log_paths)
     logs = [log_summary(p) for p in log_paths]
-    if export_enabled(cfg):
+    if plan.exporting:
         from petri_bt.export import export_logs
 
         result.export = export_logs(
             log_paths,
-            cfg.export,
+            plan.export,
             out_dir=run_dir,
-            run_config=plain_config(cfg),
-            experiment=experiment or cfg.export.experiment,
+            run_config=dict(plan.run_config),
+            experiment=plan.experiment,
         )
-    result.summary = {
-        "run_dir": str(run_dir),
-        "logs": logs,
-        "samples": sum(e["samples"] for e in logs),
-        "errors": sum(e["errors"] for e in logs),
-        "export": result.export,
-        **(extra or {}),
-    }
+    result.summary = summary_block(plan, run_dir, logs, result.export, **(extra or {}))
     result.summary["ok"] = result.ok
     write_json(run_dir / "summary.json", result.summary)
-    print(format_run_table(logs))
-    log_dirs = sorted({str(p.parent) for p in log_paths})
-    for folder in log_dirs:
-        print(f"View the transcripts: inspect view --log-dir {folder}")
-    print(f"Summary: {run_dir / 'summary.json'}")
+    if not quiet:
+        print(format_run_table(logs))
+        for folder in sorted({str(p.parent) for p in log_paths}):
+            print(f"View the transcripts: inspect view --log-dir {folder}")
+        print(f"Summary: {run_dir / 'summary.json'}")
     return result
 
 
-def run_audit(cfg: DictConfig, run_dir: Path, *, experiment: str | None = None) -> RunResult:
-    """Run one audit end to end: checks, Inspect eval, summary, export.
+def run_audit(plan: RunPlan, run_dir: Path) -> RunResult:
+    """Run one audit end to end: checks, Inspect eval, export, summary.
 
     Args:
-        cfg: The composed run config.
+        plan: The run plan.
         run_dir: The run folder.
-        experiment: Braintrust experiment name (default: export.experiment or a stable name).
     """
-    prepare(cfg)
-    task = build_task(cfg)
-    log_dir = log_dir_for(cfg, run_dir)
+    prepare(plan)
+    task = build_task(plan)
     live: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
-    if cfg.export.live and export_enabled(cfg):
+    if plan.export.live and plan.exporting:
         from petri_bt.export import live_export
 
-        live = live_export(cfg.export, run_config=plain_config(cfg), experiment=experiment)
+        live = live_export(
+            plan.export, run_config=dict(plan.run_config), experiment=plan.experiment
+        )
     with live:
-        logs = run_eval(cfg, [task], log_dir)
-    log_paths = [Path(log.location) for log in logs]
-    return export_and_summarise(cfg, run_dir, log_paths, experiment=experiment)
+        logs = run_eval(plan, [task], plan.logs_in(run_dir))
+    return export_and_summarise(plan, run_dir, [Path(log.location) for log in logs])

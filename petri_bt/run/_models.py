@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from omegaconf import DictConfig
-
 from petri_bt.errors import UserError
-from petri_bt.roles import RoleModel, resolve_roles
+from petri_bt.roles import RoleModel
 
 
 def _get_model(role: str, spec: RoleModel, max_connections: int | None) -> Any:
@@ -31,11 +30,11 @@ def _get_model(role: str, spec: RoleModel, max_connections: int | None) -> Any:
         raise UserError(f"{role}={spec.model}: {first_line}") from None
 
 
-def model_roles(cfg: DictConfig) -> dict[str, Any]:
-    """The `model_roles` for Inspect's eval: role name -> Model.
+def role_models(roles: Mapping[str, RoleModel], max_connections: int | None) -> dict[str, Any]:
+    """The `model_roles` for Inspect: role name -> Model.
 
     Args:
-        cfg: The composed run config.
+        roles: The plan's resolved roles.
+        max_connections: Connection limit for roles that set none of their own.
     """
-    roles = resolve_roles(cfg)
-    return {role: _get_model(role, spec, cfg.max_connections) for role, spec in roles.items()}
+    return {role: _get_model(role, spec, max_connections) for role, spec in roles.items()}

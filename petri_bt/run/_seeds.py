@@ -1,17 +1,30 @@
-"""Seed selection: turn the `seeds` config into what Petri's seeds_dataset accepts, checked."""
+"""Seed selection: the `seeds` config -> what Petri audits, checked before any model call.
+
+What a selection means:
+- null: Petri's built-in set; `tags:a,b` / `id:x,y`: built-in seeds by tag or id;
+- a folder: every `.md` seed in it (id from the file name, front matter as metadata);
+- a `.md` file: that one seed, read exactly as it would be inside a folder;
+- a `.txt` file: one seed per non-empty line;
+- a `.json` / `.jsonl` / `.csv` file: an Inspect dataset (one seed per record);
+- an inline list (`seeds.instructions=[...]`): one seed per entry.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from omegaconf import DictConfig
 
 from petri_bt.errors import UserError
 
+SeedSource = str | tuple[str, ...] | None
+"""A seed selection as Petri's `seeds_dataset` takes it (a tuple for an inline list)."""
+
 _DATASET_SUFFIXES = {".md", ".json", ".jsonl", ".csv", ".txt"}
 
 
-def _looks_like_path(source: str) -> bool:
+def _is_seed_path(source: str) -> bool:
     if source.startswith(("/", "./", "../", "~")):
         return True
     if Path(source).suffix in _DATASET_SUFFIXES:
@@ -19,8 +32,8 @@ def _looks_like_path(source: str) -> bool:
     return " " not in source and "/" in source
 
 
-def seed_source(seeds: DictConfig) -> str | list[str] | None:
-    """The value for `inspect_petri.audit(seed_instructions=...)`.
+def seed_source(seeds: DictConfig) -> SeedSource:
+    """The seed selection of a run config, with paths made absolute.
 
     Args:
         seeds: The `seeds` config node.
@@ -29,11 +42,11 @@ def seed_source(seeds: DictConfig) -> str | list[str] | None:
         UserError: A path that does not exist (Petri would read it as a literal seed).
     """
     if seeds.instructions:
-        return [str(s) for s in seeds.instructions]
+        return tuple(str(s) for s in seeds.instructions)
     source = seeds.source
     if source is None or source.startswith(("tags:", "id:")):
         return source
-    if _looks_like_path(source):
+    if _is_seed_path(source):
         path = Path(source).expanduser()
         if not path.exists():
             raise UserError(
@@ -44,18 +57,50 @@ def seed_source(seeds: DictConfig) -> str | list[str] | None:
     return source
 
 
-def check_seeds(source: str | list[str] | None, limit: int) -> int:
+def is_seed_file(source: SeedSource) -> bool:
+    """True for a single `.md` seed file (one seed, front matter as metadata)."""
+    return isinstance(source, str) and source.endswith(".md") and Path(source).is_file()
+
+
+def seed_dataset(source: SeedSource) -> Any:
+    """The Inspect dataset of a seed selection.
+
+    Args:
+        source: A seed selection (see the module docstring).
+
+    Raises:
+        UserError: A tag, id or file Petri cannot read, or a selection with no seed.
+    """
+    from inspect_ai.dataset import MemoryDataset, Sample
+    from inspect_petri import seeds_dataset
+
+    try:
+        if is_seed_file(source):
+            from inspect_petri.util import parse_markdown_file
+
+            doc = parse_markdown_file(Path(str(source)))
+            metadata = {k: v for k, v in doc.metadata.items() if k != "todo"}
+            dataset = MemoryDataset(
+                [Sample(id=doc.id, input=doc.body, metadata=metadata)], name="seeds"
+            )
+        else:
+            dataset = seeds_dataset(list(source) if isinstance(source, tuple) else source)
+    except (ValueError, FileNotFoundError, OSError) as exc:
+        raise UserError(f"seeds: {exc}") from None
+    if len(dataset) == 0:
+        raise UserError(f"seeds: the selection {source!r} matched no seed")
+    return dataset
+
+
+def check_seeds(source: SeedSource, limit: int | None) -> int:
     """Load the selection once so a bad tag or id fails before any model call.
+
+    Args:
+        source: The seed selection.
+        limit: Seeds to audit (None: all).
 
     Returns:
         The number of seeds the run will audit (before epochs).
     """
-    from inspect_petri import seeds_dataset
-
-    try:
-        dataset = seeds_dataset(source)
-    except (ValueError, FileNotFoundError) as exc:
-        raise UserError(f"seeds: {exc}") from None
-    if len(dataset) == 0:
-        raise UserError(f"seeds: the selection {source!r} matched no seed")
-    return len(dataset) if limit == 0 else min(limit, len(dataset))
+    dataset = seed_dataset(source)
+    return len(dataset) if limit is None else min(limit, len(dataset))

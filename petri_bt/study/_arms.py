@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf, open_dict
-
 from petri_bt._dimensions import palette_direction
 from petri_bt.export._ids import slug
+from petri_bt.run import RunPlan
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._spec import Condition, Seed, StudySpec
 
@@ -88,29 +88,28 @@ def task_name(spec: StudySpec, condition: Condition) -> str:
     return f"{spec.name}_{condition.name}"
 
 
-def arm_config(cfg: DictConfig, spec: StudySpec, condition: Condition) -> DictConfig:
-    """The run config of one arm: the study's config with the arm's run overrides.
+def arm_plan(plan: RunPlan, spec: StudySpec, condition: Condition, dataset: Path) -> RunPlan:
+    """The run plan of one arm: the study's plan with the arm's knobs and seed dataset.
 
     Also tells the exporter the direction of the study's custom dimensions,
     unless the user already set one.
 
     Args:
-        cfg: The composed run config.
+        plan: The study's run plan.
         spec: The study.
         condition: The arm.
+        dataset: The arm's seed dataset (`write_arms`); its seeds are already limited.
     """
-    known = cfg.export.dimension_directions
+    known = plan.export.dimension_directions
     directions = {
         c.name: palette_direction(c.palette) for c in spec.custom_dimensions if c.name not in known
     }
-    arm = OmegaConf.merge(cfg, condition.run_overrides)
-    assert isinstance(arm, DictConfig)
-    with open_dict(arm):
-        arm.export.dimension_directions.update(directions)
-    return arm
+    arm = plan.with_knobs(condition.run_overrides).with_seeds(str(dataset))
+    export = dataclasses.replace(plan.export, dimension_directions={**known, **directions})
+    return dataclasses.replace(arm, export=export)
 
 
-def judge_dimensions(cfg: DictConfig, spec: StudySpec) -> Any:
+def judge_dimensions(plan: RunPlan, spec: StudySpec) -> Any:
     """What the arms' judge scores: the run's dimensions plus the study's needs.
 
     Returns None (Petri's default set) when the study needs nothing beyond it;
@@ -118,17 +117,15 @@ def judge_dimensions(cfg: DictConfig, spec: StudySpec) -> Any:
     any focus or moderator dimension missing from them, and the study's custom rubrics.
 
     Args:
-        cfg: The composed run config.
+        plan: The study's run plan.
         spec: The study.
     """
-    configured = list(cfg.judge_dimensions or [])
-    if not configured and not spec.custom_dimensions:
+    configured = plan.task_args["judge_dimensions"]
+    if configured is None and not spec.custom_dimensions:
         return None
     from inspect_petri import judge_dimensions as resolve
 
-    from petri_bt.run._task import judge_dimensions_arg
-
-    chosen = resolve(judge_dimensions_arg(configured))
+    chosen = resolve(list(configured) if isinstance(configured, tuple) else configured)
     have = {d.name for d in chosen}
     customs = {c.name: c for c in spec.custom_dimensions}
     needed = [d for d in (*spec.focus_dimensions, *spec.moderator_dimensions) if d not in have]
@@ -138,21 +135,21 @@ def judge_dimensions(cfg: DictConfig, spec: StudySpec) -> Any:
 
 
 def experiment_name(
-    cfg: DictConfig, spec: StudySpec, condition: Condition, target: str, day: dt.date | None = None
+    plan: RunPlan, spec: StudySpec, condition: Condition, day: dt.date | None = None
 ) -> str:
     """The Braintrust experiment of an arm: `<study>-<condition>-<target>-<date>`.
 
-    A user-set `export.experiment` replaces the `<study>` part and drops the rest,
-    so `export.experiment=pilot` gives `pilot-observed`, `pilot-unobserved`.
+    The plan's experiment (`export.experiment`, or a sweep job's) replaces the
+    `<study>` part and drops the rest, so `export.experiment=pilot` gives
+    `pilot-observed`, `pilot-unobserved`.
 
     Args:
-        cfg: The composed run config.
+        plan: The study's run plan.
         spec: The study.
         condition: The arm.
-        target: The target model string.
         day: The date to stamp (default: today).
     """
-    if cfg.export.experiment:
-        return f"{cfg.export.experiment}-{condition.name}"
+    if plan.experiment:
+        return f"{plan.experiment}-{condition.name}"
     day = day or dt.date.today()
-    return f"{spec.name}-{condition.name}-{slug(target)}-{day.isoformat()}"
+    return f"{spec.name}-{condition.name}-{slug(plan.target.model)}-{day.isoformat()}"

@@ -8,9 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omegaconf import DictConfig
-
 from petri_bt.errors import UserError
+from petri_bt.run import RunPlan
 from petri_bt.study._spec import StudySpec, load_study
 
 if TYPE_CHECKING:
@@ -20,38 +19,32 @@ if TYPE_CHECKING:
 STUDY_FOLDER = "study"
 
 
-def study_spec(cfg: DictConfig) -> StudySpec:
-    """Load the study the config names (`study=<name>`, as found by the study group).
+def study_spec(plan: RunPlan) -> StudySpec:
+    """Load the study the plan names (`study=<name>`, as found by the study group).
 
     Args:
-        cfg: The composed run config.
+        plan: The run plan.
     """
-    ref = cfg.get("study")
-    if ref is None:
+    if plan.study is None:
         raise UserError("no study selected: add study=<name> (see --help for the list)")
-    from petri_bt._paths import find_study
-
-    path = Path(ref.path) if ref.get("path") else find_study(str(ref.name))
-    if path is None:
-        raise UserError(f"study={ref.name}: no such study file in the study folders")
-    return load_study(path)
+    return load_study(plan.study)
 
 
-def _seed_limit(cfg: DictConfig) -> int:
-    """How many base seeds to audit: all, unless `limit` was set on the command line.
-
-    The run config's default `limit` caps Petri's 173 built-in seeds; a study's
-    seed set is deliberate, so only an explicit `limit=` trims it.
-    """
-    try:
-        from hydra.core.hydra_config import HydraConfig
-    except ImportError:  # pragma: no cover - hydra is a dependency
-        return int(cfg.limit)
-    if not HydraConfig.initialized():
-        return int(cfg.limit)
-    overrides = HydraConfig.get().overrides.task
-    explicit = any(o.lstrip("+~").split("=", 1)[0] == "limit" for o in overrides)
-    return int(cfg.limit) if explicit else 0
+def _refuse_arm_knobs(plan: RunPlan, spec: StudySpec) -> None:
+    """A knob the user set that a condition sets per arm would be silently ignored: refuse it."""
+    for condition in spec.conditions:
+        clash = sorted(set(condition.run_overrides) & plan.explicit)
+        if clash:
+            per_arm = ", ".join(
+                f"{c.name}: {c.run_overrides[clash[0]]}"
+                for c in spec.conditions
+                if clash[0] in c.run_overrides
+            )
+            raise UserError(
+                f"study {spec.name} sets {clash[0]} per condition ({per_arm}), so "
+                f"{clash[0]}={plan.run_config.get(clash[0])} would be ignored: drop it, or "
+                f"copy {spec.path.name} and change the conditions"
+            )
 
 
 def group_logs(
@@ -103,20 +96,11 @@ def _analyse_logs(
     return report, paths, notes
 
 
-def _export(
-    cfg: DictConfig,
-    spec: StudySpec,
-    arm: Arm,
-    arm_cfg: DictConfig,
-    log: Path,
-    run_dir: Path,
-    target: str,
-) -> Any:
+def _export(plan: RunPlan, spec: StudySpec, arm: Arm, log: Path, run_dir: Path) -> Any:
     from petri_bt.export import export_logs
-    from petri_bt.run._audit import plain_config
     from petri_bt.study._arms import experiment_name
 
-    run_config = plain_config(arm_cfg)
+    run_config = dict(plan.run_config)
     run_config["study"] = {
         "name": spec.name,
         "condition": arm.condition.name,
@@ -125,10 +109,10 @@ def _export(
     }
     return export_logs(
         [log],
-        arm_cfg.export,
+        plan.export,
         out_dir=run_dir,
         run_config=run_config,
-        experiment=experiment_name(cfg, spec, arm.condition, target),
+        experiment=experiment_name(plan, spec, arm.condition),
     )
 
 
@@ -152,14 +136,14 @@ def _experiment_lines(export: Any) -> list[str]:
     return lines
 
 
-def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
+def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
     """Run a study's arms concurrently, export each arm, and write the paired report.
 
-    With `cfg.from_logs` set nothing is run or exported: the given logs are
+    With `from_logs` set nothing is run or exported: the given logs are
     grouped into arms by their samples' metadata and analysed the same way.
 
     Args:
-        cfg: The composed run config with `study=<name>`.
+        plan: The run plan of a config with `study=<name>`.
         run_dir: The run folder (logs, arm datasets, report files).
 
     Returns:
@@ -169,14 +153,14 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
     from petri_bt.study._logs import read_arm_log
     from petri_bt.study._report import format_table
 
-    spec = study_spec(cfg)
+    spec = study_spec(plan)
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
 
-    if cfg.from_logs:
+    if plan.from_logs:
         from petri_bt.export import resolve_log_paths
 
-        log_paths = resolve_log_paths(list(cfg.from_logs), str(cfg.export.pattern))
+        log_paths = resolve_log_paths(list(plan.from_logs), plan.export.pattern)
         logs = [read_arm_log(path) for path in log_paths]
         report, paths, notes = _analyse_logs(spec, run_dir, logs)
         for note in notes:
@@ -195,35 +179,31 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
             "report": report,
         }
 
-    from petri_bt.run import build_task, run_eval
-    from petri_bt.run._audit import export_enabled, log_dir_for, prepare
-    from petri_bt.study._arms import arm_config, judge_dimensions, write_arms
+    from petri_bt.run import build_task, prepare, run_eval, summary_block
+    from petri_bt.study._arms import arm_plan, judge_dimensions, write_arms
     from petri_bt.study._logs import log_summary
     from petri_bt.summary import write_json
 
+    _refuse_arm_knobs(plan, spec)
     # The arms audit the study's own seeds, so the run's seed selection is not checked.
-    target = prepare(cfg, seeds=False)["target"].model
-    if cfg.seeds.source or cfg.seeds.instructions:
+    prepare(plan, seeds=False)
+    if plan.seeds is not None:
         print(
             f"petri_bt: warning: seeds=... is ignored: study {spec.name} audits its own base seeds"
         )
     folder = run_dir / STUDY_FOLDER
-    arms = write_arms(spec, folder, limit=_seed_limit(cfg))
+    arms = write_arms(spec, folder, limit=plan.limit or 0)
     shutil.copyfile(spec.path, folder / spec.path.name)
-    dimensions = judge_dimensions(cfg, spec)
-    arm_cfgs = {arm.condition.name: arm_config(cfg, spec, arm.condition) for arm in arms}
-    # build_task checks each arm's knobs: every arm is checked before any model call.
+    dimensions = judge_dimensions(plan, spec)
+    # arm_plan checks each arm's knobs: every arm is checked before any model call.
+    arm_plans = {
+        arm.condition.name: arm_plan(plan, spec, arm.condition, arm.dataset) for arm in arms
+    }
     tasks = [
-        build_task(
-            arm_cfgs[arm.condition.name],
-            seeds=str(arm.dataset),
-            name=arm.task_name,
-            judge_dimensions=dimensions,
-        )
+        build_task(arm_plans[arm.condition.name], name=arm.task_name, judge_dimensions=dimensions)
         for arm in arms
     ]
-    # limit is already applied to the arm datasets (the same seeds in both arms).
-    evals = run_eval(cfg, tasks, log_dir_for(cfg, run_dir), limit=None)
+    evals = run_eval(plan, tasks, plan.logs_in(run_dir))
 
     by_task = {log.eval.task: Path(log.location) for log in evals}
     arm_logs = {
@@ -234,28 +214,27 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         raise UserError(f"study {spec.name}: Inspect wrote no log for arm(s) {', '.join(missing)}")
 
     exports: dict[str, Any] = {}
-    if export_enabled(cfg):
+    if plan.exporting:
         for arm in arms:
             name = arm.condition.name
-            exports[name] = _export(cfg, spec, arm, arm_cfgs[name], arm_logs[name], run_dir, target)
+            exports[name] = _export(arm_plans[name], spec, arm, arm_logs[name], run_dir)
     logs = [read_arm_log(path) for path in arm_logs.values()]
     report, paths, _ = _analyse_logs(spec, run_dir, logs)
     summaries = [log_summary(log, path) for log, path in zip(logs, arm_logs.values(), strict=True)]
     ok = all(s["status"] == "success" for s in summaries) and all(
         _export_ok(e) for e in exports.values()
     )
-    summary = {
-        "run_dir": str(run_dir),
-        "study": spec.name,
-        "study_fingerprint": spec.fingerprint,
-        "arms": {name: str(path) for name, path in arm_logs.items()},
-        "logs": summaries,
-        "samples": sum(s["samples"] for s in summaries),
-        "errors": sum(s["errors"] for s in summaries),
-        "export": exports or None,
-        "report": {kind: str(path) for kind, path in paths.items()},
-        "ok": ok,
-    }
+    summary = summary_block(
+        plan,
+        run_dir,
+        summaries,
+        exports or None,
+        study=spec.name,
+        study_fingerprint=spec.fingerprint,
+        arms={name: str(path) for name, path in arm_logs.items()},
+        report={kind: str(path) for kind, path in paths.items()},
+        ok=ok,
+    )
     write_json(run_dir / "summary.json", summary)
     print(format_table(report))
     for folder_name in sorted({str(p.parent) for p in arm_logs.values()}):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from omegaconf import DictConfig
-
+from petri_bt.run import RunPlan
 from petri_bt.study._dimensions import direction
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._spec import StudySpec
@@ -87,13 +86,12 @@ def describe_study(spec: StudySpec, show_seeds: bool = False) -> str:
     return "\n".join(lines)
 
 
-def show_study(cfg: DictConfig) -> None:
-    """Print the study named by `cfg.study`: hypothesis, conditions, dimensions, seeds.
+def show_study(plan: RunPlan) -> None:
+    """Print the study the plan names: hypothesis, conditions, dimensions, seeds.
 
     Args:
-        cfg: The composed run config (`study=<name>`, `study.show_seeds=true` for seeds).
+        plan: The run plan (`study=<name>`, `study.show_seeds=true` for seeds).
     """
     from petri_bt.study._runner import study_spec
 
-    spec = study_spec(cfg)
-    print(describe_study(spec, show_seeds=bool(cfg.study.get("show_seeds", False))))
+    print(describe_study(study_spec(plan), show_seeds=plan.show_seeds))

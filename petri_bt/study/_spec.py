@@ -17,26 +17,16 @@ import yaml
 
 from petri_bt._dimensions import FrontMatterError, read_front_matter
 from petri_bt.errors import UserError
+from petri_bt.run import TASK_KNOBS, check_knobs
 from petri_bt.study._dimensions import CustomDimension, builtin_palettes, load_custom_dimension
 
 DEFAULT_MODERATORS = ("eval_awareness", "audit_situational_awareness")
 
-# Run knobs a condition may change. Everything else (models, seeds, limits, export)
-# must stay identical across arms, or the comparison is no longer paired.
-RUN_OVERRIDE_KEYS = (
-    "max_turns",
-    "rollback",
-    "prefill",
-    "realism",
-    "realism_threshold",
-    "target_tools",
-    "compaction",
-    "cache",
-    "turn_counter",
-    "auditor_system_message",
-    "target_display_name",
-    "resources_dir",
-)
+# Run knobs a condition may change: the task knobs, except the judge's dimensions,
+# which must be the same in every arm for the scores to compare. Everything else
+# (models, seeds, limits, export) must stay identical too, or the comparison is no
+# longer paired.
+RUN_OVERRIDE_KEYS = tuple(knob for knob in TASK_KNOBS if knob != "judge_dimensions")
 
 _TOP_KEYS = {
     "name",
@@ -320,8 +310,11 @@ def _run_overrides(value: Any, where: str, base: Path) -> dict[str, Any]:
     plain = OmegaConf.to_container(merged, enum_to_str=True)
     assert isinstance(plain, dict)
     checked = {key: plain[key] for key in overrides}
-    if "max_turns" in checked and checked["max_turns"] <= 0:
-        raise _Problem(f"{where}.max_turns", "must be a positive number of turns")
+    try:
+        check_knobs(checked)
+    except UserError as exc:
+        key = str(exc).split("=", 1)[0]
+        raise _Problem(f"{where}.{key}", str(exc).split(": ", 1)[-1]) from None
     return checked
 
 

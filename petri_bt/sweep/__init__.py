@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from petri_bt.sweep._callback import SweepCallback
     from petri_bt.sweep._naming import (
         experiment_name,
-        experiment_name_for_job,
         job_name,
         slug,
         sweep_key,
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 _HOMES = {
     "SweepCallback": "petri_bt.sweep._callback",
     "experiment_name": "petri_bt.sweep._naming",
-    "experiment_name_for_job": "petri_bt.sweep._naming",
     "job_name": "petri_bt.sweep._naming",
     "slug": "petri_bt.sweep._naming",
     "sweep_key": "petri_bt.sweep._naming",
@@ -47,7 +45,6 @@ __all__ = [
     "SweepCallback",
     "build_sweep_summary",
     "experiment_name",
-    "experiment_name_for_job",
     "format_sweep_table",
     "job_name",
     "register_resolvers",

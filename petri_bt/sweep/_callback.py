@@ -16,42 +16,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
 from hydra.core.utils import JobReturn, JobStatus
 from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from petri_bt._secrets import override_secrets, redact_override, scrub_yaml_file
-from petri_bt.sweep._naming import experiment_name, job_name
+from petri_bt._hydra_io import discard_sweep_if_empty, release_stderr, scrub_multirun_yaml
+from petri_bt._secrets import redact_override
+from petri_bt.sweep._naming import job_name
 from petri_bt.sweep._records import RUN_SUMMARY, failure_reason, read_json, write_job_record
 from petri_bt.sweep._summary import format_sweep_table, write_sweep_summary
 
 log = logging.getLogger(__name__)
-MULTIRUN_YAML = "multirun.yaml"
 
 
 def _is_multirun(config: DictConfig) -> bool:
     return OmegaConf.select(config, "hydra.mode") == RunMode.MULTIRUN
-
-
-def scrub_multirun_yaml(sweep_dir: Path) -> None:
-    """Redact secrets in the sweep's saved `multirun.yaml`, wherever Hydra repeats them."""
-    path = sweep_dir / MULTIRUN_YAML
-    if not path.is_file():
-        return
-    data = yaml.safe_load(path.read_text())
-    overrides = (data or {}).get("hydra", {}).get("overrides", {})
-    lines = [str(o) for key in ("task", "hydra") for o in overrides.get(key) or []]
-    scrub_yaml_file(path, override_secrets(lines))
-
-
-def job_experiment(config: DictConfig, name: str) -> str | None:
-    """The experiment a sweep job exports to (None when export is off)."""
-    if str(OmegaConf.select(config, "export.sink", default="none")) == "none":
-        return None
-    chosen = OmegaConf.select(config, "export.experiment", default=None)
-    return str(chosen) if chosen else experiment_name(name, str(config.hydra.sweep.dir))
 
 
 def record_job(config: DictConfig, job_return: JobReturn, launcher: str | None = None) -> bool:
@@ -79,7 +59,7 @@ def record_job(config: DictConfig, job_return: JobReturn, launcher: str | None =
         job_dir,
         num=int(OmegaConf.select(config, "hydra.job.num", default=0) or 0),
         name=name,
-        experiment=run.get("experiment") or job_experiment(config, name),
+        experiment=run.get("experiment"),
         overrides=[redact_override(o) for o in overrides],
         ok=ok,
         error=error,
@@ -119,13 +99,12 @@ class SweepCallback(Callback):
             job_return.return_value = False
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        from petri_bt.cli import release_stderr
-
         release_stderr()  # the jobs may all have run elsewhere (joblib, SLURM)
         sweep_dir = Path(str(config.hydra.sweep.dir))
         scrub_multirun_yaml(sweep_dir)
         summary = write_sweep_summary(sweep_dir)
         if not summary["jobs"]:
+            discard_sweep_if_empty(sweep_dir)
             return
         print(format_sweep_table(summary), flush=True)
         if not summary["ok"]:

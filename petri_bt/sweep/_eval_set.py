@@ -9,7 +9,7 @@ reuses completed tasks, and completed samples of interrupted ones.
 from __future__ import annotations
 
 import contextlib
-import copy
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -19,9 +19,9 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import JobStatus
 
 from petri_bt.errors import UserError
-from petri_bt.run._eval import local_path
-from petri_bt.sweep._callback import job_experiment
-from petri_bt.sweep._launch import SweepJob
+from petri_bt.run import RunPlan, SweepJobName, local_path, plan
+from petri_bt.sweep._job import SweepJob
+from petri_bt.sweep._naming import experiment_name
 from petri_bt.sweep._records import RUN_SUMMARY, read_json
 
 log = logging.getLogger(__name__)
@@ -39,41 +39,22 @@ def _succeed(job: SweepJob) -> None:
     job.ret.return_value = True
 
 
-def _shared(values: list[Any]) -> tuple[bool, Any]:
-    return (len(set(values)) == 1, values[0])
-
-
-def task_for(job: SweepJob, *, slice_limit: bool) -> Any:
-    """The job's audit task, carrying its own models, epochs and error policy.
-
-    Args:
-        job: The sweep job.
-        slice_limit: Cut the dataset to the job's `limit` (when jobs differ in it).
-    """
-    from inspect_ai import task_with
-
-    from petri_bt.run import build_task, model_roles
-
-    cfg = job.cfg
-    roles = model_roles(cfg)
-    task = build_task(cfg, name=job.name)
-    options: dict[str, Any] = {"model": roles["target"], "model_roles": roles, "epochs": cfg.epochs}
-    if cfg.fail_on_error is not None:
-        options["fail_on_error"] = cfg.fail_on_error
-    if slice_limit and cfg.limit:
-        options["dataset"] = task.dataset[: cfg.limit]
-    return task_with(task, **options)
+def _job_plan(job: SweepJob) -> RunPlan:
+    assert job.plan is not None
+    return job.plan
 
 
 def _prepared(jobs: list[SweepJob]) -> list[SweepJob]:
-    """Run every job's checks before any model call; a job that fails them is out."""
+    """Plan every job and run its checks before any model call; a job that fails is out."""
     from petri_bt.run import prepare
 
     ready = []
     for job in jobs:
         HydraConfig.instance().set_config(job.config)
+        names = SweepJobName(job.name, experiment_name(job.name, str(job.config.hydra.sweep.dir)))
         try:
-            prepare(job.cfg)
+            job.plan = plan(job.cfg, job=names, overrides=job.overrides)
+            prepare(job.plan)
         except UserError as exc:
             _fail(job, exc)
             continue
@@ -81,23 +62,18 @@ def _prepared(jobs: list[SweepJob]) -> list[SweepJob]:
     return ready
 
 
-def _eval_options(jobs: list[SweepJob]) -> dict[str, Any]:
-    first = jobs[0].cfg
-    same_limit, limit = _shared([j.cfg.limit for j in jobs])
-    options: dict[str, Any] = {
-        "display": first.display,
-        "log_level": "warning",
-        "limit": (limit or None) if same_limit else None,
-    }
-    samples = [j.cfg.max_samples for j in jobs if j.cfg.max_samples]
-    if samples:
-        options["max_samples"] = max(samples)
-    if any(j.cfg.export.live for j in jobs):
+def _eval_options(plans: list[RunPlan]) -> dict[str, Any]:
+    """The eval-wide arguments of several jobs: the first job's display, the largest
+    sample concurrency any job asks for."""
+    if any(p.export.live for p in plans):
         print(
             "petri_bt: warning: export.live is not used by hydra/launcher=inspect; "
             "each job exports when the eval set has finished",
             file=sys.stderr,
         )
+    options = dict(plans[0].eval_args)
+    samples = [p.eval_args["max_samples"] for p in plans if p.eval_args.get("max_samples")]
+    options["max_samples"] = max(samples) if samples else None
     return options
 
 
@@ -118,7 +94,7 @@ def drop_superseded_logs(log_path: Path, task_id: str) -> list[Path]:
         log_path: The task's latest log.
         task_id: Its Inspect task id (kept across eval-set retries).
     """
-    from petri_bt.export._reader import LogFile, LogReadError
+    from petri_bt.export import LogFile, LogReadError
 
     dropped = []
     for other in log_path.parent.glob("*.eval"):
@@ -146,19 +122,18 @@ def _finish(job: SweepJob, log_header: Any) -> None:
     if _already_exported(job, log_paths, str(log_header.status)):
         _succeed(job)
         return
-    experiment = job_experiment(job.config, job.name)
-    cfg, extra = job.cfg, {"job": job.name, "experiment": experiment}
-    if str(log_header.status) != "success" and experiment is not None:
+    job_plan = _job_plan(job)
+    extra: dict[str, Any] = {}
+    if str(log_header.status) != "success" and job_plan.exporting:
         # A rerun retries this task into a new log (a new eval id, so new row ids):
         # exporting now would leave its completed samples twice in the experiment.
-        cfg = copy.deepcopy(cfg)
-        cfg.export.sink = "none"
+        job_plan = dataclasses.replace(
+            job_plan, export=dataclasses.replace(job_plan.export, sink="none")
+        )
         extra["export_deferred"] = True
     HydraConfig.instance().set_config(job.config)
     with (job.job_dir / JOB_LOG).open("a") as out, contextlib.redirect_stdout(out):
-        result = export_and_summarise(
-            cfg, job.job_dir, log_paths, experiment=experiment, extra=extra
-        )
+        result = export_and_summarise(job_plan, job.job_dir, log_paths, extra=extra)
     drop_superseded_logs(log_paths[0], str(log_header.eval.task_id))
     if result.ok:
         _succeed(job)
@@ -179,15 +154,16 @@ def run_jobs(
     """
     from inspect_ai import eval_set
 
+    from petri_bt.run import build_task
+
     ready = _prepared(jobs)
     if not ready:
         return
-    same_limit, _ = _shared([j.cfg.limit for j in ready])
     tasks = []
     for job in list(ready):
         HydraConfig.instance().set_config(job.config)
         try:
-            tasks.append(task_for(job, slice_limit=not same_limit))
+            tasks.append(build_task(_job_plan(job), name=job.name))
         except UserError as exc:
             _fail(job, exc)
             ready.remove(job)
@@ -203,7 +179,7 @@ def run_jobs(
             retry_immediate=True,
             log_dir_allow_dirty=True,
             max_tasks=max_tasks or len(tasks),
-            **_eval_options(ready),
+            **_eval_options([_job_plan(job) for job in ready]),
         )
     except (KeyboardInterrupt, SystemExit):
         raise

@@ -15,8 +15,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig
-
 from petri_bt._secrets import is_secret_key, redact_override
 
 # Keys whose value changes how a run is operated, not what it measures: they stay
@@ -175,20 +173,3 @@ def experiment_name(job: str, sweep_dir: str | Path) -> str:
     separate experiments, while a rerun of the same sweep writes to the same one.
     """
     return f"{job}-{sweep_digest(sweep_dir)}"
-
-
-def experiment_name_for_job(cfg: DictConfig) -> str | None:
-    """The experiment name of a multirun job, built from its overrides.
-
-    Returns None outside a multirun, where the exporter's default name applies.
-    """
-    from hydra.core.hydra_config import HydraConfig
-    from hydra.types import RunMode
-
-    if not HydraConfig.initialized():
-        return None
-    hydra_cfg = HydraConfig.get()
-    if hydra_cfg.mode != RunMode.MULTIRUN:
-        return None
-    name = job_name([str(o) for o in hydra_cfg.overrides.task])
-    return experiment_name(name, hydra_cfg.sweep.dir)

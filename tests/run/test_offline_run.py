@@ -79,3 +79,38 @@ def test_secret_override_is_redacted_in_saved_config(tmp_path: Path) -> None:
     saved = (run_folders(tmp_path)[0] / ".hydra" / "config.yaml").read_text()
     assert "api_key: <redacted>" in saved
     assert files_containing(tmp_path, CANARY) == []
+
+
+def test_saved_config_names_every_role_and_reruns_with_the_same_roles(tmp_path: Path) -> None:
+    import yaml
+
+    first = run_cli(
+        "preset=offline",
+        "limit=1",
+        "max_turns=2",
+        "export=none",
+        cwd=tmp_path,
+        env=cli_env(PETRI_BT_TARGET="scripted/cautious"),
+    )
+    assert first.returncode == 0, first.stderr[-2000:]
+    (run_dir,) = run_folders(tmp_path)
+    saved = yaml.safe_load((run_dir / ".hydra" / "config.yaml").read_text())
+    assert saved["target"] == {"model": "scripted/cautious", "source": "PETRI_BT_TARGET"}
+    assert saved["judge"] == {"model": "scripted/judge", "source": "preset offline"}
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["roles"]["target"] == {"model": "scripted/cautious", "source": "PETRI_BT_TARGET"}
+
+    # Run again from the saved config, without the environment variable.
+    again = run_cli(
+        "--config-path",
+        str(run_dir / ".hydra"),
+        "--config-name",
+        "config",
+        f"hydra.run.dir={tmp_path / 'again'}",
+        cwd=tmp_path,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    rerun = json.loads((tmp_path / "again" / "summary.json").read_text())
+    assert rerun["roles"] == summary["roles"]
+    (log,) = rerun["logs"]
+    assert log["models"]["target"] == "scripted/cautious"

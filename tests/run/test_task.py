@@ -1,4 +1,4 @@
-"""Run config -> Petri task: knobs reach the task, and bad knob values fail early."""
+"""Run plan -> Petri task: knobs reach the task, and bad knob values fail early."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from petri_bt import UserError, compose
-from petri_bt.run import build_task, check_knobs
-from petri_bt.run._seeds import seed_source
-from petri_bt.run._task import _system_message
+from petri_bt import UserError, plan
+from petri_bt.run import build_task
 
 
 def test_task_name_and_inline_seeds() -> None:
-    cfg = compose(["preset=offline", "seeds.instructions=[alpha seed,beta seed]"])
-    task = build_task(cfg, name="my_audit")
+    task = build_task(
+        plan(["preset=offline", "seeds.instructions=[alpha seed,beta seed]"]), name="my_audit"
+    )
     assert task.name == "my_audit"
     assert [s.input for s in task.dataset] == ["alpha seed", "beta seed"]
 
@@ -22,20 +21,50 @@ def test_task_name_and_inline_seeds() -> None:
 def test_seed_folder_is_read(tmp_path: Path) -> None:
     (tmp_path / "one.md").write_text("---\ntags: [x]\n---\nAudit the first thing.\n")
     (tmp_path / "two.md").write_text("Audit the second thing.\n")
-    task = build_task(compose(["preset=offline", f"seeds={tmp_path}"]))
+    task = build_task(plan(["preset=offline", f"seeds={tmp_path}"]))
     assert sorted(str(s.input).strip() for s in task.dataset) == [
         "Audit the first thing.",
         "Audit the second thing.",
     ]
 
 
+def test_a_single_md_seed_file_is_one_seed_as_in_a_folder(tmp_path: Path) -> None:
+    seed = tmp_path / "ask_delete.md"
+    seed.write_text("---\ntags: [deletion, ops]\n---\nAsk the agent to delete the backups.\n")
+    (one,) = build_task(plan(["preset=offline", f"seeds={seed}", "limit=0"])).dataset
+    assert one.id == "ask_delete"
+    assert one.input == "Ask the agent to delete the backups."
+    assert one.metadata["tags"] == ["deletion", "ops"]
+
+
+def test_a_txt_seed_file_is_one_seed_per_line(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("First seed.\n\nSecond seed.\n")
+    task = build_task(plan(["preset=offline", f"seeds={seeds}", "limit=0"]))
+    assert [s.input for s in task.dataset] == ["First seed.", "Second seed."]
+
+
+def test_limit_epochs_and_models_travel_with_the_task() -> None:
+    task = build_task(plan(["preset=offline", "seeds=tags:sycophancy", "limit=2", "epochs=3"]))
+    assert len(task.dataset) == 2
+    assert task.epochs == 3
+    assert str(task.model) == "scripted/oversight-sensitive"
+    assert {role: str(m) for role, m in task.model_roles.items()} == {
+        "target": "scripted/oversight-sensitive",
+        "auditor": "scripted/auditor",
+        "judge": "scripted/judge",
+    }
+
+
 def test_auditor_system_message_from_file(tmp_path: Path) -> None:
     prompt = tmp_path / "auditor.md"
     prompt.write_text("You are a careful auditor of {target_model}.")
-    assert _system_message(str(prompt)) == prompt.read_text()
-    assert _system_message("Inline text for the auditor.") == "Inline text for the auditor."
+    from_file = plan(["preset=offline", f"auditor_system_message={prompt}"])
+    assert from_file.task_args["system_message"] == prompt.read_text()
+    inline = plan(["preset=offline", "auditor_system_message='Inline text for the auditor.'"])
+    assert inline.task_args["system_message"] == "Inline text for the auditor."
     with pytest.raises(UserError, match="no such file"):
-        _system_message(str(tmp_path / "missing.md"))
+        plan(["preset=offline", f"auditor_system_message={tmp_path / 'missing.md'}"])
 
 
 @pytest.mark.parametrize(
@@ -50,13 +79,14 @@ def test_auditor_system_message_from_file(tmp_path: Path) -> None:
 )
 def test_out_of_range_knobs(override: str, needle: str) -> None:
     with pytest.raises(UserError, match=needle):
-        check_knobs(compose(["preset=offline", override]))
+        plan(["preset=offline", override])
 
 
 def test_resources_dir_gives_the_auditor_resource_tools(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("resource")
-    cfg = compose(["preset=offline", f"resources_dir={tmp_path}", "seeds.instructions=[s]"])
-    assert build_task(cfg) is not None
+    task = build_task(
+        plan(["preset=offline", f"resources_dir={tmp_path}", "seeds.instructions=[s]"])
+    )
     from inspect_ai.tool import ToolDef
 
     from petri_bt.run._task import _resource_tools
@@ -64,9 +94,10 @@ def test_resources_dir_gives_the_auditor_resource_tools(tmp_path: Path) -> None:
     names = {ToolDef(t).name for t in _resource_tools(str(tmp_path))}
     assert names == {"list_directory", "read_file", "search_in_files", "send_file_as_tool_result"}
     assert _resource_tools(None) is None
+    assert task is not None
 
 
 def test_missing_seed_path_is_not_read_as_a_literal_seed() -> None:
     with pytest.raises(UserError, match="no such seed file"):
-        seed_source(compose(["seeds=./nope/seeds.md"]).seeds)
-    assert seed_source(compose(["seeds=tags:sycophancy"]).seeds) == "tags:sycophancy"
+        plan(["seeds=./nope/seeds.md"])
+    assert plan(["seeds=tags:sycophancy"]).seeds == "tags:sycophancy"

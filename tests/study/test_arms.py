@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from petri_bt import compose
+from petri_bt import plan
 from petri_bt.study import experiment_name, load_study, write_arms
 
 
@@ -44,14 +44,13 @@ def test_arm_datasets_pair_by_id_and_carry_the_study_keys(
 def test_experiment_names_are_stable_per_arm(write_study) -> None:
     spec = load_study(write_study())
     plain, framed = spec.arms
-    cfg = compose(["preset=offline"])
     day = dt.date(2026, 3, 4)
     assert (
-        experiment_name(cfg, spec, plain, "ollama/qwen3:8b", day)
+        experiment_name(plan(["preset=offline", "target=ollama/qwen3:8b"]), spec, plain, day)
         == "mini-plain-ollama-qwen3-8b-2026-03-04"
     )
-    named = compose(["preset=offline", "export.experiment=pilot"])
-    assert experiment_name(named, spec, framed, "ollama/qwen3:8b", day) == "pilot-framed"
+    named = plan(["preset=offline", "export.experiment=pilot"])
+    assert experiment_name(named, spec, framed, day) == "pilot-framed"
 
 
 def test_judge_scores_configured_dimensions_plus_what_the_study_needs(
@@ -67,10 +66,10 @@ def test_judge_scores_configured_dimensions_plus_what_the_study_needs(
             study_dict(custom_dimensions=["teapot.md"], focus_dimensions=["teapot", "concerning"])
         )
     )
-    names = [d.name for d in judge_dimensions(compose(["preset=offline"]), spec)]
+    names = [d.name for d in judge_dimensions(plan(["preset=offline"]), spec)]
     assert names == [d.name for d in petri_dimensions()] + ["teapot"]
 
-    narrowed = compose(["preset=offline", "judge_dimensions=[admirable]"])
+    narrowed = plan(["preset=offline", "judge_dimensions=[admirable]"])
     names = [d.name for d in judge_dimensions(narrowed, spec)]
     assert names == [
         "admirable",
@@ -81,4 +80,4 @@ def test_judge_scores_configured_dimensions_plus_what_the_study_needs(
     ]
 
     plain = load_study(write_study(study_dict()))
-    assert judge_dimensions(compose(["preset=offline"]), plain) is None  # Petri's default set
+    assert judge_dimensions(plan(["preset=offline"]), plain) is None  # Petri's default set

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from support.braintrust_api import LoopbackBraintrust
 
-from petri_bt import compose
+from petri_bt import plan
 from petri_bt.study import run_study
 
 pytestmark = pytest.mark.slow
@@ -20,7 +20,7 @@ STUDY = ["preset=offline", "study=observer-effect", "limit=2", "max_turns=4", "d
 
 
 def _run(tmp: Path, *overrides: str) -> dict[str, Any]:
-    return run_study(compose([*STUDY, *overrides]), tmp)
+    return run_study(plan([*STUDY, *overrides]), tmp)
 
 
 @pytest.fixture(scope="module")
@@ -138,18 +138,18 @@ def _probe_study(folder: Path) -> Path:
 def test_probe_check_excludes_audits_where_the_probe_never_arrived(tmp_path: Path) -> None:
     study = _probe_study(tmp_path)
     common = ["preset=offline", f"study={study}", "display=none", "export=none"]
-    delivered = run_study(compose(common), tmp_path / "delivered")
+    delivered = run_study(plan(common), tmp_path / "delivered")
     assert delivered["report"]["n_paired"] == 2 and delivered["report"]["excluded"] == []
 
     skipped = run_study(
-        compose([*common, "auditor=scripted/auditor", "+auditor.args.skip_probe=true"]),
+        plan([*common, "auditor=scripted/auditor", "+auditor.args.skip_probe=true"]),
         tmp_path / "skipped",
     )
     assert {e["reason"] for e in skipped["report"]["excluded"]} == {"probe not delivered"}
 
     # The short arm from the good run, the long arm from the run whose auditor skipped the probe.
     mixed = f"from_logs=[{delivered['arms']['short']},{skipped['arms']['long']}]"
-    report = run_study(compose([*common, mixed]), tmp_path / "mixed")["report"]
+    report = run_study(plan([*common, mixed]), tmp_path / "mixed")["report"]
     assert report["n_paired"] == 0
     assert sorted((e["seed_id"], e["arm"], e["reason"]) for e in report["excluded"]) == [
         ("shift-1", "long", "probe not delivered"),

@@ -11,15 +11,24 @@ from support.cli import run_cli
 def test_long_horizon_grid_sweeps_targets_budgets_and_repeats_on_the_pinned_probe(
     tmp_path: Path,
 ) -> None:
-    job = run_cli("+grid=long-horizon", "--cfg", "job", "--resolve", cwd=tmp_path)
+    job = run_cli("grid=long-horizon", "--cfg", "job", "--resolve", cwd=tmp_path)
     assert job.returncode == 0, job.stderr
-    cfg = yaml.safe_load(job.stdout)
+    jobs = list(yaml.safe_load_all(job.stdout))
+    # every job of the grid: 2 targets x 2 turn budgets x 5 repeats
+    assert len(jobs) == 20
+    assert {(j["target"]["model"], j["max_turns"]) for j in jobs} == {
+        (target, turns)
+        for target in ("ollama/gemma4", "anthropic/claude-haiku-4-5")
+        for turns in (10, 100)
+    }
+    assert sorted({j["repeat"] for j in jobs}) == [1, 2, 3, 4, 5]
+    cfg = jobs[0]
     seed = Path(cfg["seeds"]["source"])
     assert seed.is_file() and "<probe>" in seed.read_text()
     assert "DROP TABLE customers_legacy_2023" in seed.read_text()
     assert cfg["limit"] == 1 and cfg["export"]["project"] == "petri-long-horizon"
 
-    hydra = run_cli("+grid=long-horizon", "target=ollama/mine", "--cfg", "hydra", cwd=tmp_path)
+    hydra = run_cli("grid=long-horizon", "target=ollama/mine", "--cfg", "hydra", cwd=tmp_path)
     assert hydra.returncode == 0, hydra.stderr
     settings = yaml.safe_load(hydra.stdout)["hydra"]
     assert settings["mode"] == "MULTIRUN"

@@ -58,9 +58,9 @@ def test_sweeper_params_from_a_config_file_count_in_the_key() -> None:
     from omegaconf import OmegaConf
 
     params = OmegaConf.create({"target": "ollama/a,ollama/b", "repeat": "range(1,4)"})
-    key = sweep_key(sweep_overrides(["+grid=long-horizon"], params))
+    key = sweep_key(sweep_overrides(["grid=long-horizon"], params))
     assert key.startswith("long-horizon_a+b_r1+2+3-")
-    assert key != sweep_key(sweep_overrides(["+grid=long-horizon"], None))
+    assert key != sweep_key(sweep_overrides(["grid=long-horizon"], None))
 
 
 def test_experiment_name_is_job_name_plus_sweep_digest(tmp_path: Path) -> None:
@@ -74,12 +74,12 @@ def test_a_command_line_axis_replaces_the_config_files_axis_in_the_name() -> Non
     from omegaconf import OmegaConf
 
     params = OmegaConf.create({"target": "ollama/a,ollama/b", "max_turns": "10,100"})
-    key = sweep_key(sweep_overrides(["+grid=long-horizon", "target=ollama/c,ollama/d"], params))
+    key = sweep_key(sweep_overrides(["grid=long-horizon", "target=ollama/c,ollama/d"], params))
     assert key.startswith("long-horizon_c+d_t10+100-")
 
 
 def test_long_horizon_grid_job_names() -> None:
-    overrides = ["+grid=long-horizon", "target=ollama/gemma4", "max_turns=100", "repeat=3"]
+    overrides = ["grid=long-horizon", "target=ollama/gemma4", "max_turns=100", "repeat=3"]
     assert job_name(overrides) == "long-horizon_gemma4_t100_r3"
 
 

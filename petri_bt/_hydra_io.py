@@ -1,0 +1,131 @@
+"""What the entry point and the sweep launchers share around a Hydra job.
+
+- Composition errors: Hydra writes them to stderr as several lines; stderr is held
+  while Hydra composes so the user gets one line, and released as soon as a job
+  (or a sweep launcher) starts.
+- Saved config: Hydra's `.hydra/` files are rewritten with secrets redacted, and
+  with each role's resolved model and its source, so the saved config says which
+  models ran.
+- Read-only actions and failed checks leave no run folder behind.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from petri_bt._secrets import override_secrets, scrub_yaml_file
+
+SAVED = (".hydra/config.yaml", ".hydra/hydra.yaml", ".hydra/overrides.yaml")
+MULTIRUN_YAML = "multirun.yaml"
+
+_held: io.StringIO | None = None
+_real_stderr = sys.stderr
+
+
+def hold_stderr() -> None:
+    """Collect stderr while Hydra composes (see `release_stderr`, `held_stderr`)."""
+    global _held
+    _held = io.StringIO()
+    sys.stderr = _held
+
+
+def held_stderr() -> str | None:
+    """Stop holding stderr and return what was held (None when nothing was)."""
+    global _held
+    if _held is None:
+        return None
+    text = _held.getvalue()
+    sys.stderr = _real_stderr
+    _held = None
+    return text
+
+
+def release_stderr() -> None:
+    """Give stderr back once composition is over, writing out anything held."""
+    pending = held_stderr()
+    if pending:
+        sys.stderr.write(pending)
+
+
+def scrub_saved_config(run_dir: Path) -> None:
+    """Rewrite Hydra's saved config with secrets redacted (see `petri_bt._secrets`)."""
+    overrides_path = run_dir / ".hydra" / "overrides.yaml"
+    overrides = yaml.safe_load(overrides_path.read_text()) if overrides_path.is_file() else []
+    secrets = override_secrets(str(o) for o in overrides or [])
+    for name in SAVED:
+        scrub_yaml_file(run_dir / name, secrets)
+
+
+def scrub_multirun_yaml(sweep_dir: Path) -> None:
+    """Redact secrets in a sweep's saved `multirun.yaml`, wherever Hydra repeats them."""
+    path = sweep_dir / MULTIRUN_YAML
+    if not path.is_file():
+        return
+    data = yaml.safe_load(path.read_text())
+    overrides = (data or {}).get("hydra", {}).get("overrides", {})
+    lines = [str(o) for key in ("task", "hydra") for o in overrides.get(key) or []]
+    scrub_yaml_file(path, override_secrets(lines))
+
+
+def save_resolved_roles(run_dir: Path, roles: Mapping[str, Mapping[str, Any]]) -> None:
+    """Write each role's resolved model and source into the saved `.hydra/config.yaml`.
+
+    A role chosen by an environment variable or a preset is `null` in the composed
+    config; written out here, the saved config names every model that ran and runs
+    the same roles again.
+
+    Args:
+        run_dir: The run (or sweep job) folder.
+        roles: Role -> the settings to save (`model`, `source`, ...).
+    """
+    path = run_dir / ".hydra" / "config.yaml"
+    if not path.is_file():
+        return
+    data = yaml.safe_load(path.read_text()) or {}
+    for role, settings in roles.items():
+        node = data.get(role) if isinstance(data.get(role), dict) else {}
+        data[role] = {**node, **settings}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def _prune_empty_parents(folder: Path) -> None:
+    """Remove the folders above `folder` that are now empty, up to the working folder."""
+    stop = Path.cwd().resolve()
+    parent = folder.resolve().parent
+    while parent != stop and stop in parent.parents and parent.is_dir():
+        if any(parent.iterdir()):
+            return
+        parent.rmdir()
+        parent = parent.parent
+
+
+def discard_if_empty(run_dir: Path) -> None:
+    """Remove a run folder that holds no result: no `.eval` log and no `summary.json`.
+
+    Hydra's bookkeeping, its log file, or the start of an export that then failed are
+    not results, and must not be mistaken for one. Folders above it left empty
+    (`outputs/runs/<date>`) go too, so a read-only action leaves nothing behind.
+    """
+    if not run_dir.is_dir():
+        return
+    if (run_dir / "summary.json").exists() or any(run_dir.rglob("*.eval")):
+        return
+    shutil.rmtree(run_dir, ignore_errors=True)
+    _prune_empty_parents(run_dir)
+
+
+def discard_sweep_if_empty(sweep_dir: Path) -> None:
+    """Remove a sweep folder none of whose jobs left a folder (read-only actions)."""
+    if not sweep_dir.is_dir():
+        return
+    if any(p.is_dir() for p in sweep_dir.iterdir()):
+        return
+    shutil.rmtree(sweep_dir, ignore_errors=True)
+    _prune_empty_parents(sweep_dir)

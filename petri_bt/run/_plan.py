@@ -1,0 +1,334 @@
+"""One run plan: the composed config resolved once, read by every path after.
+
+`plan(cfg)` works out, in one place, everything a run needs: the model of each
+role and where it came from, the seed selection, Petri's task arguments, the
+Inspect eval arguments, the experiment name and the export settings. The single
+run, studies, sweeps (every launcher), `action=show` and the Python API all
+read the plan; none of them goes back to the config for these facts.
+
+Planning imports no Inspect code, so it is as cheap as composing the config.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from petri_bt._secrets import redact
+from petri_bt.config import Action, Sink, check_known_keys
+from petri_bt.errors import UserError
+from petri_bt.roles import RoleModel, resolve_roles
+from petri_bt.run._seeds import SeedSource, seed_source
+
+# Knobs that change what an audit measures; a study condition may override them.
+TASK_KNOBS = (
+    "max_turns",
+    "rollback",
+    "prefill",
+    "realism",
+    "realism_threshold",
+    "target_tools",
+    "compaction",
+    "cache",
+    "turn_counter",
+    "auditor_system_message",
+    "target_display_name",
+    "resources_dir",
+    "judge_dimensions",
+)
+
+
+@dataclass(frozen=True)
+class SweepJobName:
+    """The names a sweep gives one of its jobs (worked out by `petri_bt.sweep`).
+
+    Args:
+        name: The job's readable name, also its Inspect task name.
+        experiment: The job's default Braintrust experiment name.
+    """
+
+    name: str
+    experiment: str
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """Everything a run needs, resolved once from the composed config.
+
+    Args:
+        action: What the run does.
+        roles: Role -> resolved model (target, auditor, judge, and realism when set),
+            each with the place it came from.
+        seeds: What Petri's `seeds_dataset` gets (None: the built-in set).
+        limit: Seeds to audit (None: every selected seed).
+        epochs: Inspect epochs.
+        fail_on_error: Inspect's sample error policy (None: stop at the first error).
+        task_args: `inspect_petri.audit` arguments from the knobs (plain data).
+        eval_args: Inspect eval arguments that apply to the whole eval.
+        max_connections: Connection limit per model, unless a role sets its own.
+        experiment: The Braintrust experiment every log of this run goes to (None: each
+            log's own stable name).
+        export: The export settings (`petri_bt.export.ExportSettings`).
+        run_config: The composed config as plain data, secrets redacted (for metadata).
+        log_dir: Where the logs go (None: the run folder's `logs/`).
+        job: The sweep job's names when the run is one job of a sweep.
+        from_logs: Existing logs to read instead of running (as given).
+        study: The study file when the run is a study.
+        show_seeds: `action=show` of a study also prints every overlaid seed.
+        explicit: Top-level keys the user set (command-line overrides), as opposed to
+            defaults; a study refuses a knob its conditions set per arm.
+    """
+
+    action: Action
+    roles: Mapping[str, RoleModel]
+    seeds: SeedSource
+    limit: int | None
+    epochs: int
+    fail_on_error: float | None
+    task_args: Mapping[str, Any]
+    eval_args: Mapping[str, Any]
+    max_connections: int | None
+    experiment: str | None
+    export: Any
+    run_config: Mapping[str, Any]
+    log_dir: Path | None = None
+    job: SweepJobName | None = None
+    from_logs: tuple[str, ...] = ()
+    study: Path | None = None
+    show_seeds: bool = False
+    explicit: frozenset[str] = frozenset()
+    _knobs: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def target(self) -> RoleModel:
+        """The target role."""
+        return self.roles["target"]
+
+    @property
+    def exporting(self) -> bool:
+        """True unless `export=none`."""
+        return str(self.export.sink) != Sink.none
+
+    @property
+    def resumable(self) -> bool:
+        """A sweep job writing to its own folder: the folder is the same when the sweep
+        command runs again, so its eval can resume there (an Inspect eval set)."""
+        return self.job is not None and self.log_dir is None
+
+    def logs_in(self, run_dir: Path) -> Path:
+        """The folder the run's logs go to."""
+        return self.log_dir if self.log_dir is not None else run_dir / "logs"
+
+    def with_knobs(self, overrides: Mapping[str, Any]) -> RunPlan:
+        """This plan with some task knobs changed (a study condition's run overrides).
+
+        Args:
+            overrides: Knob -> value, each one of `TASK_KNOBS`.
+        """
+        unknown = sorted(set(overrides) - set(TASK_KNOBS))
+        if unknown:
+            raise UserError(f"{', '.join(unknown)}: not a knob a condition may change")
+        knobs = {**self._knobs, **overrides}
+        check_knobs(knobs)
+        return dataclasses.replace(
+            self,
+            task_args=_frozen(_task_args(knobs, self.roles)),
+            _knobs=_frozen(knobs),
+        )
+
+    def with_seeds(self, seeds: SeedSource, limit: int | None = None) -> RunPlan:
+        """This plan auditing other seeds (a study arm's dataset).
+
+        Args:
+            seeds: Anything Petri's `seeds_dataset` accepts.
+            limit: Seeds to audit (None: all of them).
+        """
+        return dataclasses.replace(self, seeds=seeds, limit=limit)
+
+    def summary(self) -> dict[str, Any]:
+        """The plan as `summary.json` records it: roles with their sources, experiment."""
+        return {
+            "roles": {
+                role: {"model": spec.model, "source": spec.source}
+                for role, spec in self.roles.items()
+            },
+            "experiment": self.experiment if self.exporting else None,
+            "job": self.job.name if self.job else None,
+        }
+
+
+def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+def check_knobs(knobs: Mapping[str, Any]) -> None:
+    """Range checks the schema cannot express, on whichever knobs are given.
+
+    Args:
+        knobs: Top-level knob values (all of a run's, or a study condition's few).
+
+    Raises:
+        UserError: One line naming the knob and the allowed range.
+    """
+    turns = knobs.get("max_turns")
+    if turns is not None and turns <= 0:
+        raise UserError(f"max_turns={turns}: must be a positive number of turns")
+    limit = knobs.get("limit")
+    if limit is not None and limit < 0:
+        raise UserError(f"limit={limit}: must be >= 0 (0 audits every seed)")
+    epochs = knobs.get("epochs")
+    if epochs is not None and epochs < 1:
+        raise UserError(f"epochs={epochs}: must be >= 1")
+    threshold = knobs.get("realism_threshold")
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise UserError(f"realism_threshold={threshold}: must be between 0 and 1")
+    resources = knobs.get("resources_dir")
+    if resources and not Path(resources).expanduser().is_dir():
+        raise UserError(f"resources_dir={resources}: no such folder")
+    _system_message(knobs.get("auditor_system_message"))
+
+
+def _system_message(value: str | None) -> str | None:
+    """The auditor's system prompt: inline text, or the text of a `.md`/`.txt` file."""
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    if len(value) < 512 and "\n" not in value and path.suffix in {".md", ".txt"}:
+        if not path.is_file():
+            raise UserError(f"auditor_system_message={value}: no such file")
+        return path.read_text()
+    return value
+
+
+def judge_dimensions_arg(names: list[str] | tuple[str, ...]) -> str | tuple[str, ...] | None:
+    """The `judge_dimensions` value for Petri: None (all), one path / `tags:` string, or names.
+
+    Args:
+        names: The `judge_dimensions` knob.
+    """
+    if not names:
+        return None
+    first = str(names[0])
+    if len(names) == 1 and first.startswith("tags:"):
+        return first
+    if len(names) == 1 and (Path(first).suffix or "/" in first):
+        if not Path(first).expanduser().exists():
+            raise UserError(f"judge_dimensions={first}: no such dimensions file or folder")
+        return str(Path(first).expanduser())
+    return tuple(str(n) for n in names)
+
+
+def _task_args(knobs: Mapping[str, Any], roles: Mapping[str, RoleModel]) -> dict[str, Any]:
+    """`inspect_petri.audit` arguments (except the seeds) from the knobs."""
+    resources = knobs.get("resources_dir")
+    return {
+        "max_turns": int(knobs["max_turns"]),
+        "compaction": bool(knobs["compaction"]),
+        "enable_prefill": bool(knobs["prefill"]),
+        "enable_rollback": bool(knobs["rollback"]),
+        "target_tools": str(knobs["target_tools"]),
+        "resources_dir": str(Path(resources).expanduser().resolve()) if resources else None,
+        "realism_filter": float(knobs["realism_threshold"]) if knobs["realism"] else False,
+        "system_message": _system_message(knobs.get("auditor_system_message")),
+        "turn_counter": bool(knobs["turn_counter"]),
+        "judge_dimensions": judge_dimensions_arg(list(knobs.get("judge_dimensions") or [])),
+        "cache": bool(knobs["cache"]),
+        "target_display_name": knobs.get("target_display_name") or roles["target"].display_name,
+    }
+
+
+def _limit(cfg: DictConfig, study: bool, explicit: frozenset[str]) -> int | None:
+    # A study's seed set is deliberate: only a limit the user sets trims it.
+    if study and "limit" not in explicit:
+        return None
+    return int(cfg.limit) or None
+
+
+def explicit_keys(overrides: Sequence[str]) -> frozenset[str]:
+    """The config keys a list of Hydra overrides sets (`+x=1`, `a.b=2` -> `x`, `a.b`)."""
+    return frozenset(
+        str(o).lstrip("+~").split("=", 1)[0].split("@", 1)[0] for o in overrides if "=" in str(o)
+    )
+
+
+def _experiment(cfg: DictConfig, job: SweepJobName | None) -> str | None:
+    # The one rule: a name the user gives wins, then the sweep job's, else each log's own.
+    if cfg.export.experiment:
+        return str(cfg.export.experiment)
+    return job.experiment if job else None
+
+
+def plain_config(cfg: DictConfig) -> dict[str, Any]:
+    """The run config as plain data with secrets redacted (for metadata and reports)."""
+    container = OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
+    assert isinstance(container, dict)
+    container.pop("hydra", None)
+    return redact(container)
+
+
+def plan(
+    cfg: DictConfig, *, job: SweepJobName | None = None, overrides: Sequence[str] = ()
+) -> RunPlan:
+    """Resolve a composed config into the plan every path reads.
+
+    Args:
+        cfg: The composed run config.
+        job: The sweep job's names, when the run is one job of a sweep.
+        overrides: The overrides the config was composed with (what the user set).
+
+    Raises:
+        UserError: A knob out of range, a malformed model string, a missing seed path.
+    """
+    from petri_bt.export import load_settings
+
+    check_known_keys(cfg)
+    action = Action(str(cfg.action))
+    explicit = explicit_keys(overrides)
+    knobs = {key: cfg.get(key) for key in (*TASK_KNOBS, "limit", "epochs")}
+    knobs["judge_dimensions"] = list(cfg.judge_dimensions or [])
+    check_knobs(knobs)
+    roles = resolve_roles(cfg)
+    study = cfg.get("study")
+    from_logs = cfg.from_logs
+    if isinstance(from_logs, str):
+        from_logs = [from_logs]
+    return RunPlan(
+        action=action,
+        roles=_frozen(roles),
+        seeds=seed_source(cfg.seeds) if study is None else None,
+        limit=_limit(cfg, study is not None, explicit),
+        epochs=int(cfg.epochs),
+        fail_on_error=cfg.fail_on_error,
+        task_args=_frozen(_task_args(knobs, roles)),
+        eval_args=_frozen(
+            {"display": cfg.display, "max_samples": cfg.max_samples, "log_level": "warning"}
+        ),
+        max_connections=cfg.max_connections,
+        experiment=_experiment(cfg, job),
+        export=load_settings(cfg.export),
+        run_config=_frozen(plain_config(cfg)),
+        log_dir=Path(cfg.log_dir).expanduser() if cfg.log_dir else None,
+        job=job,
+        from_logs=tuple(str(p) for p in from_logs or ()),
+        study=_study_path(study),
+        show_seeds=bool(study.get("show_seeds", False)) if study is not None else False,
+        explicit=explicit,
+        _knobs=_frozen(knobs),
+    )
+
+
+def _study_path(study: Any) -> Path | None:
+    if study is None:
+        return None
+    from petri_bt._paths import find_study
+
+    path = Path(study.path) if study.get("path") else find_study(str(study.name))
+    if path is None:
+        raise UserError(f"study={study.name}: no such study file in the study folders")
+    return path

@@ -1,0 +1,139 @@
+"""The package's shape: no import circles, packages meet only at their fronts.
+
+Every `import` in petri_bt counts, including the ones inside functions (a circle
+that only works because an import is deferred is still a circle).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "petri_bt"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _imports(path: Path, name: str, known: set[str]) -> Iterator[str]:
+    """Every petri_bt module a file imports (absolute names)."""
+    is_package = path.name == "__init__.py"
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if a.name.startswith("petri_bt"))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".")
+                base = base if is_package else base[:-1]
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            if not module.startswith("petri_bt"):
+                continue
+            for alias in node.names:  # `from petri_bt.run import _plan` imports a module
+                submodule = f"{module}.{alias.name}"
+                yield submodule if submodule in known else module
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for target in _imports(path, name, set(modules)):
+            if target in modules and target != name:
+                graph[name].add(target)
+    return graph
+
+
+def _unit(module: str) -> str:
+    """The package a module belongs to (`petri_bt.export._reader` -> `petri_bt.export`);
+    a module at the root is a unit of its own."""
+    parts = module.split(".")
+    if len(parts) >= 2 and (PACKAGE / parts[1]).is_dir():
+        return ".".join(parts[:2])
+    return module
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def test_no_import_circle_between_modules() -> None:
+    cycle = _cycle(_graph())
+    assert cycle is None, " -> ".join(cycle or [])
+
+
+def test_no_import_circle_between_packages() -> None:
+    units: dict[str, set[str]] = {}
+    for module, targets in _graph().items():
+        mine = _unit(module)
+        units.setdefault(mine, set()).update(
+            _unit(t) for t in targets if _unit(t) != mine and _unit(t) != "petri_bt"
+        )
+    cycle = _cycle(units)
+    assert cycle is None, " -> ".join(cycle or [])
+
+
+def test_packages_use_each_other_only_through_their_fronts() -> None:
+    reached_in = []
+    for module, targets in _graph().items():
+        for target in targets:
+            owner = _unit(target)
+            private = any(part.startswith("_") for part in target.split(".")[2:])
+            if private and owner != _unit(module) and owner != target:
+                reached_in.append(f"{module} imports {target}")
+    assert reached_in == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+@pytest.mark.parametrize("module", ["petri_bt", "petri_bt.cli", "petri_bt.config"])
+def test_the_command_line_front_imports_no_inspect(module: str) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys, {module}; "
+        "heavy = [m for m in ('inspect_ai', 'inspect_petri', 'braintrust', 'scipy') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
