@@ -82,11 +82,11 @@ def group_logs(
         f"ignored {n} sample(s) with {label} (not study {spec.name!r})"
         for label, n in sorted(skipped.items())
     ]
-    for condition in (spec.baseline, spec.treatment):
+    for condition in (spec.baseline, *spec.treatments):
         if not arms[condition]:
             raise UserError(
                 f"the logs hold no sample of study {spec.name!r}, condition {condition!r}; "
-                "pass the logs of both arms (from_logs=[a.eval,b.eval] or their folder)"
+                "pass the logs of every arm (from_logs=[a.eval,b.eval,...] or their folder)"
             )
     return arms, notes
 
@@ -222,7 +222,7 @@ def run_study(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         )
         for arm in arms
     ]
-    # limit is already applied to the arm datasets (the same seeds in both arms).
+    # limit is already applied to the arm datasets (the same seeds in every arm).
     evals = run_eval(cfg, tasks, log_dir_for(cfg, run_dir), limit=None)
 
     by_task = {log.eval.task: Path(log.location) for log in evals}

@@ -41,7 +41,7 @@ def test_complete_run_writes_report_and_both_arms(observed) -> None:
     assert set(result["arms"]) == {"observed", "unobserved"}
     files = result["report_files"]
     report = json.loads(files["json"].read_text())
-    assert report["n_paired"] == 2
+    assert [(c["treatment"], c["n_paired"]) for c in report["comparisons"]] == [("unobserved", 2)]
     assert files["forest"].read_bytes()[:4] == b"\x89PNG"
     assert "## Focus dimensions" in files["markdown"].read_text()
     summary = json.loads((files["json"].parent / "summary.json").read_text())
