@@ -48,7 +48,10 @@ def forest_plot(report: dict[str, Any], path: Path) -> Path:
         axes.plot([delta], [y], marker="o", color=tint, linestyle="none", label=label)
     axes.set_yticks(range(len(rows)), labels)
     axes.set_ylim(-0.7, len(rows) - 0.3)
-    deltas = ", ".join(c["delta"] for c in report["comparisons"])
+    if len(treatments) == 1:
+        deltas = report["comparisons"][0]["delta"]
+    else:
+        deltas = f"treatment - {study['baseline']}"
     axes.set_xlabel(f"{deltas}: mean paired delta, raw 1-10 score, 95% CI", fontsize=9)
     paired = ", ".join(f"{c['treatment']} {c['n_paired']}" for c in report["comparisons"])
     axes.set_title(f"{study['name']} (paired seeds: {paired})", fontsize=10)

@@ -68,11 +68,11 @@ def describe_study(spec: StudySpec, show_seeds: bool = False) -> str:
             "Pinned probe (must appear in the auditor's send_message calls):",
             _wrap(spec.probe),
         ]
-    lines.append(f"Smallest effect of interest: {spec.smallest_effect:g} raw judge point(s)")
     lines += ["", "Focus dimensions:"]
     lines.extend(f"  {d}  ({direction(spec.palette(d))})" for d in spec.focus_dimensions)
     lines.append("Moderator dimensions:")
     lines.extend(f"  {d}" for d in spec.moderator_dimensions)
+    lines.append(f"Smallest effect of interest: {spec.smallest_effect:g} raw judge point(s)")
     if spec.custom_dimensions:
         lines.append("Custom dimensions:")
         lines.extend(
