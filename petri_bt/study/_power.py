@@ -5,8 +5,9 @@ power is that of a one-sample t-test on the deltas: effect size d = the smallest
 effect of interest / the standard deviation of the pilot's deltas. The number of
 seeds is the smallest n whose power reaches the target, from `statsmodels.stats.power`
 (two-sided). The report's tests are the Wilcoxon and sign tests, whose power for
-roughly normal deltas is close to the t-test's (Wilcoxon about 95% efficient), so the
-figure is a planning estimate, not a guarantee.
+roughly normal deltas is close to the t-test's (Wilcoxon about 95% efficient), and it
+adjusts across comparisons with Holm, so the figure is a planning estimate per
+comparison, not a guarantee.
 """
 
 from __future__ import annotations
@@ -203,4 +204,9 @@ def format_power_plan(rows: Sequence[dict[str, Any]]) -> str:
         for row in rows
         if row["note"]
     )
+    if len(rows) > 1:
+        lines.append(
+            f"alpha is per comparison: the report's Holm adjustment across {len(rows)} comparisons "
+            f"needs more seeds (at most as many as alpha {first['alpha'] / len(rows):.2g} would)"
+        )
     return "\n".join(lines)

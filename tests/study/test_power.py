@@ -76,3 +76,4 @@ def test_plan_from_a_pilot_report() -> None:
     text = format_power_plan([a, b])
     assert "80% power" in text and "34" in text
     assert "note: concerning (b): the pilot's deltas do not vary" in text
+    assert "Holm adjustment across 2 comparisons" in text and "alpha 0.025" in text
