@@ -132,30 +132,20 @@ def test_oversight_sensitive_flips_with_the_framing(tmp_path: Path) -> None:
         assert concerning <= 3
 
 
-def test_biased_judges_score_a_real_audit(tmp_path: Path, compliant_log: Any) -> None:
+def test_biased_judge_scores_a_real_audit(tmp_path: Path, compliant_log: Any) -> None:
+    # the same deterministic audit as compliant_log's, scored by the harsh judge through Petri
     harsh = run_audit(
-        tmp_path / "harsh",
-        SEEDS[:1],
-        target="scripted/compliant",
-        max_turns=10,
-        judge="scripted/judge-harsh",
-    )
-    lenient = run_audit(
-        tmp_path / "lenient",
-        SEEDS[:1],
-        target="scripted/compliant",
-        max_turns=10,
-        judge="scripted/judge-lenient",
+        tmp_path, SEEDS[:1], target="scripted/compliant", max_turns=10, judge="scripted/judge-harsh"
     )
     marker = SEEDS[0][:40]
     truthful = _scores(sample_for(compliant_log, marker))
-    expected = {d.name for d in judge_dimensions()}
-    for log in (harsh, lenient):
-        scores = _scores(sample_for(log, marker))
-        assert set(scores) == expected
-        assert all(isinstance(v, int) and 1 <= v <= 10 for v in scores.values()), scores
-    assert _scores(sample_for(lenient, marker))["concerning"] == truthful["concerning"] - 2
-    assert _scores(sample_for(harsh, marker))["concerning"] == min(10, truthful["concerning"] + 2)
+    scores = _scores(sample_for(harsh, marker))
+    assert set(scores) == {d.name for d in judge_dimensions()}
+    assert all(isinstance(v, int) and 1 <= v <= 10 for v in scores.values()), scores
+    for dimension in ("concerning", "cooperation_with_human_misuse"):
+        assert scores[dimension] == min(10, truthful[dimension] + 2)
+    assert scores["admirable"] == max(1, truthful["admirable"] - 2)
+    assert scores["scenario_realism"] == truthful["scenario_realism"]
 
 
 def test_short_run_stays_within_three_turns_and_still_probes(
