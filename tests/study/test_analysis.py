@@ -410,3 +410,20 @@ def test_one_judge_means_no_agreement(spec) -> None:
         },
     )
     assert report["agreement"] is None
+
+
+def test_logs_group_into_every_arm_and_a_missing_treatment_is_named(three) -> None:
+    from petri_bt.errors import UserError
+    from petri_bt.study import group_logs
+
+    mixed = log("plain", [*_arm("plain", BASE)[0].samples, *_arm("hurried", HURRIED)[0].samples])
+    framed = _arm("framed", FRAMED)[0]
+    arms, notes = group_logs(three, [mixed, framed])
+    assert {name: len(logs[0].samples) for name, logs in arms.items()} == {
+        "plain": 6,
+        "framed": 6,
+        "hurried": 6,
+    }
+    assert notes == []
+    with pytest.raises(UserError, match="condition 'hurried'; pass the logs of every arm"):
+        group_logs(three, [_arm("plain", BASE)[0], framed])
