@@ -1,4 +1,4 @@
-"""The paired analysis: arm logs -> per-seed deltas -> statistics per focus dimension."""
+"""The paired analysis: arm logs -> per-seed deltas -> statistics per (focus dimension, treatment)."""
 
 from __future__ import annotations
 
