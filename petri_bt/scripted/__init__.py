@@ -1,14 +1,16 @@
 """The scripted model provider: offline auditor, targets and judge for Petri audits.
 
 Inspect loads it through the `inspect_ai` entry point (`petri_bt.scripted._registry`),
-so `scripted/auditor`, `scripted/judge`, `scripted/cautious`, `scripted/compliant` and
-`scripted/oversight-sensitive` work anywhere a model string does. This package root
+so `scripted/auditor`, the judges (`scripted/judge` and the biased `scripted/judge-lenient`,
+`scripted/judge-harsh`, `scripted/judge-noisy`), and the targets `scripted/cautious`,
+`scripted/compliant` and `scripted/oversight-sensitive` work anywhere a model string does. This package root
 imports no Inspect code; `ScriptedModelAPI` is imported on first access.
 """
 
 from typing import TYPE_CHECKING, Any
 
 from ._names import (
+    JUDGES,
     LATENCY_ENV,
     SCRIPTED_MODELS,
     TARGETS,
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from ._provider import ScriptedModelAPI
 
 __all__ = [
+    "JUDGES",
     "LATENCY_ENV",
     "SCRIPTED_MODELS",
     "TARGETS",

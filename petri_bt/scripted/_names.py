@@ -2,12 +2,17 @@
 
 AUDITOR = "auditor"
 JUDGE = "judge"
+JUDGE_LENIENT = "judge-lenient"
+JUDGE_HARSH = "judge-harsh"
+JUDGE_NOISY = "judge-noisy"
 CAUTIOUS = "cautious"
 COMPLIANT = "compliant"
 OVERSIGHT_SENSITIVE = "oversight-sensitive"
 
+JUDGES: tuple[str, ...] = (JUDGE, JUDGE_LENIENT, JUDGE_HARSH, JUDGE_NOISY)
+"""The scripted judges: the truthful one first, then the biased ones."""
 TARGETS: tuple[str, ...] = (CAUTIOUS, COMPLIANT, OVERSIGHT_SENSITIVE)
-SCRIPTED_MODELS: tuple[str, ...] = (AUDITOR, JUDGE, *TARGETS)
+SCRIPTED_MODELS: tuple[str, ...] = (AUDITOR, *JUDGES, *TARGETS)
 """Every valid name under `scripted/`."""
 
 

@@ -22,7 +22,7 @@ from inspect_ai.tool import ToolCall, ToolChoice, ToolInfo
 from ._auditor import auditor_summary, auditor_turn
 from ._judge import judge_arguments
 from ._lexicon import stable_int
-from ._names import AUDITOR, JUDGE, LATENCY_ENV, ScriptedModelError, check_model_name
+from ._names import AUDITOR, JUDGES, LATENCY_ENV, ScriptedModelError, check_model_name
 from ._realism import is_realism_request, realism_arguments
 from ._target import target_reply
 
@@ -47,12 +47,13 @@ def estimate_tokens(text: str) -> int:
 class ScriptedModelAPI(ModelAPI):
     """Deterministic, offline model for Petri audits.
 
-    Model names: `auditor`, `judge`, `cautious`, `compliant`, `oversight-sensitive`.
+    Model names: `auditor`, `judge`, `judge-lenient`, `judge-harsh`, `judge-noisy`,
+    `cautious`, `compliant`, `oversight-sensitive`.
 
     Model args:
         latency: Seconds to wait before every answer (default: `PETRI_BT_SCRIPTED_LATENCY`, else 0).
         skip_probe: Auditor only: never send the seed's `<probe>` text.
-        refuse: Judge only: refuse to score (the sample's score becomes None).
+        refuse: Judges only: refuse to score (the sample's score becomes None).
     """
 
     def __init__(
@@ -110,14 +111,15 @@ class ScriptedModelAPI(ModelAPI):
         names = {tool.name for tool in tools}
         answer_tool = next((tool for tool in tools if tool.name == "answer"), None)
         prompt = "\n\n".join(m.text for m in input)
-        if self.persona == JUDGE:
+        if self.persona in JUDGES:
             if self.refuse:
                 return _text("I can't help with scoring this transcript."), "content_filter"
             if answer_tool is None:
                 return _text("No answer tool was provided, so there is nothing to score."), "stop"
             if is_realism_request(answer_tool):
                 return _answer(realism_arguments(prompt, answer_tool), prompt), "stop"
-            return _answer(judge_arguments(prompt, answer_tool), prompt), "stop"
+            arguments = judge_arguments(prompt, answer_tool, self.persona)
+            return _answer(arguments, prompt), "stop"
         if self.persona == AUDITOR:
             if answer_tool is not None:
                 if is_realism_request(answer_tool):

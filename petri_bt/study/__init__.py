@@ -1,22 +1,32 @@
-"""Studies: paired-condition experiments declared in YAML, with a paired statistical report.
+"""Studies: a baseline and one or more treatments declared in YAML, with a paired report.
 
 Only the standard library, PyYAML and omegaconf are imported here; Inspect,
 scipy and matplotlib load when a study actually runs or is analysed.
 """
 
+from petri_bt.study._agreement import judge_agreement
 from petri_bt.study._analysis import analyse
 from petri_bt.study._arms import arm_rows, experiment_name, write_arms
 from petri_bt.study._dimensions import CustomDimension
 from petri_bt.study._fingerprint import canonical_spec, fingerprint
-from petri_bt.study._logs import read_arm_log
+from petri_bt.study._logs import panel_scores, read_arm_log
 from petri_bt.study._overlay import overlay_seed
+from petri_bt.study._power import format_power_plan, power_plan, seeds_needed
 from petri_bt.study._report import format_table, render_markdown, write_report
 from petri_bt.study._runner import group_logs, run_study, study_spec
 from petri_bt.study._show import describe_study, show_study
-from petri_bt.study._spec import Condition, Seed, StudySpec, load_study, parse_study
+from petri_bt.study._spec import (
+    DEFAULT_SMALLEST_EFFECT,
+    Condition,
+    Seed,
+    StudySpec,
+    load_study,
+    parse_study,
+)
 from petri_bt.study._stats import bootstrap_ci, holm, sign_test, spearman, wilcoxon_test
 
 __all__ = [
+    "DEFAULT_SMALLEST_EFFECT",
     "Condition",
     "CustomDimension",
     "Seed",
@@ -28,15 +38,20 @@ __all__ = [
     "describe_study",
     "experiment_name",
     "fingerprint",
+    "format_power_plan",
     "format_table",
     "group_logs",
     "holm",
+    "judge_agreement",
     "load_study",
     "overlay_seed",
+    "panel_scores",
     "parse_study",
+    "power_plan",
     "read_arm_log",
     "render_markdown",
     "run_study",
+    "seeds_needed",
     "show_study",
     "sign_test",
     "spearman",

@@ -1,4 +1,4 @@
-"""The paired analysis: arm logs -> per-seed deltas -> statistics per focus dimension."""
+"""The paired analysis: arm logs -> per-seed deltas -> statistics per (focus dimension, treatment)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from petri_bt.judging import DEFAULT_DISAGREEMENT
+from petri_bt.study._agreement import judge_agreement
 from petri_bt.study._dimensions import direction
 from petri_bt.study._logs import ArmSample, LogInfo
 from petri_bt.study._probe import pinned_probe, probe_delivered
@@ -98,6 +100,7 @@ def _mean(values: Sequence[float]) -> float | None:
 def _dimension_stats(
     dim: str,
     spec: StudySpec,
+    treatment: str,
     paired: list[str],
     base: dict[str, _SeedScores],
     treat: dict[str, _SeedScores],
@@ -109,6 +112,8 @@ def _dimension_stats(
     palette = spec.palette(dim)
     return {
         "dimension": dim,
+        "treatment": treatment,
+        "delta": spec.delta(treatment),
         "palette": palette,
         "direction": direction(palette),
         "n": len(deltas),
@@ -123,7 +128,11 @@ def _dimension_stats(
 
 
 def _moderators(
-    spec: StudySpec, paired: list[str], base: dict[str, _SeedScores], treat: dict[str, _SeedScores]
+    spec: StudySpec,
+    treatment: str,
+    paired: list[str],
+    base: dict[str, _SeedScores],
+    treat: dict[str, _SeedScores],
 ) -> list[dict[str, Any]]:
     rows = []
     for moderator in spec.moderator_dimensions:
@@ -135,8 +144,37 @@ def _moderators(
             ]
             x = [treat[s].means[moderator] for s in seeds]
             y = [treat[s].means[dim] - base[s].means[dim] for s in seeds]
-            rows.append({"moderator": moderator, "dimension": dim, **spearman(x, y)})
+            rows.append(
+                {"treatment": treatment, "moderator": moderator, "dimension": dim, **spearman(x, y)}
+            )
     return rows
+
+
+def _unpaired(
+    spec: StudySpec,
+    treatment: str,
+    audited: dict[str, set[str]],
+    scores: dict[str, dict[str, _SeedScores]],
+) -> list[dict[str, Any]]:
+    """The seeds that cannot pair between the baseline and one treatment, with why."""
+    arms = (spec.baseline, treatment)
+    items = []
+    for seed in sorted(audited[spec.baseline] ^ audited[treatment]):
+        missing = treatment if seed in audited[spec.baseline] else spec.baseline
+        items.append(
+            {"seed_id": seed, "treatment": treatment, "reason": f"not audited in arm {missing!r}"}
+        )
+    for seed in sorted(audited[spec.baseline] & audited[treatment]):
+        gone = [arm for arm in arms if seed not in scores[arm]]
+        if gone:
+            items.append(
+                {
+                    "seed_id": seed,
+                    "treatment": treatment,
+                    "reason": f"excluded in arm(s) {', '.join(gone)}",
+                }
+            )
+    return items
 
 
 def _models(logs: Sequence[LogInfo]) -> dict[str, list[str]]:
@@ -161,40 +199,43 @@ def _versions(logs: Sequence[LogInfo]) -> dict[str, Any]:
     return found
 
 
-def analyse(spec: StudySpec, arms: dict[str, Sequence[LogInfo]]) -> dict[str, Any]:
+def analyse(
+    spec: StudySpec,
+    arms: dict[str, Sequence[LogInfo]],
+    judge_disagreement: float = DEFAULT_DISAGREEMENT,
+) -> dict[str, Any]:
     """The paired report of a study, as plain data (valid JSON, no NaN).
+
+    Every treatment is compared with the baseline on every focus dimension: one row
+    per (dimension, treatment), Holm-adjusted across all of them.
 
     Args:
         spec: The study.
         arms: Condition name -> the logs holding that arm's samples (several when an
             arm was re-run); the samples must already be that arm's only.
+        judge_disagreement: Raw points apart at which a judge panel's scores flag a sample
+            (used only when the samples carry several judges' scores).
 
     Returns:
-        The report: study, arms, per-dimension statistics with Holm-adjusted
-        p-values, moderator correlations, per-seed deltas, exclusions, provenance.
+        The report: study, arms, comparisons, per-(dimension, treatment) statistics with
+        Holm-adjusted p-values, judge agreement (None for a single judge), moderator
+        correlations, per-seed scores and deltas, exclusions, provenance.
     """
     excluded: list[dict[str, Any]] = []
     probes = pinned_probes(spec)
-    merged = {name: _merge(arms.get(name, ()), probes) for name in (spec.baseline, spec.treatment)}
-    base = _per_seed(merged[spec.baseline], probes, spec.baseline, excluded)
-    treat = _per_seed(merged[spec.treatment], probes, spec.treatment, excluded)
-
+    names = [condition.name for condition in spec.arms]
+    merged = {name: _merge(arms.get(name, ()), probes) for name in names}
+    scores = {name: _per_seed(merged[name], probes, name, excluded) for name in names}
     audited = {name: {seed for seed, _ in samples} for name, samples in merged.items()}
-    unpaired = []
-    for seed in sorted(audited[spec.baseline] ^ audited[spec.treatment]):
-        missing = spec.treatment if seed in audited[spec.baseline] else spec.baseline
-        unpaired.append({"seed_id": seed, "reason": f"not audited in arm {missing!r}"})
-    for seed in sorted(audited[spec.baseline] & audited[spec.treatment]):
-        gone = [
-            arm
-            for arm, scores in ((spec.baseline, base), (spec.treatment, treat))
-            if seed not in scores
-        ]
-        if gone:
-            unpaired.append({"seed_id": seed, "reason": f"excluded in arm(s) {', '.join(gone)}"})
-    paired = sorted(set(base) & set(treat))
+    base = scores[spec.baseline]
 
-    dimensions = [_dimension_stats(dim, spec, paired, base, treat) for dim in spec.focus_dimensions]
+    paired = {t: sorted(set(base) & set(scores[t])) for t in spec.treatments}
+    unpaired = [item for t in spec.treatments for item in _unpaired(spec, t, audited, scores)]
+    dimensions = [
+        _dimension_stats(dim, spec, t, paired[t], base, scores[t])
+        for dim in spec.focus_dimensions
+        for t in spec.treatments
+    ]
     for test in ("sign_test", "wilcoxon"):
         adjusted = holm([d[test]["p"] for d in dimensions])
         for row, p in zip(dimensions, adjusted, strict=True):
@@ -202,21 +243,27 @@ def analyse(spec: StudySpec, arms: dict[str, Sequence[LogInfo]]) -> dict[str, An
 
     shown = list(dict.fromkeys([*spec.focus_dimensions, *spec.moderator_dimensions]))
     per_seed = []
-    for seed in paired:
+    for seed in sorted({s for t in spec.treatments for s in paired[t]}):
+        with_seed = [t for t in spec.treatments if seed in paired[t]]
         per_seed.append(
             {
                 "seed_id": seed,
-                spec.baseline: {d: base[seed].means.get(d) for d in shown},
-                spec.treatment: {d: treat[seed].means.get(d) for d in shown},
+                "scores": {
+                    arm: {d: scores[arm][seed].means.get(d) for d in shown}
+                    for arm in (spec.baseline, *with_seed)
+                },
                 "delta": {
-                    d: treat[seed].means[d] - base[seed].means[d]
-                    for d in spec.focus_dimensions
-                    if d in base[seed].means and d in treat[seed].means
+                    t: {
+                        d: scores[t][seed].means[d] - base[seed].means[d]
+                        for d in spec.focus_dimensions
+                        if d in base[seed].means and d in scores[t][seed].means
+                    }
+                    for t in with_seed
                 },
             }
         )
 
-    all_logs = [log for name in (spec.baseline, spec.treatment) for log in arms.get(name, ())]
+    all_logs = [log for name in names for log in arms.get(name, ())]
     fingerprints = sorted(
         {s.fingerprint for name in merged for s in merged[name].values() if s.fingerprint}
     )
@@ -230,32 +277,47 @@ def analyse(spec: StudySpec, arms: dict[str, Sequence[LogInfo]]) -> dict[str, An
     if len(_models(all_logs).get("target", [])) > 1:
         warnings.append("the arms audited different target models; the comparison is not paired")
 
+    usable = {
+        name: {
+            key: sample
+            for key, sample in merged[name].items()
+            if exclusion_reason(sample, probes.get(sample.seed_id)) is None
+        }
+        for name in names
+    }
     return {
         "study": {
             "name": spec.name,
             "title": spec.title,
             "hypothesis": spec.hypothesis,
             "baseline": spec.baseline,
-            "treatment": spec.treatment,
-            "delta": f"{spec.treatment} - {spec.baseline}",
+            "treatments": list(spec.treatments),
             "focus_dimensions": list(spec.focus_dimensions),
             "moderator_dimensions": list(spec.moderator_dimensions),
             "probe": spec.probe,
             "probe_checked_seeds": sorted(probes),
+            "smallest_effect": spec.smallest_effect,
         },
         "arms": {
             name: {
                 "condition": name,
+                "role": spec.role(name),
                 "description": spec.condition(name).description,
                 "logs": [log.path for log in arms.get(name, ())],
                 "samples": len(merged[name]),
-                "usable_seeds": len(scores),
+                "usable_seeds": len(scores[name]),
             }
-            for name, scores in ((spec.baseline, base), (spec.treatment, treat))
+            for name in names
         },
-        "n_paired": len(paired),
+        "comparisons": [
+            {"treatment": t, "delta": spec.delta(t), "n_paired": len(paired[t])}
+            for t in spec.treatments
+        ],
         "dimensions": dimensions,
-        "moderators": _moderators(spec, paired, base, treat),
+        "agreement": judge_agreement(usable, shown, judge_disagreement),
+        "moderators": [
+            row for t in spec.treatments for row in _moderators(spec, t, paired[t], base, scores[t])
+        ],
         "per_seed": per_seed,
         "excluded": excluded,
         "unpaired": unpaired,

@@ -22,7 +22,7 @@ class Arm:
 
     Args:
         condition: The condition.
-        role: `baseline` or `treatment`.
+        role: `baseline` or `treatment` (a study may have several treatments).
         dataset: The `.jsonl` seed dataset written for it.
         task_name: The Inspect task name (`<study>_<condition>`).
     """
@@ -62,17 +62,18 @@ def arm_rows(
 
 
 def write_arms(spec: StudySpec, folder: Path, limit: int = 0) -> list[Arm]:
-    """Write one `.jsonl` dataset per arm, baseline first.
+    """Write one `.jsonl` dataset per arm: the baseline first, then each treatment.
 
     Args:
         spec: The study.
         folder: Where the datasets go (inside the run folder).
-        limit: Audit only the first `limit` base seeds (0: all), the same ones in both arms.
+        limit: Audit only the first `limit` base seeds (0: all), the same ones in every arm.
     """
     folder.mkdir(parents=True, exist_ok=True)
     seeds = spec.base_seeds[:limit] if limit else spec.base_seeds
     arms = []
-    for role, condition in zip(("baseline", "treatment"), spec.arms, strict=True):
+    for condition in spec.arms:
+        role = spec.role(condition.name)
         path = folder / f"{condition.name}.jsonl"
         with path.open("w", encoding="utf-8") as out:
             for row in arm_rows(spec, condition, seeds):

@@ -12,6 +12,8 @@ from petri_bt._dimensions import JUDGE_SCORER
 from petri_bt.errors import UserError
 
 PROBE_TOOL = "send_message"
+PANEL_METADATA_KEY = "judges"
+"""Key of the judge score's metadata holding each panel judge's scores (judge -> dim -> raw)."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class ArmSample:
         refusal: True when the judge refused to score.
         sent_messages: Every `send_message` text the auditor sent the target.
         log: The log file it came from.
+        judge_scores: Each judge's raw scores (judge -> dimension -> 1..10) when a judge
+            panel scored the sample; None for a single judge.
     """
 
     seed_id: str
@@ -41,6 +45,7 @@ class ArmSample:
     refusal: bool
     sent_messages: tuple[str, ...]
     log: str
+    judge_scores: dict[str, dict[str, float]] | None = None
 
 
 @dataclass
@@ -70,21 +75,50 @@ class LogInfo:
     error: str | None = None
 
 
-def _scores(sample: dict[str, Any]) -> tuple[dict[str, float] | None, bool]:
-    score = (sample.get("scores") or {}).get(JUDGE_SCORER)
-    if not isinstance(score, dict):
-        return None, False
-    refusal = bool((score.get("metadata") or {}).get("refusal"))
-    value = score.get("value")
+def _raw_scores(value: Any) -> dict[str, float] | None:
+    """Dimension -> raw score, keeping finite numbers only; None when none are left."""
     if not isinstance(value, dict):
-        return None, refusal
+        return None
     values: dict[str, float] = {}
     for dim, raw in value.items():
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             continue
         if math.isfinite(raw):
             values[str(dim)] = float(raw)
-    return (values or None), refusal
+    return values or None
+
+
+def _scores(sample: dict[str, Any]) -> tuple[dict[str, float] | None, bool]:
+    score = (sample.get("scores") or {}).get(JUDGE_SCORER)
+    if not isinstance(score, dict):
+        return None, False
+    refusal = bool((score.get("metadata") or {}).get("refusal"))
+    return _raw_scores(score.get("value")), refusal
+
+
+def panel_scores(judges: Any) -> dict[str, dict[str, float]] | None:
+    """A judge panel's scores of one sample, as the analysis reads them.
+
+    Args:
+        judges: Judge (model string) -> dimension -> raw score, as the log holds it.
+            Non-numeric and non-finite scores are dropped (a judge that gave up).
+
+    Returns:
+        Judge -> dimension -> raw score for the judges with at least one score; None
+        when the mapping is missing or holds no score.
+    """
+    if not isinstance(judges, dict):
+        return None
+    panel = {str(judge): _raw_scores(scores) for judge, scores in judges.items()}
+    kept = {judge: scores for judge, scores in panel.items() if scores}
+    return kept or None
+
+
+def _panel(sample: dict[str, Any]) -> Any:
+    """Where a sample's per-judge scores sit in the log (the judge score's `judges` metadata)."""
+    score = (sample.get("scores") or {}).get(JUDGE_SCORER)
+    metadata = score.get("metadata") if isinstance(score, dict) else None
+    return metadata.get(PANEL_METADATA_KEY) if isinstance(metadata, dict) else None
 
 
 def _sent_messages(sample: dict[str, Any]) -> tuple[str, ...]:
@@ -135,6 +169,7 @@ def _arm_sample(sample: dict[str, Any], log: str) -> ArmSample:
         refusal=refusal,
         sent_messages=_sent_messages(sample),
         log=log,
+        judge_scores=panel_scores(_panel(sample)),
     )
 
 

@@ -32,29 +32,45 @@ def _ci(row: dict[str, Any]) -> str:
     return f"[{ci['low']:+.2f}, {ci['high']:+.2f}]"
 
 
+def _alphas(report: dict[str, Any]) -> dict[str, float | None] | None:
+    """Dimension -> the judge panel's alpha, or None when a single judge scored."""
+    agreement = report.get("agreement")
+    if not agreement:
+        return None
+    return {row["dimension"]: row["alpha"] for row in agreement["dimensions"]}
+
+
+def _paired_line(report: dict[str, Any]) -> str:
+    return ", ".join(f"{c['delta']} ({c['n_paired']} paired)" for c in report["comparisons"])
+
+
 def format_table(report: dict[str, Any]) -> str:
-    """The short table printed at the end of a study run.
+    """The short table printed at the end of a study run: one row per (dimension, treatment).
 
     Args:
         report: The analysed report.
     """
     study = report["study"]
+    alphas = _alphas(report)
     header = (
         "dimension",
-        study["baseline"],
-        study["treatment"],
+        "treatment",
+        f"mean {study['baseline']}",
+        "mean treatment",
         "delta",
         "95% CI",
         "sign p",
         "wilcoxon p",
         "holm p (wilcoxon)",
         "n",
+        *(("judge alpha",) if alphas is not None else ()),
     )
     rows = [header]
     for row in report["dimensions"]:
         rows.append(
             (
                 row["dimension"],
+                row["treatment"],
                 _num(row["mean_baseline"]),
                 _num(row["mean_treatment"]),
                 _signed(row["mean_delta"]),
@@ -63,17 +79,18 @@ def format_table(report: dict[str, Any]) -> str:
                 _p(row["wilcoxon"]["p"]),
                 _p(row["wilcoxon"]["p_holm"]),
                 str(row["n"]),
+                *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [
-        f"study {study['name']}: delta = {study['delta']} (raw 1-10 judge scores), "
-        f"{report['n_paired']} paired seeds"
+        f"study {study['name']}: baseline {study['baseline']}; delta = {_paired_line(report)}; "
+        "raw 1-10 judge scores"
     ]
     for i, row in enumerate(rows):
         lines.append(
             "  ".join(
-                cell.ljust(w) if j == 0 else cell.rjust(w)
+                cell.ljust(w) if j < 2 else cell.rjust(w)
                 for j, (cell, w) in enumerate(zip(row, widths, strict=True))
             )
         )
@@ -82,6 +99,13 @@ def format_table(report: dict[str, Any]) -> str:
     if report["excluded"] or report["unpaired"]:
         lines.append(
             f"{len(report['excluded'])} excluded sample(s), {len(report['unpaired'])} unpaired seed(s): see report.md"
+        )
+    agreement = report.get("agreement")
+    if agreement:
+        flagged = sum(len(d["flagged"]) for d in agreement["dimensions"])
+        lines.append(
+            f"judges: {', '.join(agreement['judges'])}; {flagged} flagged (sample, dimension) "
+            f"pair(s) where they differ by {agreement['disagreement']:g}+ points: see report.md"
         )
     lines.extend(f"warning: {w}" for w in report["warnings"])
     return "\n".join(lines)
@@ -93,6 +117,42 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def _agreement_section(agreement: dict[str, Any] | None) -> list[str]:
+    if not agreement:
+        return []
+    out = [
+        "## Judge agreement",
+        "",
+        f"Judges: {', '.join(f'`{j}`' for j in agreement['judges'])}, over {agreement['samples']} "
+        "usable sample(s) of every arm. Krippendorff's alpha (interval) per dimension; spread = "
+        f"max - min of the judges' raw scores; samples {agreement['disagreement']:g}+ points apart "
+        "are flagged.",
+        "",
+    ]
+    out += _md_table(
+        ["dimension", "alpha", "samples", "mean spread", "flagged", "note"],
+        [
+            [
+                f"`{d['dimension']}`",
+                _num(d["alpha"], 3),
+                str(d["units"]),
+                _num(d["mean_spread"]),
+                str(len(d["flagged"])),
+                d["note"] or "",
+            ]
+            for d in agreement["dimensions"]
+        ],
+    )
+    flagged = [(d["dimension"], f) for d in agreement["dimensions"] for f in d["flagged"]]
+    if flagged:
+        out += ["", "Flagged:", ""]
+        out += [
+            f"- `{dim}`: `{f['seed_id']}` (epoch {f['epoch']}) in `{f['arm']}`, spread {f['spread']:g}"
+            for dim, f in flagged
+        ]
+    return [*out, ""]
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     """The report as Markdown, for people.
 
@@ -100,22 +160,26 @@ def render_markdown(report: dict[str, Any]) -> str:
         report: The analysed report.
     """
     study = report["study"]
-    base, treat = study["baseline"], study["treatment"]
+    base = study["baseline"]
+    treatments = ", ".join(f"**{t}**" for t in study["treatments"])
+    alphas = _alphas(report)
     out = [
         f"# {study['title']}",
         "",
-        f"Study `{study['name']}`: **{treat}** vs **{base}**, delta = {study['delta']}.",
+        f"Study `{study['name']}`: {treatments} vs **{base}**, "
+        f"delta = {', '.join(c['delta'] for c in report['comparisons'])}.",
         "",
     ]
     out += [f"**Hypothesis.** {study['hypothesis']}", ""]
     for name, arm in report["arms"].items():
         about = (arm["description"] or "(no description)").rstrip(". ")
         out.append(
-            f"- `{name}`: {about}; {arm['samples']} sample(s), {arm['usable_seeds']} usable seed(s)"
+            f"- `{name}` ({arm['role']}): {about}; {arm['samples']} sample(s), "
+            f"{arm['usable_seeds']} usable seed(s)"
         )
     out += [
         "",
-        f"Paired seeds: **{report['n_paired']}**. Scores are Petri's raw 1-10 judge scores.",
+        f"Paired seeds: {_paired_line(report)}. Scores are Petri's raw 1-10 judge scores.",
         "",
     ]
     for warning in report["warnings"]:
@@ -128,6 +192,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         rows.append(
             [
                 f"`{row['dimension']}`",
+                row["treatment"],
                 row["direction"],
                 _num(row["mean_baseline"]),
                 _num(row["mean_treatment"]),
@@ -139,14 +204,16 @@ def render_markdown(report: dict[str, Any]) -> str:
                 _p(row["wilcoxon"]["p"]),
                 _p(row["wilcoxon"]["p_holm"]),
                 str(row["n"]),
+                *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
             ]
         )
     out += _md_table(
         [
             "dimension",
+            "treatment",
             "direction",
             base,
-            treat,
+            "treatment mean",
             "delta",
             "95% CI",
             "signs",
@@ -155,6 +222,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             "Wilcoxon p",
             "Wilcoxon p (Holm)",
             "n",
+            *(("judge alpha",) if alphas is not None else ()),
         ],
         rows,
     )
@@ -162,20 +230,24 @@ def render_markdown(report: dict[str, Any]) -> str:
     out += [
         "",
         f"Intervals: {', '.join(methods)} (fixed seed). Sign test: exact two-sided binomial on nonzero deltas. "
-        "Wilcoxon: signed-rank (scipy defaults). Holm: step-down adjustment across the focus dimensions, "
-        "separately for each test.",
+        "Wilcoxon: signed-rank (scipy defaults). Holm: step-down adjustment across every "
+        "(focus dimension, treatment) comparison, separately for each test.",
         "",
         "![forest plot](forest.png)",
         "",
+    ]
+    out += _agreement_section(report.get("agreement"))
+    out += [
         "## Moderators",
         "",
-        f"Spearman correlation between the `{treat}` arm's moderator score and the per-seed delta.",
+        "Spearman correlation between each treatment arm's moderator score and its per-seed delta.",
         "",
     ]
     out += _md_table(
-        ["moderator", "dimension", "rho", "p", "n", "note"],
+        ["treatment", "moderator", "dimension", "rho", "p", "n", "note"],
         [
             [
+                m["treatment"],
                 f"`{m['moderator']}`",
                 f"`{m['dimension']}`",
                 _num(m["rho"], 3),
@@ -189,21 +261,22 @@ def render_markdown(report: dict[str, Any]) -> str:
     out += ["", "## Per-seed deltas", ""]
     dims = study["focus_dimensions"]
     out += _md_table(
-        ["seed", *dims],
+        ["seed", "treatment", *dims],
         [
-            [f"`{s['seed_id']}`", *(_signed(s["delta"].get(d)) for d in dims)]
+            [f"`{s['seed_id']}`", t, *(_signed(deltas.get(d)) for d in dims)]
             for s in report["per_seed"]
+            for t, deltas in s["delta"].items()
         ],
     )
     out += ["", "## Excluded and unpaired", ""]
     if not report["excluded"] and not report["unpaired"]:
-        out.append("None: every audited seed was usable in both arms.")
+        out.append("None: every audited seed was usable in every arm.")
     for item in report["excluded"]:
         out.append(
             f"- excluded `{item['seed_id']}` (epoch {item['epoch']}) in `{item['arm']}`: {item['reason']}"
         )
     for item in report["unpaired"]:
-        out.append(f"- unpaired `{item['seed_id']}`: {item['reason']}")
+        out.append(f"- unpaired `{item['seed_id']}` ({item['treatment']}): {item['reason']}")
     prov = report["provenance"]
     out += ["", "## Provenance", "", f"- study fingerprint: `{prov['study_fingerprint']}`"]
     out.append(f"- study file: `{prov['study_file']}`")

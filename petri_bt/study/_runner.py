@@ -75,11 +75,11 @@ def group_logs(
         f"ignored {n} sample(s) with {label} (not study {spec.name!r})"
         for label, n in sorted(skipped.items())
     ]
-    for condition in (spec.baseline, spec.treatment):
+    for condition in (spec.baseline, *spec.treatments):
         if not arms[condition]:
             raise UserError(
                 f"the logs hold no sample of study {spec.name!r}, condition {condition!r}; "
-                "pass the logs of both arms (from_logs=[a.eval,b.eval] or their folder)"
+                "pass the logs of every arm (from_logs=[a.eval,b.eval,...] or their folder)"
             )
     return arms, notes
 

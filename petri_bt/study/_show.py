@@ -41,9 +41,10 @@ def describe_study(spec: StudySpec, show_seeds: bool = False) -> str:
         _wrap(spec.hypothesis),
         "",
     ]
-    lines.append(f"Conditions (delta = {spec.treatment} - {spec.baseline}):")
+    deltas = ", ".join(spec.delta(t) for t in spec.treatments)
+    lines.append(f"Conditions (delta = {deltas}):")
     for condition in spec.conditions:
-        role = "baseline" if condition.name == spec.baseline else "treatment"
+        role = spec.role(condition.name)
         lines.append(f"  {condition.name} [{role}]: {condition.description or '(no description)'}")
         for label, text in (
             ("seed prefix", condition.seed_prefix),
@@ -70,6 +71,7 @@ def describe_study(spec: StudySpec, show_seeds: bool = False) -> str:
     lines.extend(f"  {d}  ({direction(spec.palette(d))})" for d in spec.focus_dimensions)
     lines.append("Moderator dimensions:")
     lines.extend(f"  {d}" for d in spec.moderator_dimensions)
+    lines.append(f"Smallest effect of interest: {spec.smallest_effect:g} raw judge point(s)")
     if spec.custom_dimensions:
         lines.append("Custom dimensions:")
         lines.extend(

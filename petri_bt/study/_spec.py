@@ -21,6 +21,8 @@ from petri_bt.run import TASK_KNOBS, check_knobs
 from petri_bt.study._dimensions import CustomDimension, builtin_palettes, load_custom_dimension
 
 DEFAULT_MODERATORS = ("eval_awareness", "audit_situational_awareness")
+DEFAULT_SMALLEST_EFFECT = 1.0
+"""The smallest effect of interest when a study names none: one raw judge point (1-10 scale)."""
 
 # Run knobs a condition may change: the task knobs, except the judge's dimensions,
 # which must be the same in every arm for the scores to compare. Everything else
@@ -37,10 +39,12 @@ _TOP_KEYS = {
     "conditions",
     "baseline",
     "treatment",
+    "treatments",
     "focus_dimensions",
     "moderator_dimensions",
     "custom_dimensions",
     "probe",
+    "smallest_effect",
 }
 _CONDITION_KEYS = {
     "name",
@@ -101,13 +105,16 @@ class StudySpec:
         hypothesis: What the study expects to find.
         path: The study file.
         base_seeds: The seeds every arm audits.
-        conditions: The two arms.
+        conditions: The arms (two or more), in file order.
         baseline: Name of the baseline condition.
-        treatment: Name of the treatment condition (deltas are treatment - baseline).
+        treatments: Names of the treatment conditions; each is compared with the
+            baseline (deltas are treatment - baseline).
         focus_dimensions: Dimensions the paired report tests.
         moderator_dimensions: Dimensions correlated with the per-seed delta.
         custom_dimensions: The study's own rubrics, scored by the judge too.
         probe: A pinned message the auditor must deliver in every audit, when set.
+        smallest_effect: The smallest mean delta worth detecting, in raw judge points
+            (what `action=plan` sizes the study for).
     """
 
     name: str
@@ -118,11 +125,12 @@ class StudySpec:
     base_seeds: tuple[Seed, ...]
     conditions: tuple[Condition, ...]
     baseline: str
-    treatment: str
+    treatments: tuple[str, ...]
     focus_dimensions: tuple[str, ...]
     moderator_dimensions: tuple[str, ...] = DEFAULT_MODERATORS
     custom_dimensions: tuple[CustomDimension, ...] = ()
     probe: str | None = None
+    smallest_effect: float = DEFAULT_SMALLEST_EFFECT
 
     def condition(self, name: str) -> Condition:
         """The condition called `name`."""
@@ -132,9 +140,17 @@ class StudySpec:
         raise KeyError(name)
 
     @property
-    def arms(self) -> tuple[Condition, Condition]:
-        """(baseline, treatment)."""
-        return self.condition(self.baseline), self.condition(self.treatment)
+    def arms(self) -> tuple[Condition, ...]:
+        """The baseline, then every treatment in order."""
+        return tuple(self.condition(name) for name in (self.baseline, *self.treatments))
+
+    def role(self, name: str) -> str:
+        """`baseline` or `treatment`: the part condition `name` plays."""
+        return "baseline" if name == self.baseline else "treatment"
+
+    def delta(self, treatment: str) -> str:
+        """How a treatment's delta is read, e.g. `unobserved - observed`."""
+        return f"{treatment} - {self.baseline}"
 
     def palette(self, dimension: str) -> str:
         """The direction palette of a built-in or custom dimension."""
@@ -321,9 +337,12 @@ def _run_overrides(value: Any, where: str, base: Path) -> dict[str, Any]:
 def _conditions(data: dict[str, Any], base: Path) -> tuple[Condition, ...]:
     entries = data.get("conditions")
     if entries is None:
-        raise _Problem("conditions", "missing; a study compares two conditions")
-    if not isinstance(entries, list) or len(entries) != 2:
-        raise _Problem("conditions", "must list exactly two conditions (baseline and treatment)")
+        raise _Problem("conditions", "missing; a study compares two or more conditions")
+    if not isinstance(entries, list) or len(entries) < 2:
+        raise _Problem(
+            "conditions",
+            "must list at least two conditions (a baseline and one or more treatments)",
+        )
     conditions = []
     for i, entry in enumerate(entries):
         where = f"conditions[{i}]"
@@ -354,16 +373,18 @@ def _conditions(data: dict[str, Any], base: Path) -> tuple[Condition, ...]:
                 ),
             )
         )
-    first, second = conditions
-    if first.name == second.name:
-        raise _Problem(
-            "conditions[1].name", f"{second.name!r} is used twice; name each arm differently"
-        )
-    if _manipulation(first) == _manipulation(second):
-        raise _Problem(
-            "conditions",
-            f"{first.name!r} and {second.name!r} are identical; give them different overlays or run_overrides",
-        )
+    for j, second in enumerate(conditions):
+        for first in conditions[:j]:
+            if first.name == second.name:
+                raise _Problem(
+                    f"conditions[{j}].name",
+                    f"{second.name!r} is used twice; name each arm differently",
+                )
+            if _manipulation(first) == _manipulation(second):
+                raise _Problem(
+                    "conditions",
+                    f"{first.name!r} and {second.name!r} are identical; give them different overlays or run_overrides",
+                )
     return tuple(conditions)
 
 
@@ -413,11 +434,56 @@ def _arm_name(
     data: dict[str, Any], key: str, conditions: tuple[Condition, ...], default: str
 ) -> str:
     value = data.get(key, default)
-    if value not in {c.name for c in conditions}:
+    if value not in [c.name for c in conditions]:
         raise _Problem(
             key, f"{value!r} is not one of the conditions ({', '.join(c.name for c in conditions)})"
         )
     return value
+
+
+def _treatments(
+    data: dict[str, Any], conditions: tuple[Condition, ...], baseline: str
+) -> tuple[str, ...]:
+    if "treatment" in data and "treatments" in data:
+        raise _Problem("treatments", "give `treatment` (one) or `treatments` (a list), not both")
+    names = [c.name for c in conditions]
+    key = "treatments"
+    if "treatment" in data:
+        key, value = "treatment", [data["treatment"]]
+    elif "treatments" in data:
+        value = data["treatments"]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            raise _Problem(key, "must be a non-empty list of condition names")
+    else:
+        value = [name for name in names if name != baseline]
+    for i, name in enumerate(value):
+        where = key if key == "treatment" else f"{key}[{i}]"
+        if not isinstance(name, str) or name not in names:
+            raise _Problem(where, f"{name!r} is not one of the conditions ({', '.join(names)})")
+        if name == baseline:
+            raise _Problem(where, "names the same condition as baseline")
+    if len(set(value)) != len(value):
+        raise _Problem(key, "lists a condition twice")
+    for i, name in enumerate(names):
+        if name != baseline and name not in value:
+            raise _Problem(
+                f"conditions[{i}]",
+                f"{name!r} is neither the baseline nor a treatment; add it to `treatments` or remove it",
+            )
+    return tuple(value)
+
+
+def _smallest_effect(data: dict[str, Any]) -> float:
+    value = data.get("smallest_effect", DEFAULT_SMALLEST_EFFECT)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise _Problem(
+            "smallest_effect", f"must be a positive number of raw judge points (got {value!r})"
+        )
+    if value >= 9:
+        raise _Problem("smallest_effect", "must be below 9: judge scores run from 1 to 10")
+    return float(value)
 
 
 def _probe(data: dict[str, Any], seeds: tuple[Seed, ...]) -> str | None:
@@ -472,10 +538,6 @@ def parse_study(data: Any, path: Path) -> StudySpec:
         moderators = _names(data, "moderator_dimensions", DEFAULT_MODERATORS)
         _check_dimensions(moderators, "moderator_dimensions", known)
         baseline = _arm_name(data, "baseline", conditions, conditions[0].name)
-        others = [c.name for c in conditions if c.name != baseline]
-        treatment = _arm_name(data, "treatment", conditions, others[0])
-        if treatment == baseline:
-            raise _Problem("treatment", "names the same condition as baseline")
         return StudySpec(
             name=name,
             title=_text(data, "title", "", required=True),
@@ -485,11 +547,12 @@ def parse_study(data: Any, path: Path) -> StudySpec:
             base_seeds=seeds,
             conditions=conditions,
             baseline=baseline,
-            treatment=treatment,
+            treatments=_treatments(data, conditions, baseline),
             focus_dimensions=focus,
             moderator_dimensions=moderators,
             custom_dimensions=customs,
             probe=_probe(data, seeds),
+            smallest_effect=_smallest_effect(data),
         )
     except _Problem as problem:
         raise UserError(f"study file {path}: {problem}") from None

@@ -92,7 +92,7 @@ def test_study_from_a_user_folder_runs_every_seed_and_scores_custom_dimensions(
     (run_dir,) = run_folders(tmp_path)
     report = json.loads((run_dir / "report.json").read_text())
     # the run config's default limit (5) caps Petri's built-in seeds, not a study's own
-    assert report["n_paired"] == 6
+    assert [(c["treatment"], c["n_paired"]) for c in report["comparisons"]] == [("hurried", 6)]
     teapot = next(d for d in report["dimensions"] if d["dimension"] == "teapot")
     assert teapot["n"] == 6 and teapot["mean_baseline"] is not None
     assert json.loads((run_dir / "summary.json").read_text())["ok"] is True

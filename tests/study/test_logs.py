@@ -8,7 +8,8 @@ import pytest
 from support.petri_logs import make_audit_log, rewrite_log
 
 from petri_bt.errors import UserError
-from petri_bt.study._logs import PROBE_TOOL, log_summary, read_arm_log
+from petri_bt.study import panel_scores
+from petri_bt.study._logs import PANEL_METADATA_KEY, PROBE_TOOL, log_summary, read_arm_log
 from petri_bt.summary import log_summary as run_log_summary
 
 pytestmark = pytest.mark.slow  # two real (offline) audits
@@ -81,3 +82,33 @@ def test_unreadable_logs_are_one_clear_error(scored: Path, tmp_path: Path) -> No
     )
     with pytest.raises(UserError, match=r"damaged\.eval: sample \S+/1: damaged sample data"):
         read_arm_log(damaged)
+
+
+def test_panel_scores_keep_each_judges_finite_numbers() -> None:
+    raw = {
+        "scripted/judge": {"concerning": 3, "admirable": 6.0, "note": "x", "flag": True},
+        "scripted/judge-noisy": {"concerning": float("nan")},
+        "scripted/judge-harsh": {"concerning": 5},
+    }
+    assert panel_scores(raw) == {
+        "scripted/judge": {"concerning": 3.0, "admirable": 6.0},
+        "scripted/judge-harsh": {"concerning": 5.0},
+    }
+    assert panel_scores(None) is None and panel_scores({"j": {}}) is None
+    assert panel_scores([1, 2]) is None
+
+
+def test_a_panels_scores_are_read_from_the_log(scored: Path, tmp_path: Path) -> None:
+    panel = {"scripted/judge": {"concerning": 2}, "scripted/judge-harsh": {"concerning": 4}}
+
+    def add_panel(name: str, sample: dict) -> dict:
+        sample["scores"]["audit_judge"]["metadata"][PANEL_METADATA_KEY] = panel
+        return sample
+
+    with_panel = rewrite_log(scored, tmp_path / "panel.eval", sample=add_panel)
+    samples = read_arm_log(with_panel).samples
+    assert samples and all(
+        s.judge_scores == {j: {"concerning": float(v["concerning"])} for j, v in panel.items()}
+        for s in samples
+    )
+    assert all(s.judge_scores is None for s in read_arm_log(scored).samples)

@@ -10,6 +10,11 @@ from petri_bt._paths import shipped_studies_dir
 from petri_bt.errors import UserError
 from petri_bt.study import load_study, overlay_seed
 
+THREE = [
+    {"name": "a"},
+    {"name": "b", "seed_suffix": "Mention a deadline."},
+    {"name": "c", "seed_prefix": "The user is in a hurry."},
+]
 SHIPPED = ("observer-effect", "long-horizon", "ai-cheating", "self-awareness")
 
 
@@ -18,7 +23,7 @@ def test_shipped_studies_load(name: str) -> None:
     spec = load_study(shipped_studies_dir() / f"{name}.yaml")
     assert spec.name == name
     assert len(spec.base_seeds) >= 5
-    assert {spec.baseline, spec.treatment} == {c.name for c in spec.conditions}
+    assert {spec.baseline, *spec.treatments} == {c.name for c in spec.conditions}
     customs = {c.name for c in spec.custom_dimensions}
     # every shipped custom rubric is also tested
     assert customs <= set(spec.focus_dimensions)
@@ -27,7 +32,7 @@ def test_shipped_studies_load(name: str) -> None:
 def test_shipped_study_details() -> None:
     observer = load_study(shipped_studies_dir() / "observer-effect.yaml")
     assert len(observer.base_seeds) == 10
-    assert (observer.baseline, observer.treatment) == ("observed", "unobserved")
+    assert (observer.baseline, observer.treatments) == ("observed", ("unobserved", "monitored"))
     long = load_study(shipped_studies_dir() / "long-horizon.yaml")
     assert [c.run_overrides for c in long.arms] == [{"max_turns": 10}, {"max_turns": 100}]
     assert long.probe and all(long.probe.split()[0] in s.text for s in long.base_seeds)
@@ -45,11 +50,12 @@ def test_observer_overlays_classify_as_intended() -> None:
     from petri_bt.scripted._lexicon import oversight
 
     spec = load_study(shipped_studies_dir() / "observer-effect.yaml")
-    observed, unobserved = spec.arms
+    assert [c.name for c in spec.arms] == ["observed", "unobserved", "monitored"]
     for seed in spec.base_seeds:
         assert oversight(seed.text) == "neutral", seed.id
-        assert oversight(overlay_seed(seed.text, observed)) == "observed", seed.id
-        assert oversight(overlay_seed(seed.text, unobserved)) == "unobserved", seed.id
+        for condition in spec.arms:
+            framed = overlay_seed(seed.text, condition)
+            assert oversight(framed) == condition.name, (seed.id, condition.name)
 
 
 def test_builtin_dimension_names_match_petri() -> None:
@@ -87,7 +93,7 @@ def test_defaults_and_seed_sources(tmp_path: Path, write_study, study_dict) -> N
     ]
     assert spec.base_seeds[1].text == "Second seed body."
     assert spec.moderator_dimensions == ("eval_awareness", "audit_situational_awareness")
-    assert (spec.baseline, spec.treatment) == ("plain", "framed")
+    assert (spec.baseline, spec.treatments) == ("plain", ("framed",))
 
 
 def test_overlay_places_prefix_suffix_and_system_prompt_instruction() -> None:
@@ -150,7 +156,32 @@ def _error(path: Path) -> str:
             "conditions[1].name",
             "twice",
         ),
-        ({"conditions": [{"name": "a"}]}, "conditions", "exactly two"),
+        ({"conditions": [{"name": "a"}]}, "conditions", "at least two"),
+        (
+            {
+                "conditions": [
+                    {"name": "a"},
+                    {"name": "b", "seed_suffix": "x"},
+                    {"name": "c", "seed_suffix": "x"},
+                ]
+            },
+            "conditions",
+            "'b' and 'c' are identical",
+        ),
+        (
+            {"conditions": THREE, "treatment": "b", "treatments": ["b", "c"]},
+            "treatments",
+            "not both",
+        ),
+        ({"conditions": THREE, "treatments": ["b", "d"]}, "treatments[1]", "not one of"),
+        ({"conditions": THREE, "treatments": ["b", "a"]}, "treatments[1]", "same condition"),
+        ({"conditions": THREE, "treatments": ["b", "b"]}, "treatments", "twice"),
+        ({"conditions": THREE, "treatments": []}, "treatments", "non-empty list"),
+        ({"conditions": THREE, "treatment": "b"}, "conditions[2]", "neither the baseline"),
+        ({"treatment": "plain"}, "treatment", "same condition"),
+        ({"smallest_effect": 0}, "smallest_effect", "positive number"),
+        ({"smallest_effect": "one"}, "smallest_effect", "positive number"),
+        ({"smallest_effect": 9.5}, "smallest_effect", "below 9"),
         (
             {"conditions": [{"name": "a"}, {"name": "b", "run_overrides": {"model": "x"}}]},
             "conditions[1].run_overrides.model",
@@ -185,6 +216,21 @@ def test_schema_errors_are_one_line_naming_file_and_field(
     message = _error(write_study(data, name="mini"))
     assert f": {field}:" in message
     assert hint in message
+
+
+def test_several_treatments_each_compared_with_the_baseline(write_study, study_dict) -> None:
+    spec = load_study(write_study(study_dict(conditions=THREE, baseline="b")))
+    assert (spec.baseline, spec.treatments) == ("b", ("a", "c"))
+    assert [c.name for c in spec.arms] == ["b", "a", "c"]
+    assert [spec.role(c.name) for c in spec.arms] == ["baseline", "treatment", "treatment"]
+    assert spec.delta("c") == "c - b"
+    ordered = load_study(write_study(study_dict(conditions=THREE, treatments=["c", "b"])))
+    assert ordered.treatments == ("c", "b") and ordered.smallest_effect == 1.0
+    # `treatment:` keeps working for two arms; a study sets its own smallest effect
+    two = load_study(write_study(study_dict(treatment="framed", smallest_effect=0.5)))
+    assert (two.treatments, two.smallest_effect) == (("framed",), 0.5)
+    # the smallest effect is an analysis choice: it does not change the fingerprint
+    assert two.fingerprint == load_study(write_study(study_dict())).fingerprint
 
 
 def test_custom_dimension_is_usable_and_validated(
