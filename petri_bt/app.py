@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,6 +59,8 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
 
         reprice_logs(_logs_to_read(the_plan), settings)
         return None
+    if action is Action.rejudge:
+        return _rejudge(the_plan, run_dir)
     if action is Action.run and the_plan.study is not None:
         from petri_bt.study import run_study
 
@@ -69,6 +72,20 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
     from petri_bt.run import run_audit
 
     return run_audit(the_plan, run_dir)
+
+
+def _rejudge(the_plan: RunPlan, run_dir: Path) -> Any:
+    """Judge saved logs again; export them (a run's logs) or re-analyse them (a study's)."""
+    from petri_bt.run import export_and_summarise, rejudge_logs
+
+    rejudged = rejudge_logs(the_plan, _logs_to_read(the_plan))
+    if the_plan.study is not None:
+        from petri_bt.study import run_study
+
+        return run_study(
+            dataclasses.replace(the_plan, from_logs=tuple(str(p) for p in rejudged)), run_dir
+        )
+    return export_and_summarise(the_plan, run_dir, rejudged)
 
 
 def succeeded(result: Any) -> bool:

@@ -70,7 +70,11 @@ def resolve_roles(cfg: DictConfig) -> dict[str, RoleModel]:
         role name -> RoleModel, for target, auditor, judge and (when set) realism.
     """
     resolved: dict[str, RoleModel] = {}
+    panel = resolve_panel(cfg)
     for role in ROLES:
+        if role == "judge" and panel:
+            resolved[role] = panel[0]
+            continue
         chosen = cfg.get(role)
         env_name = f"PETRI_BT_{role.upper()}"
         if chosen is not None:
@@ -93,6 +97,28 @@ def resolve_roles(cfg: DictConfig) -> dict[str, RoleModel]:
         model = check_model_string(cfg.preset.realism, "preset.realism")
         resolved["realism"] = RoleModel(model=model, source=f"preset {cfg.preset.name}")
     return resolved
+
+
+def resolve_panel(cfg: DictConfig) -> tuple[RoleModel, ...]:
+    """The judge panel (`judges=[...]`): empty for a single judge.
+
+    Args:
+        cfg: The composed run config.
+
+    Raises:
+        UserError: A malformed model string, or `judge=` and `judges=` both given.
+    """
+    models = [str(m) for m in cfg.get("judges") or []]
+    if not models:
+        return ()
+    if cfg.get("judge") is not None:
+        raise UserError(
+            "judge= and judges= both given: use judges=[a,b,...] for a panel, or judge= alone"
+        )
+    return tuple(
+        RoleModel(model=check_model_string(m, f"judges[{i}]"), source="command line (judges)")
+        for i, m in enumerate(models)
+    )
 
 
 def all_local(roles: dict[str, RoleModel]) -> bool:

@@ -14,6 +14,8 @@ from typing import Any
 
 from omegaconf import MISSING
 
+from petri_bt.judging import DEFAULT_AGGREGATE, DEFAULT_DISAGREEMENT
+
 
 def knob(default: Any, help: str) -> Any:
     """A config field with a one-line description (shown by `--help`)."""
@@ -31,6 +33,8 @@ class Action(StrEnum):
     topics = "topics"  # enable Braintrust Topics for the export project
     reprice = "reprice"  # cost / compute report for existing logs
     upload = "upload"  # send a local export bundle to Braintrust
+    rejudge = "rejudge"  # judge saved logs again (from_logs) with judge= or judges=
+    plan = "plan"  # seeds and cost a run needs, forecast from a pilot's logs
 
 
 class TargetTools(StrEnum):
@@ -151,7 +155,9 @@ class StudyRef:
 class RunConfig:
     """The whole run: roles, seeds, Petri's knobs (with Petri's defaults), export."""
 
-    action: Action = knob(Action.run, "run | export | show | topics | reprice | upload")
+    action: Action = knob(
+        Action.run, "run | export | show | topics | reprice | upload | rejudge | plan"
+    )
     preset: PresetConfig = MISSING
     target: ModelConfig | None = None
     auditor: ModelConfig | None = None
@@ -162,6 +168,16 @@ class RunConfig:
     seeds: SeedsConfig = field(default_factory=SeedsConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     study: StudyRef | None = None
+
+    judges: list[str] = knob(
+        list, "a judge panel: model strings, each scoring every sample (instead of judge=)"
+    )
+    judge_aggregate: str = knob(
+        DEFAULT_AGGREGATE, "the panel's score per dimension: median | mean | min | max"
+    )
+    judge_disagreement: float = knob(
+        DEFAULT_DISAGREEMENT, "flag samples whose judges differ by this many raw points or more"
+    )
 
     max_turns: int = knob(30, "auditor turns per audit")
     limit: int = knob(5, "seeds to audit; 0 audits all (a study: all its seeds unless set)")

@@ -2,9 +2,13 @@
 
 Pure functions on plain data (sample -> judge -> dimension -> raw 1-10 score), so the
 run summary, the export and the study report read agreement from one place. Only the
-standard library is imported here; `krippendorff` and numpy load on the first alpha.
+standard library is imported here; `krippendorff` and numpy load on the first alpha,
+and the panel scorer (`judge_panel`, Inspect and Petri) on first use.
 """
 
+from typing import TYPE_CHECKING
+
+from petri_bt._lazy import lazy_exports
 from petri_bt.judging._aggregate import (
     AGGREGATES,
     DEFAULT_AGGREGATE,
@@ -20,17 +24,32 @@ from petri_bt.judging._agreement import (
     panel_agreement,
     spread,
 )
+from petri_bt.judging._stored import EXPLANATIONS_KEY, PANEL_METADATA_KEY, stored_panel
+
+if TYPE_CHECKING:
+    from petri_bt.judging._panel import combine, judge_names, judge_panel
 
 __all__ = [
     "AGGREGATES",
+    "EXPLANATIONS_KEY",
+    "PANEL_METADATA_KEY",
     "DEFAULT_AGGREGATE",
     "DEFAULT_DISAGREEMENT",
     "Panel",
     "aggregate",
     "check_aggregate",
+    "combine",
     "dimension_agreement",
     "interval_alpha",
+    "judge_names",
+    "judge_panel",
     "panel_aggregate",
     "panel_agreement",
     "spread",
+    "stored_panel",
 ]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {name: "petri_bt.judging._panel" for name in ("combine", "judge_names", "judge_panel")},
+)

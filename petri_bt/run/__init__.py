@@ -20,6 +20,7 @@ from petri_bt.run._plan import (
     plain_config,
     plan,
 )
+from petri_bt.run._rejudge import rejudge_logs, rejudged_path
 from petri_bt.run._seeds import SeedSource, check_seeds, seed_dataset, seed_source
 from petri_bt.run._task import build_task
 
@@ -38,6 +39,8 @@ __all__ = [
     "plain_config",
     "plan",
     "prepare",
+    "rejudge_logs",
+    "rejudged_path",
     "run_audit",
     "run_eval",
     "seed_dataset",

@@ -45,7 +45,7 @@ def prepare(plan: RunPlan, *, seeds: bool = True) -> None:
         plan: The run plan.
         seeds: Also check the seed selection (callers bringing their own seeds skip it).
     """
-    for warning in preflight(dict(plan.roles)):
+    for warning in preflight(plan.checked_models):
         print(f"petri_bt: warning: {warning}", file=sys.stderr)
     if seeds:
         check_seeds(plan.seeds, plan.limit)

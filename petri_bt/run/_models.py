@@ -30,6 +30,16 @@ def _get_model(role: str, spec: RoleModel, max_connections: int | None) -> Any:
         raise UserError(f"{role}={spec.model}: {first_line}") from None
 
 
+def judge_model(spec: RoleModel, max_connections: int | None) -> Any:
+    """A judge of a panel, as an Inspect Model with the `judge` role (for usage accounting).
+
+    Args:
+        spec: The judge.
+        max_connections: Connection limit unless the judge sets its own.
+    """
+    return _get_model("judge", spec, max_connections)
+
+
 def role_models(roles: Mapping[str, RoleModel], max_connections: int | None) -> dict[str, Any]:
     """The `model_roles` for Inspect: role name -> Model.
 

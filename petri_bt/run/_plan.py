@@ -23,7 +23,8 @@ from omegaconf import DictConfig, OmegaConf
 from petri_bt._secrets import redact
 from petri_bt.config import Action, Sink, check_known_keys
 from petri_bt.errors import UserError
-from petri_bt.roles import RoleModel, resolve_roles
+from petri_bt.judging import check_aggregate
+from petri_bt.roles import RoleModel, resolve_panel, resolve_roles
 from petri_bt.run._seeds import SeedSource, seed_source
 
 # Knobs that change what an audit measures; a study condition may override them.
@@ -65,6 +66,10 @@ class RunPlan:
         action: What the run does.
         roles: Role -> resolved model (target, auditor, judge, and realism when set),
             each with the place it came from.
+        judges: The judge panel (`judges=[...]`, two or more), else empty; the first
+            judge is also `roles["judge"]`.
+        judge_aggregate: How the panel's scores become one per dimension.
+        judge_disagreement: Raw points apart at which a panel's scores flag a sample.
         seeds: What Petri's `seeds_dataset` gets (None: the built-in set).
         limit: Seeds to audit (None: every selected seed).
         epochs: Inspect epochs.
@@ -87,6 +92,9 @@ class RunPlan:
 
     action: Action
     roles: Mapping[str, RoleModel]
+    judges: tuple[RoleModel, ...]
+    judge_aggregate: str
+    judge_disagreement: float
     seeds: SeedSource
     limit: int | None
     epochs: int
@@ -151,6 +159,12 @@ class RunPlan:
         """
         return dataclasses.replace(self, seeds=seeds, limit=limit)
 
+    @property
+    def checked_models(self) -> dict[str, RoleModel]:
+        """Every model the run calls, labelled for messages (roles, then panel judges)."""
+        panel = {f"judges[{i}]": spec for i, spec in enumerate(self.judges) if i}
+        return {**self.roles, **panel}
+
     def summary(self) -> dict[str, Any]:
         """The plan as `summary.json` records it: roles with their sources, experiment."""
         return {
@@ -158,6 +172,7 @@ class RunPlan:
                 role: {"model": spec.model, "source": spec.source}
                 for role, spec in self.roles.items()
             },
+            "judges": [spec.model for spec in self.judges],
             "experiment": self.experiment if self.exporting else None,
             "job": self.job.name if self.job else None,
         }
@@ -294,6 +309,11 @@ def plan(
     knobs["judge_dimensions"] = list(cfg.judge_dimensions or [])
     check_knobs(knobs)
     roles = resolve_roles(cfg)
+    panel = resolve_panel(cfg)
+    if not cfg.judge_disagreement > 0:
+        raise UserError(
+            f"judge_disagreement={cfg.judge_disagreement}: must be a positive number of raw points"
+        )
     study = cfg.get("study")
     from_logs = cfg.from_logs
     if isinstance(from_logs, str):
@@ -301,6 +321,9 @@ def plan(
     return RunPlan(
         action=action,
         roles=_frozen(roles),
+        judges=panel if len(panel) > 1 else (),
+        judge_aggregate=check_aggregate(str(cfg.judge_aggregate)),
+        judge_disagreement=float(cfg.judge_disagreement),
         seeds=seed_source(cfg.seeds) if study is None else None,
         limit=_limit(cfg, study is not None, explicit),
         epochs=int(cfg.epochs),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from petri_bt.run._models import role_models
+from petri_bt.run._models import judge_model, role_models
 from petri_bt.run._plan import RunPlan
 from petri_bt.run._seeds import is_seed_file, seed_dataset
 
@@ -34,8 +34,33 @@ def _resource_tools(resources_dir: str | None) -> list[Any] | None:
     ]
 
 
-def _judge_dimensions(value: Any) -> Any:
+def judge_dimensions_value(value: Any) -> Any:
+    """A plan's judge dimensions as Petri takes them (a list for several names)."""
     return list(value) if isinstance(value, tuple) else value
+
+
+def panel_scorer(plan: RunPlan, dimensions: Any, cache: Any = None) -> Any:
+    """The judge panel's scorer: every judge of `plan.judges` scores each sample.
+
+    Args:
+        plan: The run plan (its panel and aggregate).
+        dimensions: Petri's `judge_dimensions` argument.
+        cache: The judge calls' cache policy (default: the plan's `cache` knob).
+    """
+    from inspect_scout import as_scorer
+
+    from petri_bt.judging import judge_names, judge_panel
+
+    models = [judge_model(spec, plan.max_connections) for spec in plan.judges]
+    return as_scorer(
+        judge_panel(
+            models,
+            judge_names([spec.model for spec in plan.judges]),
+            dimensions=dimensions,
+            aggregate_method=plan.judge_aggregate,
+            cache=bool(plan.task_args["cache"]) if cache is None else cache,
+        )
+    )
 
 
 def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any = None) -> Any:
@@ -55,15 +80,16 @@ def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any 
 
     args = dict(plan.task_args)
     resources = args.pop("resources_dir")
-    dimensions = args.pop("judge_dimensions")
+    planned = args.pop("judge_dimensions")
+    dimensions = judge_dimensions_value(
+        judge_dimensions if judge_dimensions is not None else planned
+    )
     seeds = plan.seeds
     task = audit(
         seed_instructions=list(seeds) if isinstance(seeds, tuple) else seeds,
         **args,
         extra_tools=_resource_tools(resources),
-        judge_dimensions=_judge_dimensions(
-            judge_dimensions if judge_dimensions is not None else dimensions
-        ),
+        judge_dimensions=dimensions,
     )
     # Petri reads a lone .md file as one seed per line; read it as in a folder.
     dataset = seed_dataset(seeds) if is_seed_file(seeds) else task.dataset
@@ -76,6 +102,8 @@ def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any 
     }
     if plan.fail_on_error is not None:
         options["fail_on_error"] = plan.fail_on_error
+    if plan.judges:
+        options["scorer"] = panel_scorer(plan, dimensions)
     if name:
         options["name"] = name
     return task_with(task, **options)

@@ -10,10 +10,9 @@ from typing import Any
 
 from petri_bt._dimensions import JUDGE_SCORER
 from petri_bt.errors import UserError
+from petri_bt.judging import stored_panel
 
 PROBE_TOOL = "send_message"
-PANEL_METADATA_KEY = "judges"
-"""Key of the judge score's metadata holding each panel judge's scores (judge -> dim -> raw)."""
 
 
 @dataclass(frozen=True)
@@ -116,9 +115,7 @@ def panel_scores(judges: Any) -> dict[str, dict[str, float]] | None:
 
 def _panel(sample: dict[str, Any]) -> Any:
     """Where a sample's per-judge scores sit in the log (the judge score's `judges` metadata)."""
-    score = (sample.get("scores") or {}).get(JUDGE_SCORER)
-    metadata = score.get("metadata") if isinstance(score, dict) else None
-    return metadata.get(PANEL_METADATA_KEY) if isinstance(metadata, dict) else None
+    return stored_panel((sample.get("scores") or {}).get(JUDGE_SCORER))
 
 
 def _sent_messages(sample: dict[str, Any]) -> tuple[str, ...]:

@@ -1,0 +1,125 @@
+"""Re-judging: score saved transcripts again with other judges, without calling auditor or target.
+
+Inspect's `score()` runs Petri's judge (or a judge panel) on each stored sample's
+transcript and replaces the judge's score and its model calls; the auditor's and
+the target's events stay as they were. The result is a new log beside the old one
+(`<log>-judged-<judges>.eval`), exported to its own experiment. Judge answers go through Inspect's response cache,
+keyed by the judge's request (transcript, model, dimensions), so re-judging the
+same logs again costs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from petri_bt.errors import UserError
+from petri_bt.preflight import preflight
+from petri_bt.run._models import judge_model
+from petri_bt.run._plan import RunPlan
+from petri_bt.run._task import judge_dimensions_value, panel_scorer
+
+
+def judges_slug(plan: RunPlan) -> str:
+    """A short, file-safe name for the plan's judge (or panel): `judge-harsh`, `3judges-1a2b3c`."""
+    models = [spec.model for spec in plan.judges] or [plan.roles["judge"].model]
+    if len(models) == 1:
+        tail = models[0].split("/", 1)[-1]
+        return re.sub(r"[^A-Za-z0-9.]+", "-", tail).strip("-.").lower() or "judge"
+    digest = hashlib.sha256("\n".join(models).encode()).hexdigest()[:6]
+    return f"{len(models)}judges-{digest}"
+
+
+def rejudged_path(log_path: Path, plan: RunPlan) -> Path:
+    """Where the re-judged copy of a log goes: beside it, named after the judges."""
+    return log_path.with_name(f"{log_path.stem}-judged-{judges_slug(plan)}{log_path.suffix}")
+
+
+def _scorer(plan: RunPlan, dimensions: Any) -> Any:
+    from inspect_ai.model import CachePolicy
+    from inspect_petri import audit_judge
+    from inspect_scout import as_scorer
+
+    cache = CachePolicy(expiry=None)
+    if plan.judges:
+        return panel_scorer(plan, dimensions, cache=cache)
+    model = judge_model(plan.roles["judge"], plan.max_connections)
+    return as_scorer(audit_judge(dimensions, model=model, cache=cache))
+
+
+def _dimensions(plan: RunPlan, task_args: dict[str, Any]) -> Any:
+    """The dimensions to score: the ones asked for now, else the ones the log was judged on."""
+    if "judge_dimensions" in plan.explicit:
+        return judge_dimensions_value(plan.task_args["judge_dimensions"])
+    return task_args.get("judge_dimensions")
+
+
+def rejudge_log(plan: RunPlan, log_path: Path) -> Path:
+    """Judge one saved log again with the plan's judge (or panel); write the new log.
+
+    Args:
+        plan: The run plan (its judge or `judges` panel, judge dimensions).
+        log_path: The log to re-judge.
+
+    Returns:
+        The new log's path.
+    """
+    from inspect_ai import score
+    from inspect_ai.log import read_eval_log, write_eval_log
+    from inspect_ai.model import ModelConfig
+
+    try:
+        log = read_eval_log(str(log_path))
+    except Exception as exc:  # Inspect raises several types for a damaged log
+        raise UserError(f"from_logs: {log_path}: not a readable Inspect log ({exc})") from None
+    if not log.samples:
+        raise UserError(f"from_logs: {log_path}: the log holds no sample to judge")
+    scorer = _scorer(plan, _dimensions(plan, dict(log.eval.task_args or {})))
+    # Inspect rebuilds every role of the log's header for scoring, which would need the
+    # auditor's and target's providers and keys; only the judge is called, so the header's
+    # roles are set aside while scoring and restored, with the new judge, afterwards.
+    roles = dict(log.eval.model_roles or {})
+    log.eval.model_roles = None
+    judge = judge_model(plan.roles["judge"], plan.max_connections)
+    rescored = score(
+        log,
+        scorers=[scorer],
+        model=judge,
+        model_roles={"judge": judge},
+        action="overwrite",
+        display=plan.eval_args.get("display") or "none",
+        copy=False,
+    )
+    roles["judge"] = ModelConfig(model=plan.roles["judge"].model)
+    rescored.eval.model_roles = roles
+    # The re-judged log exports to its own experiment (named after the task as shown),
+    # beside the original's: Braintrust's comparison view then pairs the two judges' rows.
+    task = rescored.eval.task_display_name or rescored.eval.task
+    rescored.eval.task_display_name = f"{task.rsplit('/', 1)[-1]}-judged-{judges_slug(plan)}"
+    out = rejudged_path(log_path, plan)
+    write_eval_log(rescored, str(out))
+    return out
+
+
+def rejudge_logs(plan: RunPlan, log_paths: list[Path]) -> list[Path]:
+    """Re-judge saved logs, checking the judges before any model call.
+
+    Args:
+        plan: The run plan.
+        log_paths: The logs to judge again.
+
+    Returns:
+        The new logs, in the same order.
+    """
+    judges = {"judge": plan.roles["judge"]}
+    judges.update({f"judges[{i}]": spec for i, spec in enumerate(plan.judges) if i})
+    for warning in preflight(judges):
+        print(f"petri_bt: warning: {warning}", file=sys.stderr)
+    new = []
+    for path in log_paths:
+        new.append(rejudge_log(plan, path))
+        print(f"petri_bt: re-judged {path} -> {new[-1].name}")
+    return new
