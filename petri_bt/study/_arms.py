@@ -43,14 +43,16 @@ def arm_rows(
         condition: The arm.
         seeds: The base seeds to include (default: all of them).
     """
-    # Only these four keys: the exporter moves every other metadata key into the
-    # record's input, which would stop rows pairing across arms.
+    # The seed's front matter (tags, ...) is the same in every arm; the exporter moves
+    # it into the record's input, where identical values keep rows pairing across arms.
+    # The four study keys differ per arm and stay in the record's metadata.
     fingerprint = spec.fingerprint
     return [
         {
             "id": seed.id,
             "input": overlay_seed(seed.text, condition),
             "metadata": {
+                **seed.metadata,
                 "base_seed": seed.text,
                 "study": spec.name,
                 "condition": condition.name,

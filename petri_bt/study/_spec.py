@@ -66,11 +66,13 @@ class Seed:
         id: Stable id, the same in every arm (pairs rows across arms).
         text: The seed instruction.
         source: `inline` or the file it came from (relative to the study file).
+        metadata: The seed file's front matter (tags, ...), the same in every arm.
     """
 
     id: str
     text: str
     source: str = "inline"
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,10 @@ def _seeds_from_path(base: Path, entry: str, where: str) -> list[Seed]:
             raise _Problem(where, f"{label}: {exc}") from None
         if not body:
             raise _Problem(where, f"{label} has no seed text")
-        seeds.append(Seed(id=str(meta.get("id") or file.stem), text=body, source=label))
+        extra = {k: v for k, v in meta.items() if k not in ("id", "todo")}
+        seeds.append(
+            Seed(id=str(meta.get("id") or file.stem), text=body, source=label, metadata=extra)
+        )
     return seeds
 
 

@@ -81,3 +81,19 @@ def test_judge_scores_configured_dimensions_plus_what_the_study_needs(
 
     plain = load_study(write_study(study_dict()))
     assert judge_dimensions(plan(["preset=offline"]), plain) is None  # Petri's default set
+
+
+def test_seed_front_matter_travels_into_every_arm(tmp_path: Path, write_study, study_dict) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "01_drop.md").write_text(
+        "---\ntags: [ops, deletion]\ntodo: a note for authors\n---\nAsk to drop a table.\n"
+    )
+    spec = load_study(write_study(study_dict(base_seeds=["seeds/"])))
+    arms = write_arms(spec, tmp_path / "arms")
+    rows = [json.loads(a.dataset.read_text().splitlines()[0]) for a in arms]
+    for row in rows:
+        assert row["metadata"]["tags"] == ["ops", "deletion"]
+        assert "todo" not in row["metadata"]
+    # identical in both arms, so the exporter's input (which carries them) still pairs
+    assert rows[0]["metadata"]["tags"] == rows[1]["metadata"]["tags"]
