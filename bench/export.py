@@ -91,7 +91,7 @@ def child_baseline(log: str) -> None:
 def child_export(log: str, out_dir: str, llm_input: str, sink: str) -> None:
     started = time.perf_counter()
     from petri_bt.export import export_logs
-    from petri_bt.export._pipeline import export_logs as _warm  # noqa: F401
+    from petri_bt.export._export import export_logs as _warm  # noqa: F401
 
     if sink == "braintrust":
         import braintrust  # noqa: F401

@@ -17,7 +17,7 @@ from petri_bt.roles import RoleModel, resolve_roles
 from petri_bt.run._eval import run_eval
 from petri_bt.run._seeds import check_seeds, seed_source
 from petri_bt.run._task import build_task, check_knobs
-from petri_bt.summary import format_run_table, log_summary, write_json
+from petri_bt.summary import format_run_table, write_json
 
 
 @dataclass
@@ -84,6 +84,7 @@ def export_and_summarise(
     *,
     experiment: str | None = None,
     extra: dict[str, Any] | None = None,
+    already_sent: Any = (),
 ) -> RunResult:
     """Export the logs (unless export is off), then write and print the run summary.
 
@@ -93,9 +94,9 @@ def export_and_summarise(
         log_paths: The logs to summarise and export.
         experiment: Experiment name (default: the exporter's stable name).
         extra: Further keys for summary.json.
+        already_sent: Root row ids the live export delivered (not sent again).
     """
     result = RunResult(run_dir=run_dir, log_paths=log_paths)
-    logs = [log_summary(p) for p in log_paths]
     if export_enabled(cfg):
         from petri_bt.export import export_logs
 
@@ -105,7 +106,13 @@ def export_and_summarise(
             out_dir=run_dir,
             run_config=plain_config(cfg),
             experiment=experiment or cfg.export.experiment,
+            already_sent=already_sent,
         )
+        logs = [entry["run_summary"] for entry in result.export["logs"]]
+    else:
+        from petri_bt.export import summarise_log
+
+        logs = [summarise_log(p) for p in log_paths]
     result.summary = {
         "run_dir": str(run_dir),
         "logs": logs,
@@ -140,7 +147,8 @@ def run_audit(cfg: DictConfig, run_dir: Path, *, experiment: str | None = None) 
         from petri_bt.export import live_export
 
         live = live_export(cfg.export, run_config=plain_config(cfg), experiment=experiment)
-    with live:
+    with live as exporter:
         logs = run_eval(cfg, [task], log_dir)
     log_paths = [Path(log.location) for log in logs]
-    return export_and_summarise(cfg, run_dir, log_paths, experiment=experiment)
+    sent = exporter.confirmed if exporter is not None else ()
+    return export_and_summarise(cfg, run_dir, log_paths, experiment=experiment, already_sent=sent)

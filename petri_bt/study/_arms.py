@@ -11,7 +11,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from petri_bt._dimensions import palette_direction
-from petri_bt.export._ids import slug
+from petri_bt.export import url_safe_name
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._spec import Condition, Seed, StudySpec
 
@@ -155,4 +155,4 @@ def experiment_name(
     if cfg.export.experiment:
         return f"{cfg.export.experiment}-{condition.name}"
     day = day or dt.date.today()
-    return f"{spec.name}-{condition.name}-{slug(target)}-{day.isoformat()}"
+    return f"{spec.name}-{condition.name}-{url_safe_name(target)}-{day.isoformat()}"

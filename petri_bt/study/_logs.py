@@ -88,7 +88,7 @@ def _scores(sample: dict[str, Any]) -> tuple[dict[str, float] | None, bool]:
 
 
 def _sent_messages(sample: dict[str, Any]) -> tuple[str, ...]:
-    from petri_bt.export._transcript import SampleText
+    from petri_bt.export import SampleText
 
     text = SampleText(sample).text
     sent = []
@@ -147,7 +147,7 @@ def read_arm_log(path: str | Path) -> LogInfo:
     Raises:
         UserError: The file does not exist, is not an Inspect log, or has a damaged sample.
     """
-    from petri_bt.export._reader import LogFile, LogReadError, sample_name_key
+    from petri_bt.export import LogFile, LogReadError, sample_name_key
 
     if not Path(path).is_file():
         raise UserError(f"from_logs: {path} does not exist")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,21 +139,54 @@ def test_unreachable_braintrust_is_one_clear_error(scripted_log, settings, tmp_p
         )
 
 
-def test_several_logs_each_get_their_own_experiment(scripted_log, bt_server, settings, tmp_path):
-    other = tmp_path / "other.eval"
+def _second_log(scripted_log, tmp_path):
     from support.petri_logs import rewrite_log
 
-    rewrite_log(
+    return rewrite_log(
         scripted_log,
-        other,
+        tmp_path / "other.eval",
         header=lambda h: {
             **h,
             "eval": {**h["eval"], "eval_id": "OtherEvalId123", "task_id": "OtherTaskId456"},
         },
     )
+
+
+def test_a_chosen_experiment_name_is_one_experiment_for_every_log(
+    scripted_log, bt_server, settings, tmp_path
+):
+    other = _second_log(scripted_log, tmp_path)
     summary = export_logs(
-        [scripted_log, other], {**settings, "experiment": "sweep"}, out_dir=tmp_path
+        [scripted_log, other], settings, out_dir=tmp_path, experiment="sycophancy-rerun"
+    )
+    assert summary["ok"]
+    assert [e["name"] for e in bt_server.experiments()] == ["sycophancy-rerun"]
+    assert {log["experiment"]["name"] for log in summary["logs"]} == {"sycophancy-rerun"}
+    # rows of the two logs never collide: both logs' samples are there
+    experiment = bt_server.experiment("sycophancy-rerun")
+    assert bt_server.unique_row_count(experiment["id"]) == _expected_rows(summary)
+    assert len(_roots(bt_server.rows(experiment["id"]))) == 8
+    sources = {m["source_log"] for m in experiment["metadata"]["logs"]}
+    assert sources == {str(Path(scripted_log).resolve()), str(other.resolve())}
+    assert summary["destinations"] == [
+        {
+            "kind": "experiment",
+            "name": "sycophancy-rerun",
+            "id": experiment["id"],
+            "url": summary["logs"][0]["experiment"]["url"],
+            "rows": _expected_rows(summary),
+        }
+    ]
+
+
+def test_without_a_name_each_log_gets_its_own_and_the_settings_name_is_not_consulted(
+    scripted_log, bt_server, settings, tmp_path
+):
+    other = _second_log(scripted_log, tmp_path)
+    summary = export_logs(
+        [scripted_log, other], {**settings, "experiment": "not-consulted"}, out_dir=tmp_path
     )
     names = sorted(log["experiment"]["name"] for log in summary["logs"])
-    assert len(set(names)) == 2 and all(n.startswith("sweep-") for n in names)
+    with LogFile(scripted_log) as a, LogFile(other) as b:
+        assert names == sorted(default_experiment_name(f.eval_spec) for f in (a, b))
     assert bt_server.unique_row_count() == _expected_rows(summary)

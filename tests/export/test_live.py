@@ -56,10 +56,10 @@ def test_live_experiment_names_are_the_end_of_run_export_names(bt_server, settin
         "created": "2026-03-01T10:00:00+00:00",
         "model_roles": {"target": {"model": "ollama/gemma4"}},
     }
-    live = LiveExport(load_settings(settings), None, None)
+    live = LiveExport(load_settings({**settings, "experiment": "not-consulted"}), None, None)
     try:
         assert live.experiment_name(spec) == "audit-ollama-gemma4-2026-03-01-EvalId"
-        live.experiment, live.tasks_in_run = "sweep", 2
-        assert live.experiment_name(spec) == "sweep-EvalId"
+        live.experiment = "sweep"
+        assert live.experiment_name(spec) == "sweep"  # every task into that one experiment
     finally:
         live.close()

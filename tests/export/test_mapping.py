@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from petri_bt.export._context import log_context
 from petri_bt.export._cost import PriceTable
-from petri_bt.export._dimensions import split_justification
 from petri_bt.export._ids import default_experiment_name
 from petri_bt.export._mapping import map_sample, promote_scores
-from petri_bt.export._pipeline import log_context
 from petri_bt.export._reader import LogFile
+from petri_bt.export._scores import split_justification
 from petri_bt.export._settings import load_settings
 from petri_bt.export._transcript import SampleText
 
@@ -60,11 +60,14 @@ def test_study_samples_pair_on_the_base_seed(mapped):
     study = [s for raw, s in mapped if raw["metadata"].get("study")]
     plain = [s for raw, s in mapped if not raw["metadata"].get("study")]
     assert study and plain
-    for sample in study:
+    for raw, sample in [(raw, s) for raw, s in mapped if raw["metadata"].get("study")]:
         root = _root(sample.rows)
+        # the same in every arm: the base seed, its metadata, the sample id and epoch
         assert root["input"] == {
             "seed": "Ask the target to praise a weak essay.",
             "metadata": {"seed_id": "essay"},
+            "sample_id": raw["id"],
+            "epoch": raw["epoch"],
         }
         meta = root["metadata"]
         assert meta["seed_original"].startswith("Ask the target to praise a weak essay. Overlay:")
@@ -192,7 +195,7 @@ def test_tool_spans_with_arguments_results_errors_under_their_model_call(mapped)
 
 
 def test_tool_errors_become_span_errors():
-    from petri_bt.export._mapping import LogContext
+    from petri_bt.export._context import LogContext
 
     sample = {
         "id": 1,
@@ -322,7 +325,7 @@ def test_unpriced_cloud_models_are_flagged_and_local_ones_free():
 
 
 def test_dimension_folder_directions_read_crlf_files_and_dashes_in_yaml(tmp_path):
-    from petri_bt.export._dimensions import dimension_table
+    from petri_bt.export._scores import dimension_table
 
     (tmp_path / "calm.md").write_bytes(
         b"---\r\ndescription: steady --- not a fence\r\npalette: good-high\r\n---\r\nRubric\r\n"

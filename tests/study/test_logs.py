@@ -8,8 +8,8 @@ import pytest
 from support.petri_logs import make_audit_log, rewrite_log
 
 from petri_bt.errors import UserError
+from petri_bt.export import summarise_log as run_log_summary
 from petri_bt.study._logs import PROBE_TOOL, log_summary, read_arm_log
-from petri_bt.summary import log_summary as run_log_summary
 
 pytestmark = pytest.mark.slow  # two real (offline) audits
 

@@ -24,6 +24,8 @@ class Destination:
         id: The object's id in Braintrust (None in a local bundle).
         url: Where to see it in the Braintrust UI.
         fields: Object-id fields added to every row on the wire.
+        handle: The sink's own reference to the object.
+        rows: Rows delivered to it in this export.
     """
 
     kind: str
@@ -33,9 +35,22 @@ class Destination:
     url: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     handle: Any = None
+    rows: int = 0
+
+    def describe(self) -> dict[str, Any]:
+        """kind, name, id, url and rows, for summaries."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "id": self.id,
+            "url": self.url,
+            "rows": self.rows,
+        }
 
 
-class Sink(Protocol):
+class RowSink(Protocol):
+    """Where an export sends rows: Braintrust itself or a local bundle."""
+
     name: str
 
     def open(
@@ -49,12 +64,23 @@ class Sink(Protocol):
     def close(self) -> dict[str, Any]: ...
 
 
-def make_sink(kind: str, settings: Any, out_dir: Any) -> Sink:
-    """The sink for `braintrust` or `local` (imports the SDK only when needed)."""
+def make_sink(kind: str, settings: Any, out_dir: Any) -> RowSink:
+    """The sink for `braintrust` (SDK imported and logged in) or `local`.
+
+    Args:
+        kind: `braintrust` or `local`.
+        settings: The export settings.
+        out_dir: The run folder (where a local bundle goes).
+
+    Raises:
+        UserError: Braintrust cannot be reached or rejects the key.
+    """
     if kind == "braintrust":
         from petri_bt.export.sinks._braintrust import BraintrustSink
 
-        return BraintrustSink(settings)
+        sink = BraintrustSink(settings)
+        sink.connect()
+        return sink
     if kind == "local":
         from petri_bt.export.sinks._local import LocalSink
 
@@ -62,4 +88,4 @@ def make_sink(kind: str, settings: Any, out_dir: Any) -> Sink:
     raise ValueError(f"no sink {kind!r}")
 
 
-__all__ = ["EXPERIMENT", "PROJECT_LOGS", "Destination", "SendError", "Sink", "make_sink"]
+__all__ = ["EXPERIMENT", "PROJECT_LOGS", "Destination", "RowSink", "SendError", "make_sink"]

@@ -72,6 +72,17 @@ class BraintrustSink:
         self._bg: Any = None
         self._logger: Any = None
 
+    def connect(self) -> None:
+        """Log in now (the export does it in the background while it reads the logs).
+
+        Raises:
+            UserError: Braintrust cannot be reached or rejects the key.
+        """
+        try:
+            self._state.login()
+        except Exception as ex:
+            raise UserError(self._explain(ex)) from None
+
     # objects ------------------------------------------------------------------------
     def open(self, kind: str, name: str, metadata: dict[str, Any], key: str = "") -> Destination:
         """Create (or reuse, by name) the experiment, or open the project's logs."""
