@@ -29,6 +29,7 @@ class SampleText:
         events_data = sample.get("events_data") or {}
         self._pool: list[Any] = events_data.get("messages") or []
         self._converted: dict[int, dict[str, Any]] = {}
+        self._keys: list[str] | None = None
 
     def resolve(self, value: Any) -> Any:
         """A copy of `value` with every attachment reference replaced by its text."""
@@ -55,7 +56,10 @@ class SampleText:
 
     def _pool_indices(self, refs: list[Any]) -> list[int]:
         size = len(self._pool)
-        return [i for start, end in refs for i in range(int(start), min(int(end), size))]
+        indices: list[int] = []
+        for start, end in refs:
+            indices.extend(range(int(start), min(int(end), size)))
+        return indices
 
     def _pool_message(self, index: int) -> dict[str, Any]:
         converted = self._converted.get(index)
@@ -63,9 +67,13 @@ class SampleText:
             converted = self._converted[index] = self.chat(self._pool[index])
         return converted
 
-    def _pool_key(self, index: int) -> str:
-        raw = self._pool[index]
-        return str(raw.get("id") or f"pool:{index}") if isinstance(raw, dict) else f"pool:{index}"
+    def _pool_keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = [
+                str(raw.get("id") or f"pool:{i}") if isinstance(raw, dict) else f"pool:{i}"
+                for i, raw in enumerate(self._pool)
+            ]
+        return self._keys
 
     def keyed_input(
         self, event: dict[str, Any], known: list[str] | None = None
@@ -83,7 +91,8 @@ class SampleText:
         refs = event.get("input_refs")
         if refs:
             indices = self._pool_indices(refs)
-            keys = [self._pool_key(i) for i in indices]
+            pool_keys = self._pool_keys()
+            keys = [pool_keys[i] for i in indices]
             skip = len(known) if known and keys[: len(known)] == known else 0
             return [self._pool_message(i) for i in indices[skip:]], keys, skip
         raw = [m for m in event.get("input") or [] if isinstance(m, dict)]
