@@ -190,3 +190,45 @@ def test_without_a_name_each_log_gets_its_own_and_the_settings_name_is_not_consu
     with LogFile(scripted_log) as a, LogFile(other) as b:
         assert names == sorted(default_experiment_name(f.eval_spec) for f in (a, b))
     assert bt_server.unique_row_count() == _expected_rows(summary)
+
+
+def test_source_log_is_absolute_when_the_log_was_given_relative(
+    scripted_log, bt_server, settings, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(Path(scripted_log).parent)
+    summary = export_logs([Path(scripted_log).name], settings, out_dir=tmp_path)
+    expected = str(Path(scripted_log).resolve())
+    assert summary["logs"][0]["source_log"] == expected
+    roots = _roots(bt_server.rows())
+    assert roots and all(r["metadata"]["source_log"] == expected for r in roots)
+    assert bt_server.experiments()[0]["metadata"]["source_log"] == expected
+
+
+def test_the_export_prints_each_experiment_and_project_logs_with_url_and_rows(
+    scripted_log, bt_server, settings, tmp_path, capsys
+):
+    summary = export_logs([scripted_log], {**settings, "mode": "both"}, out_dir=tmp_path)
+    log = summary["logs"][0]
+    out = capsys.readouterr().out.splitlines()
+    half = log["rows"] // 2
+    name, url = log["experiment"]["name"], log["experiment"]["url"]
+    assert f"petri_bt: {half} rows in Braintrust experiment {name}: {url}" in out
+    logs_url = log["project_logs"]["url"]
+    assert f"petri_bt: {half} rows in Braintrust project logs of petri-tests: {logs_url}" in out
+
+
+def test_the_progress_bar_names_task_and_target(scripted_log, bt_server, settings, tmp_path):
+    from unittest import mock
+
+    from petri_bt.export import _export
+
+    labels = []
+    real = _export._progress
+
+    def spy(total, label, enabled):
+        labels.append((total, label))
+        return real(total, label, enabled)
+
+    with mock.patch.object(_export, "_progress", spy):
+        export_logs([scripted_log], settings, out_dir=tmp_path)
+    assert labels == [(4, "audit scripted/compliant")]

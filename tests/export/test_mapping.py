@@ -222,6 +222,7 @@ def test_tool_errors_become_span_errors():
         tool["error"] == "no message M9" and tool["metrics"]["end"] - tool["metrics"]["start"] == 1
     )
     assert _root(rows)["metadata"]["counts"]["tool_errors"] == 1
+    assert tool["metadata"]["failed"] is True and _root(rows)["metadata"]["tool_call_count"] == 1
 
 
 def test_sample_metadata_roles_versions_counts_and_source(mapped, scripted_log):
@@ -337,3 +338,38 @@ def test_dimension_folder_directions_read_crlf_files_and_dashes_in_yaml(tmp_path
     assert table["mood"] == {"direction": "neutral", "source": "definition"}
     assert table["broken"] == {"direction": "good-low", "source": "definition"}
     assert table["concerning"] == {"direction": "good-low", "source": "inspect-petri"}
+
+
+def test_fields_of_the_earlier_exporter_are_carried(mapped):
+    from datetime import datetime
+
+    raw, sample = mapped[0]
+    root = _root(sample.rows)
+    meta, cost = root["metadata"], root["metadata"]["cost"]
+    assert (root["input"]["sample_id"], root["input"]["epoch"]) == (raw["id"], raw["epoch"])
+    assert root["output"]["turn_count"] == sum(
+        1 for m in raw["messages"] if m["role"] == "assistant"
+    )
+    tool_events = [e for e in raw["events"] if e["event"] == "tool"]
+    assert meta["tool_call_count"] == len(tool_events) > 0
+    assert meta["total_time_seconds"] == raw["total_time"]
+    assert meta["model_usage"] == raw["model_usage"] and "scripted/judge" in meta["model_usage"]
+    by_role = cost["by_role_usd"]
+    assert cost["target_usd"] == pytest.approx(by_role["target"])
+    assert cost["overhead_usd"] == pytest.approx(by_role["auditor"] + by_role["judge"])
+    usage = meta["usage"]
+    assert cost["by_role_seconds"] == {r: round(u["compute_s"], 4) for r, u in usage.items()}
+    for role, rate in cost["by_role_tok_s"].items():
+        assert rate == pytest.approx(usage[role]["output_tokens"] / usage[role]["compute_s"], 0.01)
+    started, completed = (
+        datetime.fromisoformat(raw[k]).timestamp() for k in ("started_at", "completed_at")
+    )
+    assert cost["wall_clock_seconds"] == pytest.approx(completed - started, abs=1e-3)
+    for row in sample.rows:
+        kind = row["span_attributes"]["type"]
+        if kind == "llm":
+            assert row["metadata"]["retries"] == 0
+            assert "cache" in row["metadata"] and row["metadata"]["error"] is None
+        elif kind == "tool":
+            assert row["metadata"]["failed"] is bool(row.get("error"))
+            assert "truncated" in row["metadata"]
