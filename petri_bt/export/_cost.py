@@ -50,15 +50,16 @@ UNPRICED = Price(0.0, 0.0, 0.0, 0.0, "unpriced")
 
 
 def shipped_pricing() -> dict[str, dict[str, Any]]:
-    """The table in `conf/pricing/default.yaml`."""
-    from omegaconf import OmegaConf
+    """The table in `conf/pricing/default.yaml` (plain YAML, read with libyaml when present)."""
+    import yaml
 
     from petri_bt._paths import conf_dir
 
     path = Path(conf_dir()) / "pricing" / "default.yaml"
     if not path.is_file():
         return {}
-    loaded = OmegaConf.to_container(OmegaConf.load(path), resolve=True)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     return {str(k): dict(v) for k, v in (loaded or {}).items() if isinstance(v, dict)}
 
 
