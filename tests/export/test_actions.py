@@ -168,7 +168,7 @@ def test_export_package_is_import_light_and_exporting_never_loads_inspect(script
     code = (
         "import sys\n"
         "import petri_bt.export as e\n"
-        "heavy = ('braintrust', 'inspect_ai', 'inspect_petri')\n"
+        "heavy = ('braintrust', 'inspect_ai', 'inspect_petri', 'tqdm')\n"
         "assert not [m for m in heavy if m in sys.modules], 'import pulled SDKs'\n"
         f"s = e.export_logs([{str(scripted_log)!r}], {{'sink': 'local', 'progress': False}}, out_dir={str(tmp_path)!r})\n"
         "assert s['ok'] and s['totals']['samples'] == 4\n"
