@@ -10,8 +10,6 @@ batches (see `_sending`). Memory stays flat however long the log.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import sys
 from collections.abc import Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -178,20 +176,6 @@ def _progress(total: int, label: str, enabled: bool) -> Any:
     )
 
 
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Keep the garbage collector off the objects that exist before the export.
-
-    Parsing a sample allocates hundreds of thousands of objects, and each full
-    collection would walk every module object the process has loaded as well.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 class _Sender:
     """The sending side: destinations, one `LogSender` per log, progress and figures."""
 
@@ -307,7 +291,7 @@ def export_logs(
         summary.update(ok=True, destinations=[], totals=Totals().as_dict(0))
         return summary
     paths = [Path(p) for p in paths]
-    with ThreadPoolExecutor(1, thread_name_prefix="petri_bt-sink") as pool, _fewer_collections():
+    with ThreadPoolExecutor(1, thread_name_prefix="petri_bt-sink") as pool:
         sink_future = pool.submit(make_sink, kind, s, Path(out_dir))
         logs = _open_logs(paths, s, PriceTable(s.pricing), experiment)
         summary["logs"] = [log.entry for log in logs]
