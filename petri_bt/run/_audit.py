@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,7 @@ def export_and_summarise(
     *,
     experiment: str | None = None,
     extra: dict[str, Any] | None = None,
-    already_sent: Any = (),
+    already_sent: Collection[str] = (),
 ) -> RunResult:
     """Export the logs (unless export is off), then write and print the run summary.
 
