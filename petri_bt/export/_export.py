@@ -10,6 +10,7 @@ batches (see `_sending`). Memory stays flat however long the log.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -299,8 +300,10 @@ def export_logs(
             sink_future, s, _metadata_by_experiment(logs, run_config), set(already_sent)
         )
         try:
-            for item in read_ahead(_read(logs), READ_AHEAD_SAMPLES):
-                sender.take(item)
+            # closing(): the reader thread stops as soon as sending stops, error or not
+            with contextlib.closing(read_ahead(_read(logs), READ_AHEAD_SAMPLES)) as items:
+                for item in items:
+                    sender.take(item)
         finally:
             sender.close()
             if sink_future.exception() is None:
