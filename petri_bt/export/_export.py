@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,6 +253,18 @@ class _Sender:
             self._bar.close()
 
 
+def _merged(destinations: Iterable[Destination]) -> list[dict[str, Any]]:
+    """One entry per Braintrust object: the project logs several logs went to are one."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for d in destinations:
+        key = (d.kind, d.id, d.url) if d.id or d.url else (d.kind, d.name, id(d))
+        if key in merged:
+            merged[key]["rows"] += d.rows
+        else:
+            merged[key] = d.describe()
+    return list(merged.values())
+
+
 def export_logs(
     paths: list[Path] | list[str],
     settings: Any,
@@ -311,7 +323,7 @@ def export_logs(
     for log in logs:
         if log.figures is not None:
             log.entry["run_summary"] = log.figures.as_dict()
-    summary["destinations"] = [d.describe() for d in sender.opened.values()]
+    summary["destinations"] = _merged(sender.opened.values())
     unreadable = [log.entry for log in logs if log.entry["error"]]
     for entry in unreadable:
         print(f"petri_bt: warning: {entry['error']}", file=sys.stderr)

@@ -232,3 +232,12 @@ def test_the_progress_bar_names_task_and_target(scripted_log, bt_server, setting
     with mock.patch.object(_export, "_progress", spy):
         export_logs([scripted_log], settings, out_dir=tmp_path)
     assert labels == [(4, "audit scripted/compliant")]
+
+
+def test_project_logs_of_several_logs_are_one_line(
+    scripted_log, bt_server, settings, tmp_path, capsys
+):
+    other = _second_log(scripted_log, tmp_path)
+    summary = export_logs([scripted_log, other], {**settings, "mode": "logs"}, out_dir=tmp_path)
+    lines = [line for line in capsys.readouterr().out.splitlines() if "project logs" in line]
+    assert len(lines) == 1 and lines[0].startswith(f"petri_bt: {_expected_rows(summary)} rows")
