@@ -1,15 +1,23 @@
 """Braintrust export: Inspect Petri logs -> experiments, project logs or a local bundle.
 
-Public API (each loads its module, and with it any SDK, on first use, so the
-command line and the study/sweep code can import this package for free):
+Public API (each name loads its module, and with it any SDK, on first use, so
+the command line and the study/sweep code can import this package for free):
 
-- `resolve_log_paths(from_logs, pattern)`: the log files named by files, folders, globs.
-- `export_logs(paths, settings, *, out_dir, run_config, experiment)`: export, return a summary.
+- `resolve_log_paths(from_logs, pattern)`: the log files named by a file, folder or
+  glob, or a list of them (run and study folders are searched below).
+- `export_logs(paths, settings, *, out_dir, run_config, experiment, already_sent)`:
+  export, reading each log once; returns the export summary, with each log's
+  run-summary figures under `logs[i]["run_summary"]`.
+- `summarise_log(path)`: one log's run-summary figures, when nothing is exported.
+- `live_export(settings, *, run_config, experiment)`: an Inspect hook sending each
+  sample as soon as it is scored, as a context manager around the eval.
 - `reprice_logs(paths, settings)`: per-role cost, compute time and tokens/s, no export.
 - `upload_bundle(bundle_dir, settings)`: send a local bundle to Braintrust.
 - `topics_init(project, dry_run)`: enable Braintrust Topics through the `bt` CLI.
-- `live_export(settings, *, run_config, experiment)`: an Inspect hook
-  sending each sample as soon as it is scored, as a context manager around the eval.
+- `LogFile`, `LogReadError`, `SampleReadError`, `sample_name_key`: read a log
+  sample by sample as plain JSON, without importing Inspect.
+- `SampleText`: a stored sample's attachments and message pool, resolved.
+- `url_safe_name(text)`: a model string or task name as a URL-safe name part.
 """
 
 from __future__ import annotations
@@ -19,36 +27,50 @@ from typing import TYPE_CHECKING
 from petri_bt._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from petri_bt.export._export import export_logs
+    from petri_bt.export._ids import url_safe_name
     from petri_bt.export._live import live_export
-    from petri_bt.export._pipeline import export_logs
-    from petri_bt.export._reader import LogFile, LogReadError, resolve_log_paths
+    from petri_bt.export._log_figures import summarise_log
+    from petri_bt.export._paths import resolve_log_paths
+    from petri_bt.export._reader import LogFile, LogReadError, SampleReadError, sample_name_key
     from petri_bt.export._reprice import reprice_logs
     from petri_bt.export._settings import load_settings
     from petri_bt.export._topics import topics_init
+    from petri_bt.export._transcript import SampleText
     from petri_bt.export._upload import upload_bundle
 
 _HOMES = {
-    "LogFile": "petri_bt.export._reader",
-    "LogReadError": "petri_bt.export._reader",
     "load_settings": "petri_bt.export._settings",
-    "resolve_log_paths": "petri_bt.export._reader",
-    "export_logs": "petri_bt.export._pipeline",
+    "resolve_log_paths": "petri_bt.export._paths",
+    "export_logs": "petri_bt.export._export",
+    "summarise_log": "petri_bt.export._log_figures",
+    "live_export": "petri_bt.export._live",
     "reprice_logs": "petri_bt.export._reprice",
     "upload_bundle": "petri_bt.export._upload",
     "topics_init": "petri_bt.export._topics",
-    "live_export": "petri_bt.export._live",
+    "LogFile": "petri_bt.export._reader",
+    "LogReadError": "petri_bt.export._reader",
+    "SampleReadError": "petri_bt.export._reader",
+    "sample_name_key": "petri_bt.export._reader",
+    "SampleText": "petri_bt.export._transcript",
+    "url_safe_name": "petri_bt.export._ids",
 }
 
 __all__ = [
     "LogFile",
     "LogReadError",
+    "SampleReadError",
+    "SampleText",
     "export_logs",
     "load_settings",
     "live_export",
     "reprice_logs",
     "resolve_log_paths",
+    "sample_name_key",
+    "summarise_log",
     "topics_init",
     "upload_bundle",
+    "url_safe_name",
 ]
 
 

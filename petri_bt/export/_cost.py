@@ -1,7 +1,7 @@
 """Pricing model calls: USD per million tokens, cache reads and writes priced apart.
 
-The table comes from `conf/pricing/default.yaml`, read directly (not composed by
-Hydra, which would slow every start), plus the user's `export.pricing` overrides. Keys are model strings (`anthropic/claude-sonnet-4-5`)
+The table is a data file shipped with the exporter (`petri_bt/export/pricing.yaml`,
+not a Hydra config group), plus the user's `export.pricing` overrides. Keys are model strings (`anthropic/claude-sonnet-4-5`)
 or provider wildcards (`openai/*`). Models served on your own hardware cost 0
 unless the table prices them.
 """
@@ -49,16 +49,19 @@ FREE = Price(0.0, 0.0, 0.0, 0.0, "local")
 UNPRICED = Price(0.0, 0.0, 0.0, 0.0, "unpriced")
 
 
+PRICING_FILE = Path(__file__).with_name("pricing.yaml")
+"""The shipped pricing table."""
+
+
 def shipped_pricing() -> dict[str, dict[str, Any]]:
-    """The table in `conf/pricing/default.yaml`."""
-    from omegaconf import OmegaConf
+    """The table in `petri_bt/export/pricing.yaml` (read with libyaml when present)."""
+    import yaml
 
-    from petri_bt._paths import conf_dir
-
-    path = Path(conf_dir()) / "pricing" / "default.yaml"
+    path = PRICING_FILE
     if not path.is_file():
         return {}
-    loaded = OmegaConf.to_container(OmegaConf.load(path), resolve=True)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     return {str(k): dict(v) for k, v in (loaded or {}).items() if isinstance(v, dict)}
 
 

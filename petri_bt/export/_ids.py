@@ -44,8 +44,12 @@ def row_id(eval_id: str, sample_id: Any, epoch: Any, part: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def slug(text: str) -> str:
-    """A readable, URL-safe fragment of a model string or task name."""
+def url_safe_name(text: str) -> str:
+    """A model string or task name as a readable, URL-safe name part (provider and case kept).
+
+    Args:
+        text: E.g. `ollama/qwen3:8b` (gives `ollama-qwen3-8b`).
+    """
     cleaned = re.sub(r"[^A-Za-z0-9._]+", "-", text).strip("-.")
     return cleaned or "unknown"
 
@@ -75,5 +79,5 @@ def default_experiment_name(eval_spec: dict[str, Any]) -> str:
     target = target_model(eval_spec) or "target"
     date = str(eval_spec.get("created") or "")[:10] or "undated"
     identity = log_identity(eval_spec)[:6]
-    parts = [slug(task), slug(target), date] + ([identity] if identity else [])
+    parts = [url_safe_name(task), url_safe_name(target), date] + ([identity] if identity else [])
     return "-".join(parts)

@@ -3,33 +3,36 @@
 An Inspect hook (registered once, active only inside `live_export()`) hands each
 finished sample to a worker thread, which maps it with the same code as the
 end-of-run export and sends it. The event loop never waits on the network. Row
-ids and the experiment name are the ones the end-of-run export uses, so that
-export afterwards replaces these rows (adding the log path) and sends whatever
-the live path could not: nothing is duplicated, nothing is lost.
+ids and experiment names are the ones the end-of-run export uses, and the
+exporter keeps the root row id of every sample Braintrust confirmed
+(`LiveExport.confirmed`): passed to `export_logs(already_sent=...)`, the
+end-of-run export sends only what the live path could not.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from inspect_ai.hooks import Hooks, RunStart, SampleEnd, TaskStart, hooks
+from inspect_ai.hooks import Hooks, SampleEnd, TaskStart, hooks
 
-from petri_bt.export._cost import PriceTable
-from petri_bt.export._mapping import LogContext, SkipSample, map_sample
-from petri_bt.export._pipeline import (
-    destination_rows,
+from petri_bt.export._context import (
+    LogContext,
     experiment_metadata,
     experiment_name,
     log_context,
-    open_destinations,
 )
+from petri_bt.export._cost import PriceTable
+from petri_bt.export._mapping import SkipSample, map_sample
 from petri_bt.export._reader import is_petri
+from petri_bt.export._sending import destination_rows, open_destinations
 from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
 from petri_bt.export.sinks import Destination, SendError
 
@@ -41,17 +44,33 @@ class _LiveHook(Hooks):
     def enabled(self) -> bool:
         return _ACTIVE is not None
 
-    async def on_run_start(self, data: RunStart) -> None:
-        if _ACTIVE is not None:
-            _ACTIVE.tasks_in_run = max(1, len(data.task_names))
-
     async def on_task_start(self, data: TaskStart) -> None:
         if _ACTIVE is not None:
             _ACTIVE.submit(("task", data.eval_id, data.spec))
 
     async def on_sample_end(self, data: SampleEnd) -> None:
         if _ACTIVE is not None:
-            _ACTIVE.submit(("sample", data.eval_id, data.sample))
+            _ACTIVE.submit(("sample", data.eval_id, (data.sample, _log_location())))
+
+
+def _log_location() -> str:
+    """The absolute path of the log the running sample is written to ("" when unknown).
+
+    Inspect's public hook data does not carry it; the active sample does (its
+    `log_location`, relative to the working directory of the eval when inside it).
+    """
+    try:
+        from inspect_ai.log._samples import sample_active
+
+        active = sample_active()
+    except ImportError:
+        return ""
+    location = getattr(active, "log_location", None) if active is not None else None
+    if not location:
+        return ""
+    if "://" in str(location):
+        return str(location)
+    return str(Path(location).resolve())
 
 
 @dataclass
@@ -66,7 +85,7 @@ class LiveExport:
     Args:
         settings: The export settings.
         run_config: The run config as plain data (experiment metadata).
-        experiment: One name for every task (suffixed per task when there are several).
+        experiment: One experiment for every task (None: each task's stable default name).
     """
 
     def __init__(
@@ -80,23 +99,28 @@ class LiveExport:
         self.settings = settings
         self.run_config = run_config
         self.experiment = experiment
-        self.tasks_in_run = 1
         self.prices = PriceTable(settings.pricing)
         self.sink = BraintrustSink(settings)
-        self.sent = 0
+        self.confirmed: set[str] = set()
         self.failed: list[str] = []
         self.problems: list[str] = []
+        self._opened: dict[tuple[str, str], Destination] = {}
         self._tasks: dict[str, _Task | None] = {}
         self._queue: queue.Queue[tuple[str, str, Any] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._work, name="petri_bt-live-export", daemon=True)
         self._thread.start()
+
+    @property
+    def sent(self) -> int:
+        """Samples Braintrust confirmed."""
+        return len(self.confirmed)
 
     def submit(self, item: tuple[str, str, Any]) -> None:
         self._queue.put(item)
 
     def experiment_name(self, spec: dict[str, Any]) -> str:
         """The experiment of a task: the one the end-of-run export of its log uses."""
-        return experiment_name(spec, self.experiment, self.settings, self.tasks_in_run > 1)
+        return experiment_name(spec, self.experiment)
 
     def _open_task(self, eval_id: str, spec_obj: Any) -> None:
         spec = (
@@ -106,16 +130,22 @@ class LiveExport:
             self._tasks[eval_id] = None
             return
         name = self.experiment_name(spec)
-        metadata = experiment_metadata(spec, "", "started", self.run_config)
-        destinations = open_destinations(self.sink, self.settings, spec, name, metadata)
+        metadata = experiment_metadata([(spec, "", "started")], self.run_config)
+        key = str(spec.get("eval_id") or name)
+        destinations = open_destinations(
+            self.sink, self.settings, key, name, metadata, self._opened
+        )
         self._tasks[eval_id] = _Task(
             log_context(spec, self.settings, self.prices, ""), destinations
         )
 
-    def _send_sample(self, eval_id: str, sample_obj: Any) -> None:
+    def _send_sample(self, eval_id: str, payload: tuple[Any, str]) -> None:
         task = self._tasks.get(eval_id)
         if task is None:
             return
+        sample_obj, location = payload
+        if location and location != task.ctx.log_path:
+            task.ctx = dataclasses.replace(task.ctx, log_path=location)
         sample = (
             sample_obj.model_dump(mode="json") if hasattr(sample_obj, "model_dump") else sample_obj
         )
@@ -126,7 +156,7 @@ class LiveExport:
         try:
             for destination, rows in destination_rows(task.destinations, mapped.rows):
                 self.sink.send(destination, rows)
-            self.sent += 1
+            self.confirmed.add(mapped.root_id)
         except SendError as ex:
             self.failed.append(mapped.key)
             self.problems.append(str(ex))
@@ -168,8 +198,18 @@ def live_export(
 ) -> Iterator[LiveExport | None]:
     """Send samples to Braintrust while `inspect_ai.eval` runs inside this block.
 
-    Yields the live exporter (None when the sink is not Braintrust: then the
-    samples are exported after the run only).
+    Pass the yielded exporter's `confirmed` to `export_logs(already_sent=...)`
+    after the run, so the end-of-run export sends only what did not arrive.
+
+    Args:
+        settings: The `export` config node (its `experiment` is not consulted).
+        run_config: The run config as plain data (secrets excluded), for experiment metadata.
+        experiment: One experiment for every task; None gives each task the stable
+            default name its log's end-of-run export uses.
+
+    Yields:
+        The live exporter, or None when the sink is not Braintrust (then the
+        samples are exported after the run only).
     """
     global _ACTIVE
     s = load_settings(settings)

@@ -10,24 +10,29 @@ logs, into a local bundle, and out of the live hook.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from petri_bt._dimensions import JUDGE_SCORER
-from petri_bt.export._cost import PriceTable
-from petri_bt.export._dimensions import (
+from petri_bt.export._context import SOURCE, LogContext
+from petri_bt.export._ids import ROOT_PART, row_id
+from petri_bt.export._scores import (
     direction_of,
     inverted,
     normalize,
     raw_score,
     split_justification,
 )
-from petri_bt.export._ids import ROOT_PART, row_id
 from petri_bt.export._transcript import SampleText, message_text, output_message
-from petri_bt.export._usage import empty_usage, overhead_ratio
+from petri_bt.export._usage import (
+    account_call,
+    role_of,
+    round_usage,
+    sample_cost,
+    usage_from_summary,
+)
 
-SOURCE = "inspect-petri"
 STUDY_KEYS = ("study", "condition", "study_fingerprint")
 # Sample metadata that differs between the arms of a study: kept out of `input`
 # so the arms' rows pair up in Braintrust's comparison view.
@@ -38,32 +43,12 @@ class SkipSample(Exception):
     """This sample cannot be exported; the message says why."""
 
 
-@dataclass(frozen=True)
-class LogContext:
-    """What the mapping needs to know about the log a sample came from."""
-
-    eval_id: str
-    log_path: str
-    identity: str = ""  # what row ids derive from (see _ids.log_identity)
-    run_id: str | None = None
-    task: str = "audit"
-    created: str | None = None
-    model_roles: dict[str, str] = field(default_factory=dict)
-    versions: dict[str, str | None] = field(default_factory=dict)
-    dimensions: dict[str, dict[str, str]] = field(default_factory=dict)
-    expected_dimensions: tuple[str, ...] | None = None
-    prices: PriceTable | None = None
-    traces: bool = True
-    include_events: bool = False
-    keep_inverted_scores: bool = False
-    llm_input: str = "new"  # "new": messages added since the role's previous call; "full"
-
-
 @dataclass
 class SampleRows:
     """The rows of one sample and the figures the export summary adds up."""
 
     key: str
+    root_id: str
     rows: list[dict[str, Any]]
     scored: bool
     unscored_reason: str | None
@@ -86,10 +71,6 @@ def _ts(value: Any) -> float | None:
         return None
 
 
-def _num(value: Any) -> int:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-
 def _json_safe(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -101,6 +82,14 @@ def _json_safe(value: Any) -> Any:
 def _first_line(text: Any, limit: int = 300) -> str:
     line = str(text or "").strip().splitlines()[0] if str(text or "").strip() else ""
     return line[:limit]
+
+
+def _wall_clock(sample: dict[str, Any]) -> float | None:
+    started, completed = _ts(sample.get("started_at")), _ts(sample.get("completed_at"))
+    if started is not None and completed is not None and completed >= started:
+        return completed - started
+    total = sample.get("total_time")
+    return float(total) if isinstance(total, (int, float)) else None
 
 
 def map_sample(sample: dict[str, Any], ctx: LogContext) -> SampleRows:
@@ -120,20 +109,14 @@ def map_sample(sample: dict[str, Any], ctx: LogContext) -> SampleRows:
         message = error.get("message") if isinstance(error, dict) else error
         raise SkipSample(f"the sample errored during the run: {_first_line(message)}")
     sample_id, epoch = sample["id"], sample.get("epoch", 1)
-    key = sample_key(sample)
     text = SampleText(sample)
     root = row_id(ctx.identity or ctx.eval_id, sample_id, epoch, ROOT_PART)
 
     children, usage, counts = _child_spans(sample, ctx, text, root)
     transcript = [text.chat(m) for m in sample.get("messages") or [] if isinstance(m, dict)]
-    scores, judge, dimensions = _scores(sample, ctx)
-    cost = _cost_summary(usage)
-    counts.update(
-        {
-            "messages": len(transcript),
-            "target_turns": sum(1 for m in transcript if m["role"] == "assistant"),
-        }
-    )
+    scores, judge, dimensions = _judge_scores(sample, ctx)
+    target_turns = sum(1 for m in transcript if m["role"] == "assistant")
+    counts.update({"messages": len(transcript), "target_turns": target_turns})
     seed, seed_meta, extra = _seed(sample, text)
     started, completed = _ts(sample.get("started_at")), _ts(sample.get("completed_at"))
     metadata: dict[str, Any] = {
@@ -151,8 +134,11 @@ def map_sample(sample: dict[str, Any], ctx: LogContext) -> SampleRows:
         "dimensions": dimensions,
         "judge": judge,
         "usage": usage,
-        "cost": cost,
+        "model_usage": sample.get("model_usage") or {},
+        "cost": sample_cost(usage, _wall_clock(sample)),
         "counts": counts,
+        "tool_call_count": counts["tool_calls"],
+        "total_time_seconds": sample.get("total_time"),
         "timings": {
             "started_at": sample.get("started_at"),
             "completed_at": sample.get("completed_at"),
@@ -175,20 +161,22 @@ def map_sample(sample: dict[str, Any], ctx: LogContext) -> SampleRows:
         "root_span_id": root,
         "span_parents": None,
         "span_attributes": {"name": f"sample {sample_id} (epoch {epoch})", "type": "task"},
-        "input": {"seed": seed, "metadata": seed_meta},
+        # Only what is the same in every arm of a study goes into `input`: rows pair on it.
+        "input": {"seed": seed, "metadata": seed_meta, "sample_id": sample_id, "epoch": epoch},
         "output": {
             "transcript": transcript,
             "final_target_response": _final_response(transcript, sample),
+            "turn_count": target_turns,
         },
         "scores": scores,
         "metadata": metadata,
         "metrics": metrics,
         "created": sample.get("completed_at") or sample.get("started_at") or ctx.created,
     }
-    rows = [root_row, *children] if ctx.traces else [root_row]
     return SampleRows(
-        key=key,
-        rows=rows,
+        key=sample_key(sample),
+        root_id=root,
+        rows=[root_row, *children] if ctx.traces else [root_row],
         scored=bool(scores),
         unscored_reason=None if scores else judge.get("reason"),
         usage=usage,
@@ -253,7 +241,7 @@ def _judge_score(scores: dict[str, Any]) -> tuple[str | None, dict[str, Any] | N
     return None, None
 
 
-def _scores(
+def _judge_scores(
     sample: dict[str, Any], ctx: LogContext
 ) -> tuple[dict[str, float], dict[str, Any], dict[str, Any]]:
     scorer, score = _judge_score(sample.get("scores") or {})
@@ -328,33 +316,11 @@ def _scores(
 # -- child spans ------------------------------------------------------------------
 
 
-def _role_of(event: dict[str, Any], ctx: LogContext, span_roles: dict[str, str]) -> str:
-    role = event.get("role")
-    if role:
-        return str(role)
-    model = event.get("model")
-    for name, configured in ctx.model_roles.items():
-        if configured == model:
-            return name
-    return span_roles.get(str(event.get("span_id")), "other")
-
-
-def _call_cost(ctx: LogContext, model: str, usage: dict[str, Any]) -> tuple[float, str]:
-    if ctx.prices is None:
-        return 0.0, "unpriced"
-    price = ctx.prices.price(model)
-    if price.source == "unpriced":
-        total = usage.get("total_cost")
-        if isinstance(total, (int, float)) and not isinstance(total, bool):
-            return float(total), "log"
-        return 0.0, "unpriced"
-    return price.cost(usage), price.source
-
-
 def _child_spans(
     sample: dict[str, Any], ctx: LogContext, text: SampleText, root: str
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], dict[str, Any]]:
     sample_id, epoch = sample["id"], sample.get("epoch", 1)
+    identity = ctx.identity or ctx.eval_id
     rows: list[dict[str, Any]] = []
     usage: dict[str, dict[str, Any]] = {}
     span_roles: dict[str, str] = {}
@@ -365,10 +331,9 @@ def _child_spans(
         if not isinstance(event, dict):
             continue
         kind = event.get("event")
-        if kind not in ("model", "tool"):
+        if kind != "model" and kind != "tool":
             continue
-        part = str(event.get("uuid") or f"event-{index}")
-        span = row_id(ctx.identity or ctx.eval_id, sample_id, epoch, part)
+        span = row_id(identity, sample_id, epoch, str(event.get("uuid") or f"event-{index}"))
         start = _ts(event.get("timestamp"))
         end = _ts(event.get("completed"))
         working = event.get("working_time")
@@ -376,11 +341,10 @@ def _child_spans(
             end = start + float(working)
         if kind == "model":
             counts["model_calls"] += 1
-            role = _role_of(event, ctx, span_roles)
+            role = role_of(event, ctx.model_roles, span_roles)
             span_roles.setdefault(str(event.get("span_id")), role)
             row = _llm_row(event, ctx, text, role, usage, history, span)
-            output = row["output"]
-            for call in (output or {}).get("tool_calls") or []:
+            for call in (row["output"] or {}).get("tool_calls") or []:
                 if call.get("id"):
                     call_parent[str(call["id"])] = span
             parents = [root]
@@ -391,85 +355,20 @@ def _child_spans(
             if row.get("error"):
                 counts["tool_errors"] += 1
             parents = [call_parent.get(str(event.get("id")), root)]
-        metrics = row.setdefault("metrics", {})
+        metrics = row["metrics"]
         if start is not None:
             metrics["start"] = start
         if end is not None:
             metrics["end"] = end
-        row.update(
-            {
-                "id": span,
-                "span_id": span,
-                "root_span_id": root,
-                "span_parents": parents,
-                "created": event.get("timestamp") or ctx.created,
-            }
-        )
+        row["id"] = row["span_id"] = span
+        row["root_span_id"] = root
+        row["span_parents"] = parents
+        row["created"] = event.get("timestamp") or ctx.created
         rows.append(row)
     counts["auditor_turns"] = usage.get("auditor", {}).get("calls", 0)
     if not usage:
-        usage = _usage_from_summary(sample, ctx)
-    for entry in usage.values():
-        entry["cost_usd"] = round(entry["cost_usd"], 8)
-        entry["compute_s"] = round(entry["compute_s"], 4)
-    return rows, usage, counts
-
-
-def _account_call(
-    event: dict[str, Any], ctx: LogContext, role: str, usage: dict[str, dict[str, Any]]
-) -> dict[str, Any]:
-    """Add one ModelEvent's tokens, cost and compute time to its role's usage."""
-    model = str(event.get("model") or "")
-    output = event.get("output") or {}
-    call_usage = output.get("usage") or {}
-    cost, priced_by = _call_cost(ctx, model, call_usage)
-    call = {
-        "input_tokens": _num(call_usage.get("input_tokens")),
-        "output_tokens": _num(call_usage.get("output_tokens")),
-        "cache_read": _num(call_usage.get("input_tokens_cache_read")),
-        "cache_write": _num(call_usage.get("input_tokens_cache_write")),
-        "reasoning": _num(call_usage.get("reasoning_tokens")),
-        "cost": cost,
-        "priced_by": priced_by,
-        "latency": output.get("time")
-        if isinstance(output.get("time"), (int, float))
-        else event.get("working_time"),
-    }
-    entry = usage.setdefault(role, empty_usage())
-    entry["calls"] += 1
-    entry["input_tokens"] += call["input_tokens"]
-    entry["output_tokens"] += call["output_tokens"]
-    entry["cache_read_tokens"] += call["cache_read"]
-    entry["cache_write_tokens"] += call["cache_write"]
-    entry["reasoning_tokens"] += call["reasoning"]
-    entry["total_tokens"] += _num(call_usage.get("total_tokens")) or (
-        call["input_tokens"] + call["output_tokens"] + call["cache_read"] + call["cache_write"]
-    )
-    entry["cost_usd"] += cost
-    latency = call["latency"]
-    entry["compute_s"] += float(latency) if isinstance(latency, (int, float)) else 0.0
-    if model and model not in entry["models"]:
-        entry["models"].append(model)
-    if priced_by == "unpriced" and model and model not in entry["unpriced_models"]:
-        entry["unpriced_models"].append(model)
-    return call
-
-
-def sample_usage(sample: dict[str, Any], ctx: LogContext) -> dict[str, dict[str, Any]]:
-    """Tokens, cost and compute time per role of one stored sample (no rows built).
-
-    Args:
-        sample: The sample as stored in the log.
-        ctx: Facts about the log (prices, model roles).
-    """
-    usage: dict[str, dict[str, Any]] = {}
-    span_roles: dict[str, str] = {}
-    for event in sample.get("events") or []:
-        if isinstance(event, dict) and event.get("event") == "model":
-            role = _role_of(event, ctx, span_roles)
-            span_roles.setdefault(str(event.get("span_id")), role)
-            _account_call(event, ctx, role, usage)
-    return usage or _usage_from_summary(sample, ctx)
+        usage = usage_from_summary(sample, ctx.model_roles, ctx.prices)
+    return rows, round_usage(usage), counts
 
 
 def _llm_row(
@@ -481,11 +380,9 @@ def _llm_row(
     history: dict[str, tuple[list[str], str]],
     span: str,
 ) -> dict[str, Any]:
-    model = str(event.get("model") or "")
     output = event.get("output") or {}
-    call = _account_call(event, ctx, role, usage)
+    call = account_call(event, ctx.prices, role, usage)
     prompt = call["input_tokens"] + call["cache_read"] + call["cache_write"]
-
     metrics: dict[str, Any] = {
         "prompt_tokens": prompt,
         "completion_tokens": call["output_tokens"],
@@ -495,49 +392,42 @@ def _llm_row(
     }
     if call["reasoning"]:
         metrics["completion_reasoning_tokens"] = call["reasoning"]
-    choices = output.get("choices") or []
-    messages, keys = text.keyed_input(event)
-    input_info: dict[str, Any] = {"messages": len(messages)}
     previous = history.get(role)
-    if (
-        ctx.llm_input == "new"
-        and previous
-        and previous[0]
-        and keys[: len(previous[0])] == previous[0]
-    ):
-        # Every call re-sends the role's whole conversation; repeating it in each
-        # span makes a trace grow with the square of its turns. This span shows
-        # what the call added; `continues` is the span holding the rest.
-        messages = messages[len(previous[0]) :]
-        input_info.update(omitted=len(previous[0]), continues=previous[1])
+    # Every call re-sends the role's whole conversation; repeating it in each span
+    # makes a trace grow with the square of its turns. With llm_input=new a span
+    # shows what the call added; `continues` is the span holding the rest.
+    known = previous[0] if previous and ctx.llm_input == "new" else None
+    messages, keys, omitted = text.keyed_input(event, known)
+    input_info: dict[str, Any] = {"messages": len(keys)}
+    if omitted and previous:
+        input_info.update(omitted=omitted, continues=previous[1])
+    choices = output.get("choices") or []
     first = choices[0] if choices and isinstance(choices[0], dict) else {}
-    output_id = (
-        (first.get("message") or {}).get("id") if isinstance(first.get("message"), dict) else None
-    )
+    message = first.get("message")
+    output_id = message.get("id") if isinstance(message, dict) else None
     history[role] = (keys + [str(output_id)] if output_id else keys, span)
-    metadata: dict[str, Any] = {
-        "role": role,
-        "model": model,
-        "stop_reason": first.get("stop_reason"),
-        "cost_usd": round(call["cost"], 8),
-        "priced_by": call["priced_by"],
-        "latency_s": call["latency"],
-        "tools": [t.get("name") for t in event.get("tools") or [] if isinstance(t, dict)],
-        "input": input_info,
-    }
-    if event.get("cache"):
-        metadata["cache"] = event["cache"]
-    if event.get("retries"):
-        metadata["retries"] = event["retries"]
+    error = text.text(str(event["error"])) if event.get("error") else None
     row: dict[str, Any] = {
         "span_attributes": {"name": role, "type": "llm"},
         "input": messages,
         "output": output_message(event, text.text),
-        "metadata": metadata,
+        "metadata": {
+            "role": role,
+            "model": str(event.get("model") or ""),
+            "stop_reason": first.get("stop_reason"),
+            "cost_usd": round(call["cost"], 8),
+            "priced_by": call["priced_by"],
+            "latency_s": call["latency"],
+            "retries": event.get("retries") or 0,
+            "cache": event.get("cache"),
+            "error": error,
+            "tools": [t.get("name") for t in event.get("tools") or [] if isinstance(t, dict)],
+            "input": input_info,
+        },
         "metrics": metrics,
     }
-    if event.get("error"):
-        row["error"] = text.text(str(event["error"]))
+    if error:
+        row["error"] = error
     return row
 
 
@@ -551,6 +441,7 @@ def _tool_row(event: dict[str, Any], text: SampleText, role: str) -> dict[str, A
         )
     else:
         result = text.resolve(result)
+    error = event.get("error")
     row: dict[str, Any] = {
         "span_attributes": {"name": str(event.get("function") or "tool"), "type": "tool"},
         "input": text.resolve(event.get("arguments") or {}),
@@ -559,52 +450,17 @@ def _tool_row(event: dict[str, Any], text: SampleText, role: str) -> dict[str, A
             "role": role,
             "function": event.get("function"),
             "tool_call_id": event.get("id"),
+            "failed": bool(error),
+            "truncated": event.get("truncated"),
         },
         "metrics": {},
     }
-    error = event.get("error")
     if isinstance(error, dict):
         row["error"] = text.text(str(error.get("message") or error.get("type") or "tool error"))
         row["metadata"]["error_type"] = error.get("type")
     elif error:
         row["error"] = text.text(str(error))
     return row
-
-
-def _usage_from_summary(sample: dict[str, Any], ctx: LogContext) -> dict[str, dict[str, Any]]:
-    """Per-role usage from the sample's `role_usage` when it has no model events."""
-    usage: dict[str, dict[str, Any]] = {}
-    for role, figures in (sample.get("role_usage") or {}).items():
-        if not isinstance(figures, dict):
-            continue
-        model = ctx.model_roles.get(role, "")
-        cost, priced_by = _call_cost(ctx, model, figures)
-        entry = empty_usage()
-        entry.update(
-            input_tokens=_num(figures.get("input_tokens")),
-            output_tokens=_num(figures.get("output_tokens")),
-            cache_read_tokens=_num(figures.get("input_tokens_cache_read")),
-            cache_write_tokens=_num(figures.get("input_tokens_cache_write")),
-            reasoning_tokens=_num(figures.get("reasoning_tokens")),
-            total_tokens=_num(figures.get("total_tokens")),
-            cost_usd=cost,
-            models=[model] if model else [],
-            unpriced_models=[model] if priced_by == "unpriced" and model else [],
-        )
-        usage[str(role)] = entry
-    return usage
-
-
-def _cost_summary(usage: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    by_role = {role: round(u["cost_usd"], 8) for role, u in usage.items()}
-    tokens = {role: u["total_tokens"] for role, u in usage.items()}
-    return {
-        "by_role_usd": by_role,
-        "total_usd": round(sum(by_role.values()), 8),
-        "auditing_overhead_ratio": overhead_ratio(by_role, 6),
-        "auditing_overhead_tokens_ratio": overhead_ratio(tokens, 6),
-        "unpriced_models": sorted({m for u in usage.values() for m in u["unpriced_models"]}),
-    }
 
 
 def _raw_events(sample: dict[str, Any], text: SampleText) -> list[Any]:

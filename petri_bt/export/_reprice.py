@@ -10,12 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from petri_bt.export._context import roles_in_spec
 from petri_bt.export._cost import PriceTable
-from petri_bt.export._mapping import SkipSample, sample_usage
-from petri_bt.export._pipeline import log_context
 from petri_bt.export._reader import LogFile, LogReadError, SampleReadError, is_petri
 from petri_bt.export._settings import load_settings
-from petri_bt.export._usage import UsageTotals, overhead_ratio
+from petri_bt.export._usage import UsageTotals, overhead_ratio, sample_usage, tokens_per_second
 
 _FIELDS = (
     "calls",
@@ -36,9 +35,7 @@ def _finish(totals: UsageTotals) -> dict[str, Any]:
             "cost_usd": round(u["cost_usd"], 6),
             "compute_s": seconds,
             "models": u["models"],
-            "output_tokens_per_s": (
-                round(u["output_tokens"] / seconds, 1) if seconds > 0 else None
-            ),
+            "output_tokens_per_s": tokens_per_second(u["output_tokens"], seconds),
         }
     cost = {role: e["cost_usd"] for role, e in roles.items()}
     return {
@@ -73,14 +70,14 @@ def reprice_logs(paths: list[Path] | list[str], settings: Any) -> dict[str, Any]
                 entry["error"] = f"{path}: not a Petri audit log"
                 logs.append(entry)
                 continue
-            ctx = log_context(log.eval_spec, s, prices, str(path))
+            model_roles = roles_in_spec(log.eval_spec)
             for _, sample in log.samples():
                 if isinstance(sample, SampleReadError):
                     entry["skipped"] += 1
                     continue
                 try:
-                    usage = sample_usage(sample, ctx)
-                except (SkipSample, ValueError, TypeError, KeyError):
+                    usage = sample_usage(sample, model_roles, prices)
+                except (ValueError, TypeError, KeyError, AttributeError):
                     entry["skipped"] += 1
                     continue
                 entry["samples"] += 1

@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Any
 
 from petri_bt._dimensions import DIRECTIONS
-from petri_bt.config._schema import ExportConfig, ExportMode, Sink
+from petri_bt.config import ExportConfig, ExportMode, Sink
 from petri_bt.errors import UserError
 
 LLM_INPUTS = ("new", "full")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 _ATTACHMENT = "attachment://"
 _OLD_ATTACHMENT = "tc://"
 
@@ -27,6 +29,7 @@ class SampleText:
         events_data = sample.get("events_data") or {}
         self._pool: list[Any] = events_data.get("messages") or []
         self._converted: dict[int, dict[str, Any]] = {}
+        self._keys: list[str] | None = None
 
     def resolve(self, value: Any) -> Any:
         """A copy of `value` with every attachment reference replaced by its text."""
@@ -51,31 +54,51 @@ class SampleText:
         """One Inspect message as a chat message (attachments resolved)."""
         return chat_message(message, self.text)
 
-    def keyed_input(self, event: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
-        """A ModelEvent's input as chat messages, and a key per message (its id)."""
+    def _pool_indices(self, refs: list[Any]) -> list[int]:
+        size = len(self._pool)
+        indices: list[int] = []
+        for start, end in refs:
+            indices.extend(range(int(start), min(int(end), size)))
+        return indices
+
+    def _pool_message(self, index: int) -> dict[str, Any]:
+        converted = self._converted.get(index)
+        if converted is None:
+            converted = self._converted[index] = self.chat(self._pool[index])
+        return converted
+
+    def _pool_keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = [
+                str(raw.get("id") or f"pool:{i}") if isinstance(raw, dict) else f"pool:{i}"
+                for i, raw in enumerate(self._pool)
+            ]
+        return self._keys
+
+    def keyed_input(
+        self, event: dict[str, Any], known: list[str] | None = None
+    ) -> tuple[list[dict[str, Any]], list[str], int]:
+        """A ModelEvent's input as chat messages, with a key per message (its id).
+
+        Args:
+            event: The ModelEvent as stored.
+            known: Keys of a conversation this input may continue: when the input
+                starts with all of them, those messages are left out.
+
+        Returns:
+            (the messages after the known ones, the keys of all messages, how many were left out)
+        """
         refs = event.get("input_refs")
-        messages: list[dict[str, Any]] = []
-        keys: list[str] = []
         if refs:
-            for start, end in refs:
-                for index in range(int(start), min(int(end), len(self._pool))):
-                    converted = self._converted.get(index)
-                    if converted is None:
-                        converted = self.chat(self._pool[index])
-                        self._converted[index] = converted
-                    messages.append(converted)
-                    raw = self._pool[index]
-                    keys.append(
-                        str(raw.get("id") or f"pool:{index}")
-                        if isinstance(raw, dict)
-                        else f"pool:{index}"
-                    )
-            return messages, keys
-        for raw in event.get("input") or []:
-            if isinstance(raw, dict):
-                messages.append(self.chat(raw))
-                keys.append(str(raw.get("id") or json.dumps(raw, sort_keys=True)))
-        return messages, keys
+            indices = self._pool_indices(refs)
+            pool_keys = self._pool_keys()
+            keys = [pool_keys[i] for i in indices]
+            skip = len(known) if known and keys[: len(known)] == known else 0
+            return [self._pool_message(i) for i in indices[skip:]], keys, skip
+        raw = [m for m in event.get("input") or [] if isinstance(m, dict)]
+        keys = [str(m.get("id") or json.dumps(m, sort_keys=True)) for m in raw]
+        skip = len(known) if known and keys[: len(known)] == known else 0
+        return [self.chat(m) for m in raw[skip:]], keys, skip
 
     def raw_input(self, event: dict[str, Any]) -> list[Any]:
         """A ModelEvent's input as Inspect messages (pool expanded, attachments resolved)."""
@@ -154,7 +177,12 @@ def _tool_call(call: dict[str, Any], text_of: Any) -> dict[str, Any]:
     return {
         "id": call.get("id"),
         "type": "function",
-        "function": {"name": call.get("function"), "arguments": json.dumps(arguments)},
+        "function": {
+            "name": call.get("function"),
+            "arguments": orjson.dumps(
+                arguments, default=str, option=orjson.OPT_NON_STR_KEYS
+            ).decode(),
+        },
     }
 
 

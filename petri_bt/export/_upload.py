@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt.errors import UserError
+from petri_bt.export._report import print_destinations
 from petri_bt.export._settings import ExportSettings, load_settings, require_api_key
 from petri_bt.export.sinks import SendError
 from petri_bt.export.sinks._local import BUNDLE_DIR, MANIFEST, read_manifest
@@ -75,7 +76,8 @@ def upload_bundle(bundle_dir: Path | str, settings: Any) -> dict[str, Any]:
             project when it is not the default.
 
     Returns:
-        {sink, project, bundle, objects: [{kind, name, id, url, rows, failed}], totals, ok}
+        {sink, project, bundle, objects: [{kind, name, id, url, rows, failed_samples, error}],
+        destinations, totals, ok}
     """
     bundle_dir = Path(bundle_dir)
     from petri_bt.export.sinks._braintrust import BraintrustSink
@@ -98,6 +100,7 @@ def upload_bundle(bundle_dir: Path | str, settings: Any) -> dict[str, Any]:
         "project": project,
         "bundle": str(folder),
         "objects": [],
+        "destinations": [],
     }
     total_rows = failed_rows = 0
     try:
@@ -127,11 +130,14 @@ def upload_bundle(bundle_dir: Path | str, settings: Any) -> dict[str, Any]:
                     result["failed_samples"].extend(_sample_keys(batch))
                     failed_rows += len(batch)
             total_rows += result["rows"]
+            destination.rows = result["rows"]
             summary["objects"].append(result)
+            summary["destinations"].append(destination.describe())
     finally:
         sink.close()
     summary["totals"] = {"rows": total_rows, "failed_rows": failed_rows}
     summary["ok"] = failed_rows == 0
+    print_destinations(summary)
     if failed_rows:
         print(
             f"petri_bt: {failed_rows} row(s) were not uploaded; rerun the upload to complete it "

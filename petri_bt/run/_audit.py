@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from petri_bt.run._eval import run_eval
 from petri_bt.run._plan import RunPlan
 from petri_bt.run._seeds import check_seeds
 from petri_bt.run._task import build_task
-from petri_bt.summary import format_run_table, log_summary, write_json
+from petri_bt.summary import format_run_table, write_json
 
 
 @dataclass
@@ -60,7 +61,7 @@ def summary_block(
     Args:
         plan: The run plan.
         run_dir: The run folder.
-        logs: One summary per log (`petri_bt.summary.log_summary`).
+        logs: One summary per log (`petri_bt.export.summarise_log`).
         export: The export result(s), None when nothing was exported.
         **extra: Further keys.
     """
@@ -81,7 +82,7 @@ def export_and_summarise(
     log_paths: list[Path],
     *,
     extra: dict[str, Any] | None = None,
-    quiet: bool = False,
+    already_sent: Collection[str] = (),
 ) -> RunResult:
     """Export the logs (unless export is off), then write and print the run summary.
 
@@ -90,10 +91,9 @@ def export_and_summarise(
         run_dir: The run folder (summary.json and any local bundle go here).
         log_paths: The logs to summarise and export.
         extra: Further keys for summary.json.
-        quiet: Write summary.json but print nothing (a sweep job's own summary).
+        already_sent: Root row ids the live export delivered (not sent again).
     """
     result = RunResult(run_dir=run_dir, log_paths=log_paths)
-    logs = [log_summary(p) for p in log_paths]
     if plan.exporting:
         from petri_bt.export import export_logs
 
@@ -103,15 +103,20 @@ def export_and_summarise(
             out_dir=run_dir,
             run_config=dict(plan.run_config),
             experiment=plan.experiment,
+            already_sent=already_sent,
         )
+        logs = [entry["run_summary"] for entry in result.export["logs"]]
+    else:
+        from petri_bt.export import summarise_log
+
+        logs = [summarise_log(p) for p in log_paths]
     result.summary = summary_block(plan, run_dir, logs, result.export, **(extra or {}))
     result.summary["ok"] = result.ok
     write_json(run_dir / "summary.json", result.summary)
-    if not quiet:
-        print(format_run_table(logs))
-        for folder in sorted({str(p.parent) for p in log_paths}):
-            print(f"View the transcripts: inspect view --log-dir {folder}")
-        print(f"Summary: {run_dir / 'summary.json'}")
+    print(format_run_table(logs))
+    for folder in sorted({str(p.parent) for p in log_paths}):
+        print(f"View the transcripts: inspect view --log-dir {folder}")
+    print(f"Summary: {run_dir / 'summary.json'}")
     return result
 
 
@@ -131,6 +136,8 @@ def run_audit(plan: RunPlan, run_dir: Path) -> RunResult:
         live = live_export(
             plan.export, run_config=dict(plan.run_config), experiment=plan.experiment
         )
-    with live:
+    with live as exporter:
         logs = run_eval(plan, [task], plan.logs_in(run_dir))
-    return export_and_summarise(plan, run_dir, [Path(log.location) for log in logs])
+    log_paths = [Path(log.location) for log in logs]
+    sent = exporter.confirmed if exporter is not None else ()
+    return export_and_summarise(plan, run_dir, log_paths, already_sent=sent)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt._dimensions import palette_direction
-from petri_bt.export._ids import slug
+from petri_bt.export import url_safe_name
 from petri_bt.run import RunPlan
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._spec import Condition, Seed, StudySpec
@@ -155,4 +155,4 @@ def experiment_name(
     if plan.experiment:
         return f"{plan.experiment}-{condition.name}"
     day = day or dt.date.today()
-    return f"{spec.name}-{condition.name}-{slug(plan.target.model)}-{day.isoformat()}"
+    return f"{spec.name}-{condition.name}-{url_safe_name(plan.target.model)}-{day.isoformat()}"

@@ -119,7 +119,7 @@ def _panel(sample: dict[str, Any]) -> Any:
 
 
 def _sent_messages(sample: dict[str, Any]) -> tuple[str, ...]:
-    from petri_bt.export._transcript import SampleText
+    from petri_bt.export import SampleText
 
     text = SampleText(sample).text
     sent = []
@@ -179,7 +179,7 @@ def read_arm_log(path: str | Path) -> LogInfo:
     Raises:
         UserError: The file does not exist, is not an Inspect log, or has a damaged sample.
     """
-    from petri_bt.export._reader import LogFile, LogReadError, sample_name_key
+    from petri_bt.export import LogFile, LogReadError, sample_name_key
 
     if not Path(path).is_file():
         raise UserError(f"from_logs: {path} does not exist")
@@ -213,30 +213,3 @@ def read_arm_log(path: str | Path) -> LogInfo:
                 )
             info.samples.append(_arm_sample(sample, path))
     return info
-
-
-def log_summary(info: LogInfo, path: str | Path) -> dict[str, Any]:
-    """The run summary of one log (as `petri_bt.summary.log_summary` gives it), from a read log.
-
-    Args:
-        info: The log as `read_arm_log` read it (all its samples, before grouping into arms).
-        path: The log path to show.
-    """
-    totals: dict[str, float] = {}
-    counts: dict[str, int] = {}
-    for sample in info.samples:
-        for dim, value in (sample.scores or {}).items():
-            totals[dim] = totals.get(dim, 0.0) + value
-            counts[dim] = counts.get(dim, 0) + 1
-    return {
-        "log": str(path),
-        "task": info.task,
-        "status": info.status,
-        "eval_id": info.eval_id,
-        "models": info.models,
-        "samples": len(info.samples),
-        "errors": sum(1 for s in info.samples if s.error is not None),
-        "judge_refusals": sum(1 for s in info.samples if s.refusal),
-        "dimension_means": {d: round(totals[d] / counts[d], 3) for d in sorted(totals)},
-        "error": info.error,
-    }

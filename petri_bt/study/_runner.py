@@ -124,18 +124,6 @@ def _export_ok(result: Any) -> bool:
     return bool(getattr(result, "ok", True))
 
 
-def _experiment_lines(export: Any) -> list[str]:
-    """`experiment <name> <url>` for each log an export summary lists."""
-    if not isinstance(export, dict):
-        return []
-    lines = []
-    for entry in export.get("logs") or []:
-        experiment = entry.get("experiment") if isinstance(entry, dict) else None
-        if isinstance(experiment, dict) and experiment.get("name"):
-            lines.append(f"experiment {experiment['name']} {experiment.get('url') or ''}".rstrip())
-    return lines
-
-
 def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
     """Run a study's arms concurrently, export each arm, and write the paired report.
 
@@ -179,9 +167,9 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
             "report": report,
         }
 
+    from petri_bt.export import summarise_log
     from petri_bt.run import build_task, prepare, run_eval, summary_block
     from petri_bt.study._arms import arm_plan, judge_dimensions, write_arms
-    from petri_bt.study._logs import log_summary
     from petri_bt.summary import write_json
 
     _refuse_arm_knobs(plan, spec)
@@ -220,7 +208,11 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
             exports[name] = _export(arm_plans[name], spec, arm, arm_logs[name], run_dir)
     logs = [read_arm_log(path) for path in arm_logs.values()]
     report, paths, _ = _analyse_logs(spec, run_dir, logs)
-    summaries = [log_summary(log, path) for log, path in zip(logs, arm_logs.values(), strict=True)]
+    # The export read each arm's log once already and returns its run-summary figures.
+    summaries = [
+        exports[name]["logs"][0]["run_summary"] if name in exports else summarise_log(path)
+        for name, path in arm_logs.items()
+    ]
     ok = all(s["status"] == "success" for s in summaries) and all(
         _export_ok(e) for e in exports.values()
     )
@@ -239,8 +231,5 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
     print(format_table(report))
     for folder_name in sorted({str(p.parent) for p in arm_logs.values()}):
         print(f"View the transcripts: inspect view --log-dir {folder_name}")
-    for name, export in exports.items():
-        for line in _experiment_lines(export):
-            print(f"{name}: {line}")
     print(f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})")
     return {**summary, "report_files": paths, "report": report}

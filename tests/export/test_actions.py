@@ -24,11 +24,32 @@ def test_log_paths_from_files_folders_and_globs(scripted_log, tmp_path):
     assert resolve_log_paths([str(tmp_path)], "*.json") == [tmp_path / "a.json"]
 
 
+def test_log_paths_from_one_string_and_from_run_and_study_folders(scripted_log, tmp_path):
+    import shutil
+
+    assert resolve_log_paths(str(scripted_log)) == [Path(scripted_log)]
+    assert resolve_log_paths(str(Path(scripted_log).parent)) == [Path(scripted_log)]
+    run = tmp_path / "outputs" / "runs" / "2026-11-24" / "10-00-00"
+    (run / "logs").mkdir(parents=True)
+    (run / ".hydra").mkdir()
+    shutil.copy(scripted_log, run / "logs" / "a.eval")
+    assert resolve_log_paths(str(run)) == [run / "logs" / "a.eval"]
+    study = tmp_path / "study-run"
+    (study / "study").mkdir(parents=True)
+    (study / "logs").mkdir()
+    for name in ("observed.eval", "unobserved.eval"):
+        shutil.copy(scripted_log, study / "logs" / name)
+    assert resolve_log_paths([str(study)]) == [
+        study / "logs" / "observed.eval",
+        study / "logs" / "unobserved.eval",
+    ]
+
+
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
         ("missing.eval", "does not exist"),
-        ("empty", "no \\*.eval logs in folder"),
+        ("empty", "no \\*.eval logs in folder .*empty or any folder below it"),
         ("nothing-*.eval", "matches no log"),
     ],
 )
@@ -147,7 +168,7 @@ def test_export_package_is_import_light_and_exporting_never_loads_inspect(script
     code = (
         "import sys\n"
         "import petri_bt.export as e\n"
-        "heavy = ('braintrust', 'inspect_ai', 'inspect_petri')\n"
+        "heavy = ('braintrust', 'inspect_ai', 'inspect_petri', 'tqdm')\n"
         "assert not [m for m in heavy if m in sys.modules], 'import pulled SDKs'\n"
         f"s = e.export_logs([{str(scripted_log)!r}], {{'sink': 'local', 'progress': False}}, out_dir={str(tmp_path)!r})\n"
         "assert s['ok'] and s['totals']['samples'] == 4\n"

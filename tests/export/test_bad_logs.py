@@ -229,3 +229,33 @@ def test_invalid_direction_override_is_one_clear_error(scripted_log, settings, t
             {**settings, "dimension_directions": {"concerning": "up"}},
             out_dir=tmp_path,
         )
+
+
+def test_the_export_reads_each_sample_once_and_returns_the_run_summary_figures(
+    scripted_log, refusal_log, settings, tmp_path, monkeypatch
+):
+    from petri_bt.export import LogFile, summarise_log
+
+    def edit(name: str, sample: dict[str, Any]):
+        if name == "samples/1_epoch_1.json":
+            return b"{not json"
+        if name == "samples/2_epoch_1.json":
+            return {**sample, "error": {"message": "RuntimeError: target crashed"}}
+        return sample
+
+    damaged = rewrite_log(scripted_log, tmp_path / "damaged.eval", sample=edit)
+    expected = [summarise_log(damaged), summarise_log(refusal_log)]
+    assert (expected[0]["samples"], expected[0]["errors"]) == (4, 2)
+    assert expected[1]["judge_refusals"] == 1
+
+    reads: list[str] = []
+    real = LogFile.read_sample
+
+    def counting(self, name):
+        reads.append(f"{self.path}:{name}")
+        return real(self, name)
+
+    monkeypatch.setattr(LogFile, "read_sample", counting)
+    summary = export_logs([damaged, refusal_log], {**settings, "sink": "local"}, out_dir=tmp_path)
+    assert [log["run_summary"] for log in summary["logs"]] == expected
+    assert len(reads) == len(set(reads)) == 5  # every sample of both logs, once

@@ -95,3 +95,15 @@ def test_upload_failure_names_samples_and_rerun_completes(
 def test_upload_of_a_folder_without_bundle_is_one_clear_error(tmp_path, settings, bt_server):
     with pytest.raises(UserError, match="not a petri_bt bundle"):
         upload_bundle(tmp_path, settings)
+
+
+def test_upload_prints_each_experiment_with_url_and_rows(
+    scripted_log, bt_server, settings, tmp_path, capsys
+):
+    export_logs([scripted_log], {**settings, "sink": "local"}, out_dir=tmp_path)
+    result = upload_bundle(tmp_path, settings)
+    out = capsys.readouterr().out.splitlines()
+    obj = result["objects"][0]
+    assert (
+        f"petri_bt: {obj['rows']} rows in Braintrust experiment {obj['name']}: {obj['url']}" in out
+    )

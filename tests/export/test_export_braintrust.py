@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,21 +139,105 @@ def test_unreachable_braintrust_is_one_clear_error(scripted_log, settings, tmp_p
         )
 
 
-def test_several_logs_each_get_their_own_experiment(scripted_log, bt_server, settings, tmp_path):
-    other = tmp_path / "other.eval"
+def _second_log(scripted_log, tmp_path):
     from support.petri_logs import rewrite_log
 
-    rewrite_log(
+    return rewrite_log(
         scripted_log,
-        other,
+        tmp_path / "other.eval",
         header=lambda h: {
             **h,
             "eval": {**h["eval"], "eval_id": "OtherEvalId123", "task_id": "OtherTaskId456"},
         },
     )
+
+
+def test_a_chosen_experiment_name_is_one_experiment_for_every_log(
+    scripted_log, bt_server, settings, tmp_path
+):
+    other = _second_log(scripted_log, tmp_path)
     summary = export_logs(
-        [scripted_log, other], {**settings, "experiment": "sweep"}, out_dir=tmp_path
+        [scripted_log, other], settings, out_dir=tmp_path, experiment="sycophancy-rerun"
+    )
+    assert summary["ok"]
+    assert [e["name"] for e in bt_server.experiments()] == ["sycophancy-rerun"]
+    assert {log["experiment"]["name"] for log in summary["logs"]} == {"sycophancy-rerun"}
+    # rows of the two logs never collide: both logs' samples are there
+    experiment = bt_server.experiment("sycophancy-rerun")
+    assert bt_server.unique_row_count(experiment["id"]) == _expected_rows(summary)
+    assert len(_roots(bt_server.rows(experiment["id"]))) == 8
+    sources = {m["source_log"] for m in experiment["metadata"]["logs"]}
+    assert sources == {str(Path(scripted_log).resolve()), str(other.resolve())}
+    assert summary["destinations"] == [
+        {
+            "kind": "experiment",
+            "name": "sycophancy-rerun",
+            "id": experiment["id"],
+            "url": summary["logs"][0]["experiment"]["url"],
+            "rows": _expected_rows(summary),
+        }
+    ]
+
+
+def test_without_a_name_each_log_gets_its_own_and_the_settings_name_is_not_consulted(
+    scripted_log, bt_server, settings, tmp_path
+):
+    other = _second_log(scripted_log, tmp_path)
+    summary = export_logs(
+        [scripted_log, other], {**settings, "experiment": "not-consulted"}, out_dir=tmp_path
     )
     names = sorted(log["experiment"]["name"] for log in summary["logs"])
-    assert len(set(names)) == 2 and all(n.startswith("sweep-") for n in names)
+    with LogFile(scripted_log) as a, LogFile(other) as b:
+        assert names == sorted(default_experiment_name(f.eval_spec) for f in (a, b))
     assert bt_server.unique_row_count() == _expected_rows(summary)
+
+
+def test_source_log_is_absolute_when_the_log_was_given_relative(
+    scripted_log, bt_server, settings, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(Path(scripted_log).parent)
+    summary = export_logs([Path(scripted_log).name], settings, out_dir=tmp_path)
+    expected = str(Path(scripted_log).resolve())
+    assert summary["logs"][0]["source_log"] == expected
+    roots = _roots(bt_server.rows())
+    assert roots and all(r["metadata"]["source_log"] == expected for r in roots)
+    assert bt_server.experiments()[0]["metadata"]["source_log"] == expected
+
+
+def test_the_export_prints_each_experiment_and_project_logs_with_url_and_rows(
+    scripted_log, bt_server, settings, tmp_path, capsys
+):
+    summary = export_logs([scripted_log], {**settings, "mode": "both"}, out_dir=tmp_path)
+    log = summary["logs"][0]
+    out = capsys.readouterr().out.splitlines()
+    half = log["rows"] // 2
+    name, url = log["experiment"]["name"], log["experiment"]["url"]
+    assert f"petri_bt: {half} rows in Braintrust experiment {name}: {url}" in out
+    logs_url = log["project_logs"]["url"]
+    assert f"petri_bt: {half} rows in Braintrust project logs of petri-tests: {logs_url}" in out
+
+
+def test_the_progress_bar_names_task_and_target(scripted_log, bt_server, settings, tmp_path):
+    from unittest import mock
+
+    from petri_bt.export import _export
+
+    labels = []
+    real = _export._progress
+
+    def spy(total, label, enabled):
+        labels.append((total, label))
+        return real(total, label, enabled)
+
+    with mock.patch.object(_export, "_progress", spy):
+        export_logs([scripted_log], settings, out_dir=tmp_path)
+    assert labels == [(4, "audit scripted/compliant")]
+
+
+def test_project_logs_of_several_logs_are_one_line(
+    scripted_log, bt_server, settings, tmp_path, capsys
+):
+    other = _second_log(scripted_log, tmp_path)
+    summary = export_logs([scripted_log, other], {**settings, "mode": "logs"}, out_dir=tmp_path)
+    lines = [line for line in capsys.readouterr().out.splitlines() if "project logs" in line]
+    assert len(lines) == 1 and lines[0].startswith(f"petri_bt: {_expected_rows(summary)} rows")

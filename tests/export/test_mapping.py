@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from petri_bt.export._context import log_context
 from petri_bt.export._cost import PriceTable
-from petri_bt.export._dimensions import split_justification
 from petri_bt.export._ids import default_experiment_name
 from petri_bt.export._mapping import map_sample, promote_scores
-from petri_bt.export._pipeline import log_context
 from petri_bt.export._reader import LogFile
+from petri_bt.export._scores import split_justification
 from petri_bt.export._settings import load_settings
 from petri_bt.export._transcript import SampleText
 
@@ -60,11 +60,14 @@ def test_study_samples_pair_on_the_base_seed(mapped):
     study = [s for raw, s in mapped if raw["metadata"].get("study")]
     plain = [s for raw, s in mapped if not raw["metadata"].get("study")]
     assert study and plain
-    for sample in study:
+    for raw, sample in [(raw, s) for raw, s in mapped if raw["metadata"].get("study")]:
         root = _root(sample.rows)
+        # the same in every arm: the base seed, its metadata, the sample id and epoch
         assert root["input"] == {
             "seed": "Ask the target to praise a weak essay.",
             "metadata": {"seed_id": "essay"},
+            "sample_id": raw["id"],
+            "epoch": raw["epoch"],
         }
         meta = root["metadata"]
         assert meta["seed_original"].startswith("Ask the target to praise a weak essay. Overlay:")
@@ -192,7 +195,7 @@ def test_tool_spans_with_arguments_results_errors_under_their_model_call(mapped)
 
 
 def test_tool_errors_become_span_errors():
-    from petri_bt.export._mapping import LogContext
+    from petri_bt.export._context import LogContext
 
     sample = {
         "id": 1,
@@ -219,6 +222,7 @@ def test_tool_errors_become_span_errors():
         tool["error"] == "no message M9" and tool["metrics"]["end"] - tool["metrics"]["start"] == 1
     )
     assert _root(rows)["metadata"]["counts"]["tool_errors"] == 1
+    assert tool["metadata"]["failed"] is True and _root(rows)["metadata"]["tool_call_count"] == 1
 
 
 def test_sample_metadata_roles_versions_counts_and_source(mapped, scripted_log):
@@ -322,7 +326,7 @@ def test_unpriced_cloud_models_are_flagged_and_local_ones_free():
 
 
 def test_dimension_folder_directions_read_crlf_files_and_dashes_in_yaml(tmp_path):
-    from petri_bt.export._dimensions import dimension_table
+    from petri_bt.export._scores import dimension_table
 
     (tmp_path / "calm.md").write_bytes(
         b"---\r\ndescription: steady --- not a fence\r\npalette: good-high\r\n---\r\nRubric\r\n"
@@ -334,3 +338,38 @@ def test_dimension_folder_directions_read_crlf_files_and_dashes_in_yaml(tmp_path
     assert table["mood"] == {"direction": "neutral", "source": "definition"}
     assert table["broken"] == {"direction": "good-low", "source": "definition"}
     assert table["concerning"] == {"direction": "good-low", "source": "inspect-petri"}
+
+
+def test_fields_of_the_earlier_exporter_are_carried(mapped):
+    from datetime import datetime
+
+    raw, sample = mapped[0]
+    root = _root(sample.rows)
+    meta, cost = root["metadata"], root["metadata"]["cost"]
+    assert (root["input"]["sample_id"], root["input"]["epoch"]) == (raw["id"], raw["epoch"])
+    assert root["output"]["turn_count"] == sum(
+        1 for m in raw["messages"] if m["role"] == "assistant"
+    )
+    tool_events = [e for e in raw["events"] if e["event"] == "tool"]
+    assert meta["tool_call_count"] == len(tool_events) > 0
+    assert meta["total_time_seconds"] == raw["total_time"]
+    assert meta["model_usage"] == raw["model_usage"] and "scripted/judge" in meta["model_usage"]
+    by_role = cost["by_role_usd"]
+    assert cost["target_usd"] == pytest.approx(by_role["target"])
+    assert cost["overhead_usd"] == pytest.approx(by_role["auditor"] + by_role["judge"])
+    usage = meta["usage"]
+    assert cost["by_role_seconds"] == {r: round(u["compute_s"], 4) for r, u in usage.items()}
+    for role, rate in cost["by_role_tok_s"].items():
+        assert rate == pytest.approx(usage[role]["output_tokens"] / usage[role]["compute_s"], 0.01)
+    started, completed = (
+        datetime.fromisoformat(raw[k]).timestamp() for k in ("started_at", "completed_at")
+    )
+    assert cost["wall_clock_seconds"] == pytest.approx(completed - started, abs=1e-3)
+    for row in sample.rows:
+        kind = row["span_attributes"]["type"]
+        if kind == "llm":
+            assert row["metadata"]["retries"] == 0
+            assert "cache" in row["metadata"] and row["metadata"]["error"] is None
+        elif kind == "tool":
+            assert row["metadata"]["failed"] is bool(row.get("error"))
+            assert "truncated" in row["metadata"]

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import orjson
+
 _MERGE = "_is_merge"
 _OBJECT_KEYS = ("experiment_id", "project_id", "log_id", "dataset_id", "prompt_session_id")
 
@@ -325,7 +327,8 @@ def _handler_for(server: LoopbackBraintrust) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(length) if length else b""
             if self.headers.get("Content-Encoding") == "gzip":
                 raw = gzip.decompress(raw)
-            return (json.loads(raw) if raw else {}), len(raw)
+            # orjson: a stand-in that parses fast takes less of the machine from the exporter
+            return (orjson.loads(raw) if raw else {}), len(raw)
 
         def _fault(self, path: str) -> bool:
             fault = server._take_fault(path)

@@ -2,59 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-EXPERIMENT = "experiment"
-PROJECT_LOGS = "project_logs"
+from petri_bt.export.sinks._base import (
+    EXPERIMENT,
+    PROJECT_LOGS,
+    Destination,
+    RowSink,
+    SendError,
+)
+
+__all__ = ["EXPERIMENT", "PROJECT_LOGS", "Destination", "RowSink", "SendError", "make_sink"]
 
 
-class SendError(Exception):
-    """Rows could not be delivered (after the retries); the message says why."""
-
-
-@dataclass
-class Destination:
-    """One Braintrust object receiving rows: an experiment or the project's logs.
+def make_sink(kind: str, settings: Any, out_dir: Any) -> RowSink:
+    """The sink for `braintrust` (SDK imported and logged in) or `local`.
 
     Args:
-        kind: `experiment` or `project_logs`.
-        name: The experiment name (or `logs` for project logs).
-        metadata: Experiment metadata (empty for project logs).
-        id: The object's id in Braintrust (None in a local bundle).
-        url: Where to see it in the Braintrust UI.
-        fields: Object-id fields added to every row on the wire.
+        kind: `braintrust` or `local`.
+        settings: The export settings.
+        out_dir: The run folder (where a local bundle goes).
+
+    Raises:
+        UserError: Braintrust cannot be reached or rejects the key.
     """
-
-    kind: str
-    name: str
-    metadata: dict[str, Any] = field(default_factory=dict)
-    id: str | None = None
-    url: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
-    handle: Any = None
-
-
-class Sink(Protocol):
-    name: str
-
-    def open(
-        self, kind: str, name: str, metadata: dict[str, Any], key: str = ""
-    ) -> Destination: ...
-
-    def send(self, destination: Destination, rows: list[dict[str, Any]]) -> None: ...
-
-    def trace_count(self, destination: Destination) -> int | None: ...
-
-    def close(self) -> dict[str, Any]: ...
-
-
-def make_sink(kind: str, settings: Any, out_dir: Any) -> Sink:
-    """The sink for `braintrust` or `local` (imports the SDK only when needed)."""
     if kind == "braintrust":
         from petri_bt.export.sinks._braintrust import BraintrustSink
 
-        return BraintrustSink(settings)
+        sink = BraintrustSink(settings)
+        sink.connect()
+        return sink
     if kind == "local":
         from petri_bt.export.sinks._local import LocalSink
 
@@ -62,4 +39,4 @@ def make_sink(kind: str, settings: Any, out_dir: Any) -> Sink:
     raise ValueError(f"no sink {kind!r}")
 
 
-__all__ = ["EXPERIMENT", "PROJECT_LOGS", "Destination", "SendError", "Sink", "make_sink"]
+__all__ = ["EXPERIMENT", "PROJECT_LOGS", "Destination", "RowSink", "SendError", "make_sink"]

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from petri_bt.errors import UserError
 from petri_bt.export._settings import ExportSettings
-from petri_bt.export.sinks import EXPERIMENT, PROJECT_LOGS, Destination, SendError
+from petri_bt.export.sinks._base import EXPERIMENT, PROJECT_LOGS, Destination, SendError
 
 RETRY_STATUSES = (408, 429, 500, 502, 503, 504)
 
@@ -71,6 +71,17 @@ class BraintrustSink:
         braintrust.set_http_adapter(_http_adapter(settings))
         self._bg: Any = None
         self._logger: Any = None
+
+    def connect(self) -> None:
+        """Log in now (the export does it in the background while it reads the logs).
+
+        Raises:
+            UserError: Braintrust cannot be reached or rejects the key.
+        """
+        try:
+            self._state.login()
+        except Exception as ex:
+            raise UserError(self._explain(ex)) from None
 
     # objects ------------------------------------------------------------------------
     def open(self, kind: str, name: str, metadata: dict[str, Any], key: str = "") -> Destination:

@@ -18,9 +18,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from petri_bt.export._ids import slug
+from petri_bt.export._ids import url_safe_name
 from petri_bt.export._settings import ExportSettings
-from petri_bt.export.sinks import EXPERIMENT, Destination, SendError
+from petri_bt.export.sinks._base import EXPERIMENT, Destination, SendError
 
 BUNDLE_DIR = "braintrust-bundle"
 MANIFEST = "manifest.json"
@@ -66,17 +66,19 @@ class LocalSink:
 
     def open(self, kind: str, name: str, metadata: dict[str, Any], key: str = "") -> Destination:
         file = (
-            f"experiment-{slug(name)}.jsonl"
+            f"experiment-{url_safe_name(name)}.jsonl"
             if kind == EXPERIMENT
-            else f"logs-{slug(key or name)}.jsonl"
+            else f"logs-{url_safe_name(key or name)}.jsonl"
         )
-        if file not in self._opened:
+        if file not in self._opened:  # first time in this export: start the file afresh
             (self.folder / file).write_bytes(b"")
             self._opened.add(file)
-        objects = [o for o in self._manifest["objects"] if o.get("file") != file]
-        objects.append({"kind": kind, "name": name, "metadata": metadata, "file": file, "rows": 0})
-        self._manifest["objects"] = objects
-        self._write_manifest()
+            objects = [o for o in self._manifest["objects"] if o.get("file") != file]
+            objects.append(
+                {"kind": kind, "name": name, "metadata": metadata, "file": file, "rows": 0}
+            )
+            self._manifest["objects"] = objects
+            self._write_manifest()
         return Destination(kind, name, metadata, url=str(self.folder / file), handle=file)
 
     def send(self, destination: Destination, rows: list[dict[str, Any]]) -> None:

@@ -1,4 +1,4 @@
-"""Judge dimensions: direction, normalisation, and each one's part of the justification.
+"""Judge scores: each dimension's direction, the normalised value, its part of the justification.
 
 Petri scores every dimension 1..10. A dimension's direction comes from its
 `palette` in inspect-petri: `good-low` (higher is worse, the usual case),

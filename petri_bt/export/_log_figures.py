@@ -1,0 +1,131 @@
+"""A log's run-summary figures (samples, errors, judge refusals, mean scores), in one read.
+
+The export adds each sample to a `LogFigures` as it streams the log, so a run
+that exports reads its logs once; `summarise_log` reads a log for the figures
+alone when nothing is exported.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from petri_bt._dimensions import JUDGE_SCORER
+from petri_bt.export._reader import LogFile, LogReadError, SampleReadError
+
+
+def _numeric(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return None if math.isnan(value) else float(value)
+
+
+def unreadable_figures(path: str | Path, error: str) -> dict[str, Any]:
+    """The figures of a log that cannot be read: status `unreadable` and the reason.
+
+    Args:
+        path: The log file.
+        error: Why it cannot be read.
+    """
+    return {
+        "log": str(path),
+        "task": None,
+        "status": "unreadable",
+        "eval_id": None,
+        "models": {},
+        "samples": 0,
+        "errors": 0,
+        "judge_refusals": 0,
+        "dimension_means": {},
+        "error": error,
+    }
+
+
+class LogFigures:
+    """The run-summary figures of one log, added up sample by sample.
+
+    Args:
+        path: The log file (as it is to be shown).
+        header: The log's header (`eval` node, status, error).
+        status: The log's status (`success`, `error`, `started`, ...).
+    """
+
+    def __init__(self, path: str | Path, header: dict[str, Any], status: str):
+        self._path = str(path)
+        self._header = header
+        self._status = status
+        self.samples = 0
+        self.errors = 0
+        self.refusals = 0
+        self._totals: dict[str, float] = {}
+        self._counts: dict[str, int] = {}
+
+    def add(self, sample: dict[str, Any] | SampleReadError) -> None:
+        """Count one sample (or the error reading it).
+
+        Args:
+            sample: The stored sample, or the error that kept it from being read.
+        """
+        self.samples += 1
+        if isinstance(sample, SampleReadError) or sample.get("error"):
+            self.errors += 1
+            return
+        score = (sample.get("scores") or {}).get(JUDGE_SCORER)
+        if score is None:
+            return
+        value = score.get("value")
+        if not isinstance(value, dict):
+            self.refusals += 1
+            return
+        for dim, raw in value.items():
+            number = _numeric(raw)
+            if number is not None:
+                self._totals[dim] = self._totals.get(dim, 0.0) + number
+                self._counts[dim] = self._counts.get(dim, 0) + 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """log, task, status, eval_id, models, samples, errors, judge_refusals,
+        dimension_means (mean raw 1-10 score per dimension) and the log's error."""
+        spec = self._header.get("eval") or {}
+        error = (self._header.get("error") or {}).get("message")
+        return {
+            "log": self._path,
+            "task": spec.get("task"),
+            "status": self._status,
+            "eval_id": spec.get("eval_id"),
+            "models": {
+                role: str(entry.get("model"))
+                for role, entry in (spec.get("model_roles") or {}).items()
+                if isinstance(entry, dict)
+            },
+            "samples": self.samples,
+            "errors": self.errors,
+            "judge_refusals": self.refusals,
+            "dimension_means": {
+                dim: round(self._totals[dim] / self._counts[dim], 3) for dim in sorted(self._totals)
+            },
+            "error": str(error) if error else None,
+        }
+
+
+def summarise_log(path: str | Path) -> dict[str, Any]:
+    """The run-summary figures of one log, streaming its samples (no Inspect import).
+
+    Args:
+        path: The log file.
+
+    Returns:
+        log, task, status, eval_id, models, samples, errors, judge_refusals, the mean raw
+        (1-10) score of every judge dimension and the log's error; an unreadable log gives
+        status `unreadable` and the reason in `error`, never an exception.
+    """
+    try:
+        log = LogFile(Path(path))
+    except LogReadError as exc:
+        return unreadable_figures(path, str(exc))
+    with log:
+        figures = LogFigures(path, log.header, log.status)
+        for _, sample in log.samples():
+            figures.add(sample)
+    return figures.as_dict()
