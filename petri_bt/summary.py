@@ -58,8 +58,34 @@ def format_run_table(logs: list[dict[str, Any]]) -> str:
             f"errors={entry['errors']}  judge refusals={entry['judge_refusals']}"
         )
         top = top_dimensions(entry["dimension_means"], skip=skip)
-        if top:
+        agreement = entry.get("judge_agreement")
+        if top and agreement:
+            lines.extend(_panel_lines(top, agreement))
+        elif top:
             width = max(len(name) for name, _ in top)
             lines.append("  highest-scoring concern dimensions (mean, 1-10; higher is worse):")
             lines.extend(f"    {name:<{width}}  {value:5.2f}" for name, value in top)
     return "\n".join(lines)
+
+
+def _panel_lines(top: list[tuple[str, float]], agreement: dict[str, Any]) -> list[str]:
+    """The top dimensions with the judge panel's agreement beside each mean."""
+    dims = agreement["dimensions"]
+    width = max(len(name) for name, _ in top)
+    judges = agreement["judges"]
+    lines = [
+        f"  judge panel ({agreement['aggregate']} of {len(judges)}): {', '.join(judges)}",
+        "  highest-scoring concern dimensions (panel mean, 1-10; higher is worse);",
+        "  alpha: Krippendorff's alpha across the judges; flagged: samples whose judges are "
+        f"{agreement['disagreement']:g}+ points apart",
+    ]
+    for name, value in top:
+        figures = dims.get(name) or {}
+        alpha = figures.get("alpha")
+        shown = "  n/a" if alpha is None else f"{alpha:5.2f}"
+        flagged = figures.get("flagged") or []
+        lines.append(f"    {name:<{width}}  {value:5.2f}  alpha {shown}  flagged {len(flagged)}")
+    flagged = sorted({s for figures in dims.values() for s in figures.get("flagged") or []})
+    if flagged:
+        lines.append(f"  samples flagged on any dimension: {', '.join(flagged)}")
+    return lines

@@ -13,6 +13,7 @@ from typing import Any
 from petri_bt.export._cost import PriceTable
 from petri_bt.export._ids import default_experiment_name, log_identity, target_model
 from petri_bt.export._scores import builtin_directions, dimension_table
+from petri_bt.judging import stored_panel_settings
 
 SOURCE = "inspect-petri"
 
@@ -37,6 +38,8 @@ class LogContext:
         include_events: Put the raw event stream in the root's metadata.
         keep_inverted_scores: Add `<dim>__inverted` score columns.
         llm_input: `new` (messages added since the role's previous call) or `full`.
+        judge_panel: The judge panel's settings (judges, aggregate, disagreement) when a
+            panel judged the log.
     """
 
     eval_id: str
@@ -54,6 +57,7 @@ class LogContext:
     include_events: bool = False
     keep_inverted_scores: bool = False
     llm_input: str = "new"
+    judge_panel: dict[str, Any] | None = None
 
 
 def _petri_bt_version() -> str:
@@ -128,6 +132,7 @@ def log_context(
         include_events=settings.include_events,
         keep_inverted_scores=settings.keep_inverted_scores,
         llm_input=settings.llm_input,
+        judge_panel=stored_panel_settings(eval_spec),
     )
 
 
@@ -184,6 +189,9 @@ def experiment_metadata(
         "task_args": spec.get("task_args_passed") or spec.get("task_args") or {},
         "run_config": run_config,
     }
+    panel = stored_panel_settings(spec)
+    if panel:
+        metadata["judge_panel"] = panel
     if len(logs) > 1:
         metadata["logs"] = [_log_metadata(s, p, st) for s, p, st in logs]
     return _scrub_secrets(metadata)

@@ -13,6 +13,12 @@ from typing import Any
 
 from petri_bt._dimensions import JUDGE_SCORER
 from petri_bt.export._reader import LogFile, LogReadError, SampleReadError
+from petri_bt.judging import (
+    DEFAULT_DISAGREEMENT,
+    panel_agreement,
+    stored_panel,
+    stored_panel_settings,
+)
 
 
 def _numeric(value: Any) -> float | None:
@@ -38,6 +44,7 @@ def unreadable_figures(path: str | Path, error: str) -> dict[str, Any]:
         "errors": 0,
         "judge_refusals": 0,
         "dimension_means": {},
+        "judge_agreement": None,
         "error": error,
     }
 
@@ -60,6 +67,7 @@ class LogFigures:
         self.refusals = 0
         self._totals: dict[str, float] = {}
         self._counts: dict[str, int] = {}
+        self._panels: dict[str, dict[str, Any]] = {}  # sample -> judge -> dim -> raw
 
     def add(self, sample: dict[str, Any] | SampleReadError) -> None:
         """Count one sample (or the error reading it).
@@ -74,6 +82,10 @@ class LogFigures:
         score = (sample.get("scores") or {}).get(JUDGE_SCORER)
         if score is None:
             return
+        panel = stored_panel(score)
+        if panel is not None:  # a judge that gave no answer holds None: it did not score
+            scored = {judge: raw for judge, raw in panel.items() if isinstance(raw, dict)}
+            self._panels[f"{sample.get('id')}/{sample.get('epoch', 1)}"] = scored
         value = score.get("value")
         if not isinstance(value, dict):
             self.refusals += 1
@@ -84,9 +96,33 @@ class LogFigures:
                 self._totals[dim] = self._totals.get(dim, 0.0) + number
                 self._counts[dim] = self._counts.get(dim, 0) + 1
 
+    def _agreement(self, spec: dict[str, Any]) -> dict[str, Any] | None:
+        """Per dimension: the panel's alpha, mean spread and flagged samples (None: no panel)."""
+        if not self._panels:
+            return None
+        settings = stored_panel_settings(spec) or {}
+        threshold = settings.get("disagreement", DEFAULT_DISAGREEMENT)
+        agreement = panel_agreement(self._panels, disagreement=threshold)
+        return {
+            "judges": settings.get("judges")
+            or sorted({j for p in self._panels.values() for j in p}),
+            "aggregate": settings.get("aggregate"),
+            "disagreement": threshold,
+            "dimensions": {
+                dim: {
+                    "alpha": figures["alpha"],
+                    "mean_spread": figures["mean_spread"],
+                    "flagged": figures["flagged"],
+                    "note": figures["note"],
+                }
+                for dim, figures in agreement.items()
+            },
+        }
+
     def as_dict(self) -> dict[str, Any]:
         """log, task, status, eval_id, models, samples, errors, judge_refusals,
-        dimension_means (mean raw 1-10 score per dimension) and the log's error."""
+        dimension_means (mean raw 1-10 score per dimension), the judge panel's
+        agreement (when the log was judged by a panel) and the log's error."""
         spec = self._header.get("eval") or {}
         error = (self._header.get("error") or {}).get("message")
         return {
@@ -105,6 +141,7 @@ class LogFigures:
             "dimension_means": {
                 dim: round(self._totals[dim] / self._counts[dim], 3) for dim in sorted(self._totals)
             },
+            "judge_agreement": self._agreement(spec),
             "error": str(error) if error else None,
         }
 

@@ -32,6 +32,7 @@ from petri_bt.export._usage import (
     sample_cost,
     usage_from_summary,
 )
+from petri_bt.judging import DEFAULT_DISAGREEMENT, EXPLANATIONS_KEY, spread, stored_panel
 
 STUDY_KEYS = ("study", "condition", "study_fingerprint")
 # Sample metadata that differs between the arms of a study: kept out of `input`
@@ -306,11 +307,35 @@ def _judge_scores(
             unscored[name] = "absent"
     judge["justification_preamble"] = preamble or None
     judge["unscored_dimensions"] = unscored
+    panel = stored_panel(score)
+    if panel is not None:
+        judge["panel"] = _panel(panel, meta, ctx)
     if scores:
         judge["status"] = "scored"
     else:
         judge.update(status="failed", reason="the judge scored no dimension")
     return scores, judge, dimensions
+
+
+def _panel(panel: dict[str, Any], meta: dict[str, Any], ctx: LogContext) -> dict[str, Any]:
+    """Each panel judge's raw scores and explanation, and how far apart they are."""
+    settings = ctx.judge_panel or {}
+    threshold = settings.get("disagreement", DEFAULT_DISAGREEMENT)
+    scored = {judge: raw for judge, raw in panel.items() if isinstance(raw, dict)}
+    spreads = {}
+    for dim in dict.fromkeys(d for raw in scored.values() for d in raw):
+        value = spread([raw.get(dim) for raw in scored.values()])
+        if value is not None:
+            spreads[dim] = value
+    return {
+        "judges": panel,
+        "explanations": meta.get(EXPLANATIONS_KEY) or {},
+        "failures": meta.get("judge_failures") or {},
+        "aggregate": settings.get("aggregate") or meta.get("judge_aggregate"),
+        "spread": spreads,
+        "flagged": sorted(dim for dim, value in spreads.items() if value >= threshold),
+        "disagreement": threshold,
+    }
 
 
 # -- child spans ------------------------------------------------------------------

@@ -19,12 +19,20 @@ from petri_bt.judging._aggregate import (
 )
 from petri_bt.judging._agreement import (
     DEFAULT_DISAGREEMENT,
+    check_disagreement,
     dimension_agreement,
     interval_alpha,
     panel_agreement,
     spread,
 )
-from petri_bt.judging._stored import EXPLANATIONS_KEY, PANEL_METADATA_KEY, stored_panel
+from petri_bt.judging._stored import (
+    EXPLANATIONS_KEY,
+    PANEL_METADATA_KEY,
+    PANEL_SETTINGS_KEY,
+    panel_settings,
+    stored_panel,
+    stored_panel_settings,
+)
 
 if TYPE_CHECKING:
     from petri_bt.judging._panel import combine, judge_names, judge_panel
@@ -33,11 +41,13 @@ __all__ = [
     "AGGREGATES",
     "EXPLANATIONS_KEY",
     "PANEL_METADATA_KEY",
+    "PANEL_SETTINGS_KEY",
     "DEFAULT_AGGREGATE",
     "DEFAULT_DISAGREEMENT",
     "Panel",
     "aggregate",
     "check_aggregate",
+    "check_disagreement",
     "combine",
     "dimension_agreement",
     "interval_alpha",
@@ -45,8 +55,10 @@ __all__ = [
     "judge_panel",
     "panel_aggregate",
     "panel_agreement",
+    "panel_settings",
     "spread",
     "stored_panel",
+    "stored_panel_settings",
 ]
 
 __getattr__ = lazy_exports(

@@ -110,6 +110,20 @@ def dimension_agreement(
     }
 
 
+def check_disagreement(value: float) -> float:
+    """Return `value` if it is a usable flag threshold, else raise one clear error.
+
+    Args:
+        value: Raw points apart at which a sample's judges disagree.
+
+    Raises:
+        UserError: Not a positive number.
+    """
+    if not value > 0:
+        raise UserError(f"judge_disagreement={value}: must be a positive number of raw points")
+    return float(value)
+
+
 def panel_agreement(
     panel: Panel,
     dimensions: Sequence[str] | None = None,
@@ -129,10 +143,7 @@ def panel_agreement(
     Raises:
         UserError: `disagreement` is not a positive number.
     """
-    if not disagreement > 0:
-        raise UserError(
-            f"judge_disagreement={disagreement}: must be a positive number of raw points"
-        )
+    check_disagreement(disagreement)
     if dimensions is None:
         dimensions = sorted(
             {d for judges in panel.values() for scores in judges.values() for d in scores}

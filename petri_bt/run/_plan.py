@@ -23,7 +23,7 @@ from omegaconf import DictConfig, OmegaConf
 from petri_bt._secrets import redact
 from petri_bt.config import Action, Sink, check_known_keys
 from petri_bt.errors import UserError
-from petri_bt.judging import check_aggregate
+from petri_bt.judging import check_aggregate, check_disagreement
 from petri_bt.roles import RoleModel, resolve_panel, resolve_roles
 from petri_bt.run._seeds import SeedSource, seed_source
 
@@ -310,10 +310,6 @@ def plan(
     check_knobs(knobs)
     roles = resolve_roles(cfg)
     panel = resolve_panel(cfg)
-    if not cfg.judge_disagreement > 0:
-        raise UserError(
-            f"judge_disagreement={cfg.judge_disagreement}: must be a positive number of raw points"
-        )
     study = cfg.get("study")
     from_logs = cfg.from_logs
     if isinstance(from_logs, str):
@@ -323,7 +319,7 @@ def plan(
         roles=_frozen(roles),
         judges=panel if len(panel) > 1 else (),
         judge_aggregate=check_aggregate(str(cfg.judge_aggregate)),
-        judge_disagreement=float(cfg.judge_disagreement),
+        judge_disagreement=check_disagreement(cfg.judge_disagreement),
         seeds=seed_source(cfg.seeds) if study is None else None,
         limit=_limit(cfg, study is not None, explicit),
         epochs=int(cfg.epochs),

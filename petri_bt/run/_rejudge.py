@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt.errors import UserError
+from petri_bt.judging import PANEL_SETTINGS_KEY
 from petri_bt.preflight import preflight
 from petri_bt.run._models import judge_model
 from petri_bt.run._plan import RunPlan
-from petri_bt.run._task import judge_dimensions_value, panel_scorer
+from petri_bt.run._task import judge_dimensions_value, panel_metadata, panel_scorer
 
 
 def judges_slug(plan: RunPlan) -> str:
@@ -95,6 +96,8 @@ def rejudge_log(plan: RunPlan, log_path: Path) -> Path:
     )
     roles["judge"] = ModelConfig(model=plan.roles["judge"].model)
     rescored.eval.model_roles = roles
+    metadata = {k: v for k, v in (rescored.eval.metadata or {}).items() if k != PANEL_SETTINGS_KEY}
+    rescored.eval.metadata = {**metadata, **(panel_metadata(plan) if plan.judges else {})}
     # The re-judged log exports to its own experiment (named after the task as shown),
     # beside the original's: Braintrust's comparison view then pairs the two judges' rows.
     task = rescored.eval.task_display_name or rescored.eval.task

@@ -39,6 +39,17 @@ def judge_dimensions_value(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def panel_metadata(plan: RunPlan) -> dict[str, Any]:
+    """The eval metadata that records the plan's judge panel in the log."""
+    from petri_bt.judging import judge_names, panel_settings
+
+    return panel_settings(
+        judge_names([spec.model for spec in plan.judges]),
+        plan.judge_aggregate,
+        plan.judge_disagreement,
+    )
+
+
 def panel_scorer(plan: RunPlan, dimensions: Any, cache: Any = None) -> Any:
     """The judge panel's scorer: every judge of `plan.judges` scores each sample.
 
@@ -104,6 +115,7 @@ def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any 
         options["fail_on_error"] = plan.fail_on_error
     if plan.judges:
         options["scorer"] = panel_scorer(plan, dimensions)
+        options["metadata"] = {**(task.metadata or {}), **panel_metadata(plan)}
     if name:
         options["name"] = name
     return task_with(task, **options)
