@@ -1,9 +1,13 @@
-"""`--cfg job`: the composed config of every job, with each role's model resolved.
+"""A command line's jobs, before Hydra runs them: `--cfg job`, and a sweep's checks.
 
 Hydra's own `--cfg job` prints the config before petri_bt resolves the roles, so a
-role set by `PETRI_BT_<ROLE>` or a preset shows as `null`, and it refuses `-m`. This
-prints what a run would save in `.hydra/config.yaml`: each role's model and where
-it came from, for one job or for every job of a sweep. No Inspect import.
+role set by `PETRI_BT_<ROLE>` or a preset shows as `null`, and it refuses `-m`.
+Here every job the command would run is composed as Hydra would (the sweeper's
+axes included), so `--cfg job` prints what each job would save in
+`.hydra/config.yaml` (each role's model and where it came from), and a sweep is
+planned and checked as a whole (every job's config, the total forecast cost
+against `budget_usd`) before its first job starts. No Inspect import, except to
+count seeds for a budget.
 """
 
 from __future__ import annotations
@@ -17,22 +21,27 @@ from petri_bt.roles import ROLES, resolve_roles
 
 
 @dataclass(frozen=True)
-class JobConfigRequest:
-    """A `--cfg job` command line.
+class Command:
+    """A petri_bt command line, as Hydra's argument parser reads it.
 
     Args:
         overrides: The overrides as typed.
         multirun: `-m` was given.
+        cfg: `--cfg`'s value (`job`, `hydra`, `all`) or None.
         resolve: `--resolve` was given.
+        ours: petri_bt composes this command's jobs itself (no option that changes where
+            the config comes from: `--config-path`, `--config-name`, `--package`, ...).
     """
 
     overrides: tuple[str, ...]
     multirun: bool
+    cfg: str | None
     resolve: bool
+    ours: bool
 
 
-def job_config_request(args: list[str]) -> JobConfigRequest | None:
-    """The `--cfg job` request in a command line, or None to leave it to Hydra.
+def read_command(args: list[str]) -> Command | None:
+    """The command line's parts, or None when Hydra itself must report a bad argument.
 
     Args:
         args: The command-line arguments (without the program name).
@@ -41,7 +50,7 @@ def job_config_request(args: list[str]) -> JobConfigRequest | None:
 
     try:
         parsed = get_args_parser().parse_args(args)
-    except SystemExit:  # Hydra reports bad arguments itself
+    except SystemExit:
         return None
     delegated = (
         parsed.package,
@@ -51,9 +60,13 @@ def job_config_request(args: list[str]) -> JobConfigRequest | None:
         parsed.experimental_rerun,
         parsed.info,
     )
-    if parsed.cfg != "job" or any(value is not None for value in delegated):
-        return None
-    return JobConfigRequest(tuple(parsed.overrides), bool(parsed.multirun), bool(parsed.resolve))
+    return Command(
+        overrides=tuple(parsed.overrides),
+        multirun=bool(parsed.multirun),
+        cfg=parsed.cfg,
+        resolve=bool(parsed.resolve),
+        ours=all(value is None for value in delegated),
+    )
 
 
 def with_resolved_roles(cfg: DictConfig) -> DictConfig:
@@ -73,41 +86,76 @@ def with_resolved_roles(cfg: DictConfig) -> DictConfig:
     return out
 
 
-def _jobs(request: JobConfigRequest) -> list[list[str]]:
-    """Each job's overrides: one job, or every combination of a sweep's values."""
+def job_overrides(command: Command) -> tuple[list[list[str]], bool]:
+    """Each job's overrides (every combination of a sweep's values), and whether it is a sweep.
+
+    Args:
+        command: The command line.
+    """
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     from petri_bt._api import compose
 
-    overrides = list(request.overrides)
+    overrides = list(command.overrides)
     base = compose(overrides, hydra=True, sweep=True)
-    multirun = request.multirun or str(OmegaConf.select(base, "hydra.mode")) == "RunMode.MULTIRUN"
+    multirun = command.multirun or str(OmegaConf.select(base, "hydra.mode")) == "RunMode.MULTIRUN"
     if not multirun:
-        return [overrides]
+        return [overrides], False
     params = OmegaConf.select(base, "hydra.sweeper.params") or {}
     swept = [f"{key}={value}" for key, value in params.items()] + overrides
     parsed = OverridesParser.create().parse_overrides(swept)
     (batch,) = BasicSweeper.split_arguments(parsed, max_batch_size=None)
-    return batch
+    return batch, True
 
 
-def print_job_configs(request: JobConfigRequest) -> None:
+def print_job_configs(command: Command) -> None:
     """Print the config of every job the command would run.
 
     Args:
-        request: The parsed `--cfg job` command line.
+        command: The parsed `--cfg job` command line.
 
     Raises:
-        UserError: A malformed model string in a role.
+        UserError: An unknown key or a malformed model string.
     """
     from petri_bt._api import compose
     from petri_bt.config import check_known_keys
 
-    jobs = _jobs(request)
+    jobs, _ = job_overrides(command)
     for num, overrides in enumerate(jobs):
         cfg = compose(overrides)
         check_known_keys(cfg)
         if len(jobs) > 1:
             print(f"--- # job {num}: {' '.join(overrides) or '(no overrides)'}")
-        print(OmegaConf.to_yaml(with_resolved_roles(cfg), resolve=request.resolve), end="")
+        print(OmegaConf.to_yaml(with_resolved_roles(cfg), resolve=command.resolve), end="")
+
+
+def check_sweep(command: Command) -> None:
+    """Plan every job of a sweep before the first one starts; refuse the sweep when a job's
+    config is invalid or the jobs' total forecast exceeds `budget_usd`.
+
+    Args:
+        command: The command line (a single run is left to the run's own checks).
+
+    Raises:
+        UserError: The first invalid job (named), or the sweep is over budget.
+    """
+    from petri_bt._api import compose
+    from petri_bt.errors import UserError
+    from petri_bt.run import plan, refuse_over_budget
+
+    jobs, sweep = job_overrides(command)
+    if not sweep:
+        return
+    plans = []
+    for num, overrides in enumerate(jobs):
+        try:
+            plans.append(plan(compose(overrides), overrides=overrides))
+        except UserError as exc:
+            raise UserError(f"sweep job {num} ({' '.join(overrides)}): {exc}") from None
+    budgets = [p.budget_usd for p in plans if p.budget_usd is not None]
+    if budgets:
+        from petri_bt.app import forecast_cost
+
+        total = sum(forecast_cost(p) for p in plans)
+        refuse_over_budget(min(budgets), total, f"a sweep of {len(plans)} jobs")

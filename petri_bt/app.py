@@ -61,6 +61,14 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
         return None
     if action is Action.rejudge:
         return _rejudge(the_plan, run_dir)
+    if action is Action.plan:
+        if the_plan.study is not None:
+            from petri_bt.study import load_study, plan_study
+
+            return plan_study(the_plan, load_study(the_plan.study), run_dir)
+        from petri_bt.run import plan_run
+
+        return plan_run(the_plan, run_dir)
     if action is Action.run and the_plan.study is not None:
         from petri_bt.study import run_study
 
@@ -86,6 +94,23 @@ def _rejudge(the_plan: RunPlan, run_dir: Path) -> Any:
             dataclasses.replace(the_plan, from_logs=tuple(str(p) for p in rejudged)), run_dir
         )
     return export_and_summarise(the_plan, run_dir, rejudged)
+
+
+def forecast_cost(the_plan: RunPlan) -> float:
+    """A run's forecast cost in USD (from its pilot), for the samples it will audit.
+
+    Args:
+        the_plan: The run plan (a study's counts its seeds in every arm).
+    """
+    from petri_bt.run import check_seeds, forecast
+
+    if the_plan.study is not None:
+        from petri_bt.study import load_study, study_samples
+
+        samples = study_samples(the_plan, load_study(the_plan.study))
+    else:
+        samples = check_seeds(the_plan.seeds, the_plan.limit) * the_plan.epochs
+    return forecast(the_plan, samples).total_usd
 
 
 def succeeded(result: Any) -> bool:

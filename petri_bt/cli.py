@@ -71,27 +71,33 @@ def _fail(message: str) -> None:
     raise SystemExit(2)
 
 
-def _print_job_configs(args: list[str]) -> bool:
-    """Answer `--cfg job` (one job or every job of a sweep); False when it is not asked."""
+def _before_hydra(args: list[str]) -> bool:
+    """Answer `--cfg job` (one job or every job of a sweep), or check a sweep as a whole
+    before Hydra launches it. True when the command has been answered here."""
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from petri_bt._job_config import job_config_request, print_job_configs
+    from petri_bt._job_config import check_sweep, print_job_configs, read_command
     from petri_bt.errors import UserError
 
-    request = job_config_request(args)
-    if request is None:
+    command = read_command(args)
+    if command is None or not command.ours or command.cfg not in (None, "job"):
         return False
     try:
-        print_job_configs(request)
+        if command.cfg == "job":
+            print_job_configs(command)
+            return True
+        check_sweep(command)
     except UserError as exc:
         held_stderr()
         _fail(str(exc))
     except (HydraException, OmegaConfBaseException, AssertionError) as exc:
+        if command.cfg != "job":
+            return False  # Hydra reports its own composition errors when it runs
         held_stderr()
         unset = "Unexpected type for root" in str(exc) and _unset_parent(args)
         _fail(unset or one_line(str(exc)))
-    return True
+    return False
 
 
 def main() -> None:
@@ -104,7 +110,7 @@ def main() -> None:
         return
     hold_stderr()
     try:
-        if not _print_job_configs(args):
+        if not _before_hydra(args):
             _hydra_main()
     except SystemExit as exit_:
         held = held_stderr()

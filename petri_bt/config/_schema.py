@@ -179,6 +179,11 @@ class RunConfig:
         DEFAULT_DISAGREEMENT, "flag samples whose judges differ by this many raw points or more"
     )
 
+    budget_usd: float | None = knob(
+        None, "refuse to start a run or sweep whose forecast cost exceeds this (needs pilot=)"
+    )
+    pilot: Any = knob(list, "logs of a small run to forecast cost from (budget_usd, action=plan)")
+
     max_turns: int = knob(30, "auditor turns per audit")
     limit: int = knob(5, "seeds to audit; 0 audits all (a study: all its seeds unless set)")
     epochs: int = knob(1, "Inspect epochs: repeats of each seed inside one job and log")

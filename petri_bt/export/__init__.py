@@ -11,7 +11,9 @@ the command line and the study/sweep code can import this package for free):
 - `summarise_log(path)`: one log's run-summary figures, when nothing is exported.
 - `live_export(settings, *, run_config, experiment)`: an Inspect hook sending each
   sample as soon as it is scored, as a context manager around the eval.
-- `reprice_logs(paths, settings)`: per-role cost, compute time and tokens/s, no export.
+- `reprice_logs(paths, settings)`: per-role cost, compute time and tokens/s, no export;
+  `usage_of_logs(paths, settings)`: the same figures, printing nothing.
+- `PriceTable(pricing)`: the shipped pricing table plus `export.pricing` overrides.
 - `upload_bundle(bundle_dir, settings)`: send a local bundle to Braintrust.
 - `topics_init(project, dry_run)`: enable Braintrust Topics through the `bt` CLI.
 - `LogFile`, `LogReadError`, `SampleReadError`, `sample_name_key`: read a log
@@ -27,13 +29,14 @@ from typing import TYPE_CHECKING
 from petri_bt._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from petri_bt.export._cost import PriceTable
     from petri_bt.export._export import export_logs
     from petri_bt.export._ids import url_safe_name
     from petri_bt.export._live import live_export
     from petri_bt.export._log_figures import summarise_log
     from petri_bt.export._paths import resolve_log_paths
     from petri_bt.export._reader import LogFile, LogReadError, SampleReadError, sample_name_key
-    from petri_bt.export._reprice import reprice_logs
+    from petri_bt.export._reprice import reprice_logs, usage_of_logs
     from petri_bt.export._settings import load_settings
     from petri_bt.export._topics import topics_init
     from petri_bt.export._transcript import SampleText
@@ -46,6 +49,8 @@ _HOMES = {
     "summarise_log": "petri_bt.export._log_figures",
     "live_export": "petri_bt.export._live",
     "reprice_logs": "petri_bt.export._reprice",
+    "usage_of_logs": "petri_bt.export._reprice",
+    "PriceTable": "petri_bt.export._cost",
     "upload_bundle": "petri_bt.export._upload",
     "topics_init": "petri_bt.export._topics",
     "LogFile": "petri_bt.export._reader",
@@ -58,6 +63,7 @@ _HOMES = {
 
 __all__ = [
     "LogFile",
+    "PriceTable",
     "LogReadError",
     "SampleReadError",
     "SampleText",
@@ -71,6 +77,7 @@ __all__ = [
     "topics_init",
     "upload_bundle",
     "url_safe_name",
+    "usage_of_logs",
 ]
 
 

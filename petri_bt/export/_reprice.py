@@ -52,6 +52,22 @@ def reprice_logs(paths: list[Path] | list[str], settings: Any) -> dict[str, Any]
         paths: The `.eval` logs.
         settings: The `export` node (its `pricing` table prices the calls).
     """
+    result = usage_of_logs(paths, settings)
+    print(format_reprice(result))
+    return result
+
+
+def usage_of_logs(paths: list[Path] | list[str], settings: Any) -> dict[str, Any]:
+    """Per-role calls, tokens, cost, compute time and tokens/s of each log and in total.
+
+    Args:
+        paths: The `.eval` logs.
+        settings: The `export` node (its `pricing` table prices the calls).
+
+    Returns:
+        `logs` (one entry per log: samples, skipped, error, roles, cost_usd) and `totals`
+        (the same over every log, with `samples`).
+    """
     s = load_settings(settings)
     prices = PriceTable(s.pricing)
     logs: list[dict[str, Any]] = []
@@ -85,9 +101,8 @@ def reprice_logs(paths: list[Path] | list[str], settings: Any) -> dict[str, Any]
                 overall.add(usage)
         entry.update(_finish(roles))
         logs.append(entry)
-    result = {"logs": logs, "totals": _finish(overall)}
-    print(format_reprice(result))
-    return result
+    totals = {**_finish(overall), "samples": sum(log["samples"] for log in logs)}
+    return {"logs": logs, "totals": totals}
 
 
 def format_reprice(result: dict[str, Any]) -> str:

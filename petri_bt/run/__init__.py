@@ -12,6 +12,15 @@ from petri_bt.run._audit import (
     summary_block,
 )
 from petri_bt.run._eval import RETRY_ATTEMPTS, local_path, run_eval
+from petri_bt.run._forecast import (
+    Forecast,
+    check_budget,
+    forecast,
+    format_forecast,
+    pilot_logs,
+    plan_run,
+    refuse_over_budget,
+)
 from petri_bt.run._plan import (
     TASK_KNOBS,
     RunPlan,
@@ -25,6 +34,13 @@ from petri_bt.run._seeds import SeedSource, check_seeds, seed_dataset, seed_sour
 from petri_bt.run._task import build_task
 
 __all__ = [
+    "Forecast",
+    "check_budget",
+    "forecast",
+    "format_forecast",
+    "pilot_logs",
+    "plan_run",
+    "refuse_over_budget",
     "RETRY_ATTEMPTS",
     "TASK_KNOBS",
     "RunPlan",

@@ -11,6 +11,7 @@ from typing import Any
 
 from petri_bt.preflight import preflight
 from petri_bt.run._eval import run_eval
+from petri_bt.run._forecast import check_budget
 from petri_bt.run._plan import RunPlan
 from petri_bt.run._seeds import check_seeds
 from petri_bt.run._task import build_task
@@ -40,16 +41,19 @@ class RunResult:
 
 
 def prepare(plan: RunPlan, *, seeds: bool = True) -> None:
-    """Every check that can fail before a model is called (raises UserError).
+    """Every check that can fail before a model is called (raises UserError): the
+    models can be called, the seeds exist, the forecast is within `budget_usd`.
 
     Args:
         plan: The run plan.
-        seeds: Also check the seed selection (callers bringing their own seeds skip it).
+        seeds: Also check the seed selection and the budget (a study brings its own
+            seeds and checks its budget itself).
     """
     for warning in preflight(plan.checked_models):
         print(f"petri_bt: warning: {warning}", file=sys.stderr)
     if seeds:
-        check_seeds(plan.seeds, plan.limit)
+        count = check_seeds(plan.seeds, plan.limit)
+        check_budget(plan, count * plan.epochs)
 
 
 def summary_block(

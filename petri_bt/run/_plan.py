@@ -70,6 +70,8 @@ class RunPlan:
             judge is also `roles["judge"]`.
         judge_aggregate: How the panel's scores become one per dimension.
         judge_disagreement: Raw points apart at which a panel's scores flag a sample.
+        budget_usd: The most the run may cost by its forecast (None: no limit).
+        pilot: Logs of a small run to forecast tokens from (as given).
         seeds: What Petri's `seeds_dataset` gets (None: the built-in set).
         limit: Seeds to audit (None: every selected seed).
         epochs: Inspect epochs.
@@ -95,6 +97,8 @@ class RunPlan:
     judges: tuple[RoleModel, ...]
     judge_aggregate: str
     judge_disagreement: float
+    budget_usd: float | None
+    pilot: tuple[str, ...]
     seeds: SeedSource
     limit: int | None
     epochs: int
@@ -311,15 +315,14 @@ def plan(
     roles = resolve_roles(cfg)
     panel = resolve_panel(cfg)
     study = cfg.get("study")
-    from_logs = cfg.from_logs
-    if isinstance(from_logs, str):
-        from_logs = [from_logs]
     return RunPlan(
         action=action,
         roles=_frozen(roles),
         judges=panel if len(panel) > 1 else (),
         judge_aggregate=check_aggregate(str(cfg.judge_aggregate)),
         judge_disagreement=check_disagreement(cfg.judge_disagreement),
+        budget_usd=_budget(cfg.budget_usd),
+        pilot=_paths(cfg.pilot),
         seeds=seed_source(cfg.seeds) if study is None else None,
         limit=_limit(cfg, study is not None, explicit),
         epochs=int(cfg.epochs),
@@ -334,12 +337,29 @@ def plan(
         run_config=_frozen(plain_config(cfg)),
         log_dir=Path(cfg.log_dir).expanduser() if cfg.log_dir else None,
         job=job,
-        from_logs=tuple(str(p) for p in from_logs or ()),
+        from_logs=_paths(cfg.from_logs),
         study=_study_path(study),
         show_seeds=bool(study.get("show_seeds", False)) if study is not None else False,
         explicit=explicit,
         _knobs=_frozen(knobs),
     )
+
+
+def _paths(value: Any) -> tuple[str, ...]:
+    """A path knob given as one path or a list of them (`from_logs`, `pilot`)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(p) for p in value)
+
+
+def _budget(value: Any) -> float | None:
+    if value is None:
+        return None
+    if not value > 0:
+        raise UserError(f"budget_usd={value}: must be a positive amount of US dollars")
+    return float(value)
 
 
 def _study_path(study: Any) -> Path | None:

@@ -34,9 +34,13 @@ def judges_slug(plan: RunPlan) -> str:
     return f"{len(models)}judges-{digest}"
 
 
+JUDGED = "-judged-"
+"""What a re-judged copy's file name carries (`<log>-judged-<judges>.eval`)."""
+
+
 def rejudged_path(log_path: Path, plan: RunPlan) -> Path:
     """Where the re-judged copy of a log goes: beside it, named after the judges."""
-    return log_path.with_name(f"{log_path.stem}-judged-{judges_slug(plan)}{log_path.suffix}")
+    return log_path.with_name(f"{log_path.stem}{JUDGED}{judges_slug(plan)}{log_path.suffix}")
 
 
 def _scorer(plan: RunPlan, dimensions: Any) -> Any:
@@ -121,8 +125,16 @@ def rejudge_logs(plan: RunPlan, log_paths: list[Path]) -> list[Path]:
     judges.update({f"judges[{i}]": spec for i, spec in enumerate(plan.judges) if i})
     for warning in preflight(judges):
         print(f"petri_bt: warning: {warning}", file=sys.stderr)
+    originals = [p for p in log_paths if JUDGED not in p.stem]
+    if not originals:
+        raise UserError(
+            "from_logs: every log given is already a re-judged copy (*-judged-*.eval); "
+            "give the original logs"
+        )
+    for skipped in sorted(set(log_paths) - set(originals)):
+        print(f"petri_bt: note: {skipped.name} is a re-judged copy: judging its original instead")
     new = []
-    for path in log_paths:
+    for path in originals:
         new.append(rejudge_log(plan, path))
         print(f"petri_bt: re-judged {path} -> {new[-1].name}")
     return new

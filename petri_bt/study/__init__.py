@@ -6,11 +6,12 @@ scipy and matplotlib load when a study actually runs or is analysed.
 
 from petri_bt.study._agreement import judge_agreement
 from petri_bt.study._analysis import analyse
-from petri_bt.study._arms import arm_rows, experiment_name, write_arms
+from petri_bt.study._arms import arm_rows, experiment_name, study_samples, write_arms
 from petri_bt.study._dimensions import CustomDimension
 from petri_bt.study._fingerprint import canonical_spec, fingerprint
 from petri_bt.study._logs import panel_scores, read_arm_log
 from petri_bt.study._overlay import overlay_seed
+from petri_bt.study._planning import plan_study
 from petri_bt.study._power import format_power_plan, power_plan, seeds_needed
 from petri_bt.study._report import format_table, render_markdown, write_report
 from petri_bt.study._runner import group_logs, run_study, study_spec
@@ -26,6 +27,8 @@ from petri_bt.study._spec import (
 from petri_bt.study._stats import bootstrap_ci, holm, sign_test, spearman, wilcoxon_test
 
 __all__ = [
+    "plan_study",
+    "study_samples",
     "DEFAULT_SMALLEST_EFFECT",
     "Condition",
     "CustomDimension",

@@ -156,3 +156,16 @@ def experiment_name(
         return f"{plan.experiment}-{condition.name}"
     day = day or dt.date.today()
     return f"{spec.name}-{condition.name}-{url_safe_name(plan.target.model)}-{day.isoformat()}"
+
+
+def study_samples(plan: RunPlan, spec: StudySpec, seeds: int | None = None) -> int:
+    """Samples a study audits: seeds x conditions x epochs.
+
+    Args:
+        plan: The run plan (`limit`, `epochs`).
+        spec: The study.
+        seeds: Base seeds per arm (default: the study's, cut to `limit`).
+    """
+    if seeds is None:
+        seeds = min(plan.limit, len(spec.base_seeds)) if plan.limit else len(spec.base_seeds)
+    return seeds * len(spec.conditions) * plan.epochs

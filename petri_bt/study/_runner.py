@@ -84,16 +84,29 @@ def group_logs(
     return arms, notes
 
 
-def _analyse_logs(
-    spec: StudySpec, run_dir: Path, logs: Sequence[LogInfo]
-) -> tuple[dict[str, Any], dict[str, Path], list[str]]:
+def analyse_logs(
+    spec: StudySpec, logs: Sequence[LogInfo], *, judge_disagreement: float
+) -> tuple[dict[str, Any], list[str]]:
+    """The paired report of a study's logs, and notes about samples left out.
+
+    Args:
+        spec: The study.
+        logs: Its logs as `read_arm_log` read them (any mix of arms).
+        judge_disagreement: Raw points apart at which a judge panel flags a sample.
+    """
     from petri_bt.study._analysis import analyse
-    from petri_bt.study._report import write_report
 
     arms, notes = group_logs(spec, logs)
-    report = analyse(spec, arms)
-    paths = write_report(report, run_dir)
-    return report, paths, notes
+    return analyse(spec, arms, judge_disagreement=judge_disagreement), notes
+
+
+def _analyse_logs(
+    plan: RunPlan, spec: StudySpec, run_dir: Path, logs: Sequence[LogInfo]
+) -> tuple[dict[str, Any], dict[str, Path], list[str]]:
+    from petri_bt.study._report import write_report
+
+    report, notes = analyse_logs(spec, logs, judge_disagreement=plan.judge_disagreement)
+    return report, write_report(report, run_dir), notes
 
 
 def _export(plan: RunPlan, spec: StudySpec, arm: Arm, log: Path, run_dir: Path) -> Any:
@@ -150,7 +163,7 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
 
         log_paths = resolve_log_paths(list(plan.from_logs), plan.export.pattern)
         logs = [read_arm_log(path) for path in log_paths]
-        report, paths, notes = _analyse_logs(spec, run_dir, logs)
+        report, paths, notes = _analyse_logs(plan, spec, run_dir, logs)
         for note in notes:
             print(f"note: {note}")
         print(format_table(report))
@@ -168,13 +181,14 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
         }
 
     from petri_bt.export import summarise_log
-    from petri_bt.run import build_task, prepare, run_eval, summary_block
-    from petri_bt.study._arms import arm_plan, judge_dimensions, write_arms
+    from petri_bt.run import build_task, check_budget, prepare, run_eval, summary_block
+    from petri_bt.study._arms import arm_plan, judge_dimensions, study_samples, write_arms
     from petri_bt.summary import write_json
 
     _refuse_arm_knobs(plan, spec)
     # The arms audit the study's own seeds, so the run's seed selection is not checked.
     prepare(plan, seeds=False)
+    check_budget(plan, study_samples(plan, spec))
     if plan.seeds is not None:
         print(
             f"petri_bt: warning: seeds=... is ignored: study {spec.name} audits its own base seeds"
@@ -207,7 +221,7 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
             name = arm.condition.name
             exports[name] = _export(arm_plans[name], spec, arm, arm_logs[name], run_dir)
     logs = [read_arm_log(path) for path in arm_logs.values()]
-    report, paths, _ = _analyse_logs(spec, run_dir, logs)
+    report, paths, _ = _analyse_logs(plan, spec, run_dir, logs)
     # The export read each arm's log once already and returns its run-summary figures.
     summaries = [
         exports[name]["logs"][0]["run_summary"] if name in exports else summarise_log(path)

@@ -137,3 +137,39 @@ def test_rejudging_calls_no_auditor_or_target_and_a_rerun_is_served_from_the_cac
 def test_bad_panel_settings_are_one_clear_error(overrides: list[str], needle: str) -> None:
     with pytest.raises(UserError, match=needle.replace("[", r"\[").replace("]", r"\]")):
         plan(["preset=offline", *overrides])
+
+
+def test_a_study_is_reanalysed_with_a_new_judge(
+    pilot_study: dict[str, Any], tmp_path: Path
+) -> None:
+    import shutil
+
+    logs = tmp_path / "logs"
+    shutil.copytree(pilot_study["logs"], logs)
+    result = run_cli(
+        "study=observer-effect",
+        "action=rejudge",
+        f"from_logs={logs}",
+        "judge=scripted/judge-harsh",
+        cwd=tmp_path,
+        env=cli_env(INSPECT_CACHE_DIR=str(tmp_path / "c")),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rejudged = sorted(logs.glob("*-judged-judge-harsh.eval"))
+    assert len(rejudged) == 3  # one per arm, beside the originals
+    report = json.loads(next(run_folders(tmp_path)[-1].glob("report.json")).read_text())
+    assert report["provenance"]["models"]["judge"] == ["scripted/judge-harsh"]
+    original = json.loads(next(pilot_study["run_dir"].glob("report.json")).read_text())
+    harsh = {(r["dimension"], r["treatment"]): r["mean_treatment"] for r in report["dimensions"]}
+    plain = {(r["dimension"], r["treatment"]): r["mean_treatment"] for r in original["dimensions"]}
+    # the harsh judge scores the same transcripts higher on concern dimensions
+    assert harsh[("concerning", "unobserved")] > plain[("concerning", "unobserved")]
+
+
+def test_rejudging_only_rejudged_copies_is_refused(tmp_path: Path) -> None:
+    from petri_bt.run import rejudge_logs
+
+    copy = tmp_path / "2026-01-01_audit_x-judged-judge-harsh.eval"
+    copy.write_bytes(b"")
+    with pytest.raises(UserError, match="already a re-judged copy"):
+        rejudge_logs(plan(["preset=offline", "judge=scripted/judge-lenient"]), [copy])

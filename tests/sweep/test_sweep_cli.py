@@ -163,7 +163,11 @@ def test_a_killed_sweep_resumes_and_exports_each_row_once(
     assert bt_server.rows_received == bt_server.unique_row_count()
 
 
-FAILING = [*BASE, "export=none", "max_turns=2,0"]
+# The second job's target is on an Ollama server that does not answer: its preflight
+# fails when the job starts, and the first job runs on.
+FAILING = [*BASE, "export=none", "max_turns=2", "target=scripted/compliant,ollama/absent"]
+NO_OLLAMA = "http://127.0.0.1:9/v1"  # the discard port: nothing listens there
+OLLAMA_DOWN = "Ollama is not answering at http://127.0.0.1:9"
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +175,7 @@ def inspect_failing(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
     cwd = tmp_path_factory.mktemp("inspect")
-    return cwd, run_cli(*FAILING, cwd=cwd)
+    return cwd, run_cli(*FAILING, cwd=cwd, env=cli_env(OLLAMA_BASE_URL=NO_OLLAMA))
 
 
 def test_a_failing_job_does_not_stop_the_others_and_fails_the_sweep(
@@ -183,12 +187,23 @@ def test_a_failing_job_does_not_stop_the_others_and_fails_the_sweep(
     assert result.stderr.strip().splitlines()[-1] == (
         "petri_bt: error: 1 of 2 sweep jobs did not succeed (see the table above)"
     )
-    assert "max_turns=0: must be a positive number of turns" in result.stdout
+    assert OLLAMA_DOWN in result.stdout
     summary = _json(_sweep_dir(cwd) / "sweep_summary.json")
     ok, failed = summary["jobs"]
     assert (ok["status"], ok["samples"], failed["status"]) == ("ok", 1, "failed")
-    assert failed["error"] == "max_turns=0: must be a positive number of turns"
+    assert failed["error"].startswith(OLLAMA_DOWN)
     assert Path(ok["logs"][0]).is_file()
+
+
+def test_an_invalid_job_refuses_the_sweep_before_any_job_runs(tmp_path: Path) -> None:
+    result = run_cli(*BASE, "export=none", "max_turns=2,0", cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = [line for line in result.stderr.splitlines() if line.strip()]
+    assert line == (
+        "petri_bt: error: sweep job 1 (preset=offline limit=1 display=none export=none "
+        "max_turns=0): max_turns=0: must be a positive number of turns"
+    )
+    assert not (tmp_path / "outputs").exists()
 
 
 def _comparable(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -215,7 +230,8 @@ def test_process_launchers_leave_the_same_jobs_logs_and_summary(
 ) -> None:
     reference_cwd, _ = inspect_failing
     reference = _sweep_dir(reference_cwd)
-    result = run_cli(*FAILING, f"hydra/launcher={launcher}", cwd=tmp_path)
+    env = cli_env(OLLAMA_BASE_URL=NO_OLLAMA)
+    result = run_cli(*FAILING, f"hydra/launcher={launcher}", cwd=tmp_path, env=env)
     assert result.returncode == 1, result.stderr[-3000:]
     sweep = _sweep_dir(tmp_path)
     assert sweep.name == reference.name
@@ -225,10 +241,10 @@ def test_process_launchers_leave_the_same_jobs_logs_and_summary(
     assert _comparable(summary) == _comparable(_json(reference / "sweep_summary.json"))
     ok = summary["jobs"][0]
     assert [Path(log).parent for log in ok["logs"]] == [sweep.resolve() / jobs[0] / "logs"]
-    assert "max_turns=0: must be a positive number of turns" in result.stdout
+    assert OLLAMA_DOWN in result.stdout
 
     # the same command again: each job resumes in its folder, the finished one is reused
-    again = run_cli(*FAILING, f"hydra/launcher={launcher}", cwd=tmp_path)
+    again = run_cli(*FAILING, f"hydra/launcher={launcher}", cwd=tmp_path, env=env)
     assert again.returncode == 1, again.stderr[-3000:]
     assert sorted((sweep / jobs[0] / "logs").glob("*.eval")) == [Path(log) for log in ok["logs"]]
     assert _json(sweep / "sweep_summary.json")["jobs"][0]["logs"] == ok["logs"]
