@@ -100,9 +100,26 @@ def _before_hydra(args: list[str]) -> bool:
     return False
 
 
+_SHARDS = re.compile(r"^\+{0,2}shards=(\d+)$")
+
+
+def with_shards(args: list[str]) -> list[str]:
+    """`shards=N` (N > 1) runs one audit as a sweep of N jobs, one per share of its seeds:
+    the command gets `shard=range(0,N)` and `-m`, unless it names a shard itself.
+
+    Args:
+        args: The command-line arguments (without the program name).
+    """
+    counts = [int(m.group(1)) for a in args if (m := _SHARDS.match(a))]
+    if not counts or counts[-1] < 2 or any(a.lstrip("+~").startswith("shard=") for a in args):
+        return args
+    multirun = [] if {"-m", "--multirun"} & set(args) else ["-m"]
+    return [*multirun, f"shard=range(0,{counts[-1]})", *args]
+
+
 def main() -> None:
     """Run the petri_bt command line."""
-    args = sys.argv[1:]
+    args = sys.argv[1:] = with_shards(sys.argv[1:])
     if any(arg in ("--help", "-h") for arg in args):
         from petri_bt.config import render_help
 

@@ -20,8 +20,9 @@ def show_run(plan: RunPlan) -> None:
         print(f"  {role:<{width}}  {spec.model:<{model_width}}  [{spec.source}]")
     seeds = plan.seeds
     shown = f"{len(seeds)} inline seeds" if isinstance(seeds, tuple) else (seeds or "built-in set")
+    share = "" if plan.shard is None else f"; shard {plan.shard + 1} of {plan.shards}"
     print(
-        f"seeds: {shown}; limit={plan.limit or 'all'}; epochs={plan.epochs}; "
+        f"seeds: {shown}; limit={plan.limit or 'all'}{share}; epochs={plan.epochs}; "
         f"max_turns={plan.task_args['max_turns']}"
     )
     settings = plan.export

@@ -188,6 +188,8 @@ class RunConfig:
     limit: int = knob(5, "seeds to audit; 0 audits all (a study: all its seeds unless set)")
     epochs: int = knob(1, "Inspect epochs: repeats of each seed inside one job and log")
     repeat: int = knob(1, "a sweep axis (repeat=1,2,3): separate jobs and experiments")
+    shards: int = knob(1, "split one audit's seeds across N sweep jobs, exported as one")
+    shard: int | None = knob(None, "the share of the seeds this job audits (set by shards=N)")
     rollback: bool = knob(True, "let the auditor roll back and restart the conversation")
     prefill: bool = knob(False, "let the auditor prefill the target's replies")
     realism: bool = knob(False, "filter auditor actions through Petri's realism approver")

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -28,6 +28,8 @@ from petri_bt.roles import RoleModel, resolve_panel, resolve_roles
 from petri_bt.run._seeds import SeedSource, seed_source
 
 # Knobs that change what an audit measures; a study condition may override them.
+T = TypeVar("T")
+
 TASK_KNOBS = (
     "max_turns",
     "rollback",
@@ -71,6 +73,8 @@ class RunPlan:
         judge_aggregate: How the panel's scores become one per dimension.
         judge_disagreement: Raw points apart at which a panel's scores flag a sample.
         budget_usd: The most the run may cost by its forecast (None: no limit).
+        shards: Jobs one audit's seeds are split across (1: not split).
+        shard: The share this job audits (0 .. shards-1), when split.
         pilot: Logs of a small run to forecast tokens from (as given).
         seeds: What Petri's `seeds_dataset` gets (None: the built-in set).
         limit: Seeds to audit (None: every selected seed).
@@ -99,6 +103,8 @@ class RunPlan:
     judge_disagreement: float
     budget_usd: float | None
     pilot: tuple[str, ...]
+    shards: int
+    shard: int | None
     seeds: SeedSource
     limit: int | None
     epochs: int
@@ -154,14 +160,24 @@ class RunPlan:
             _knobs=_frozen(knobs),
         )
 
-    def with_seeds(self, seeds: SeedSource, limit: int | None = None) -> RunPlan:
-        """This plan auditing other seeds (a study arm's dataset).
+    def seed_share(self, seeds: Sequence[T]) -> Sequence[T]:
+        """The seeds this run audits of a selection: the first `limit`, then this shard's
+        share of them (every `shards`-th, from the `shard`-th), so shards never overlap.
+
+        Args:
+            seeds: The selected seeds, in their stable order (a dataset or a tuple).
+        """
+        chosen = seeds[: self.limit] if self.limit else seeds
+        return chosen[self.shard :: self.shards] if self.shard is not None else chosen
+
+    def with_seeds(self, seeds: SeedSource) -> RunPlan:
+        """This plan auditing exactly other seeds (a study arm's dataset, already this
+        run's share: no limit or shard applies to it again).
 
         Args:
             seeds: Anything Petri's `seeds_dataset` accepts.
-            limit: Seeds to audit (None: all of them).
         """
-        return dataclasses.replace(self, seeds=seeds, limit=limit)
+        return dataclasses.replace(self, seeds=seeds, limit=None, shard=None, shards=1)
 
     @property
     def checked_models(self) -> dict[str, RoleModel]:
@@ -177,6 +193,7 @@ class RunPlan:
                 for role, spec in self.roles.items()
             },
             "judges": [spec.model for spec in self.judges],
+            "shard": None if self.shard is None else [self.shard, self.shards],
             "experiment": self.experiment if self.exporting else None,
             "job": self.job.name if self.job else None,
         }
@@ -323,6 +340,8 @@ def plan(
         judge_disagreement=check_disagreement(cfg.judge_disagreement),
         budget_usd=_budget(cfg.budget_usd),
         pilot=_paths(cfg.pilot),
+        shards=int(cfg.shards),
+        shard=_shard(cfg.shards, cfg.shard),
         seeds=seed_source(cfg.seeds) if study is None else None,
         limit=_limit(cfg, study is not None, explicit),
         epochs=int(cfg.epochs),
@@ -352,6 +371,23 @@ def _paths(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(str(p) for p in value)
+
+
+def _shard(shards: int, shard: int | None) -> int | None:
+    if shards < 1:
+        raise UserError(f"shards={shards}: must be 1 or more")
+    if shards == 1:
+        if shard is not None:
+            raise UserError(f"shard={shard} without shards=N: give shards=N to split the seeds")
+        return None
+    if shard is None:
+        raise UserError(
+            f"shards={shards} splits the audit into {shards} sweep jobs: run it from the "
+            "command line (python -m petri_bt ... shards=N adds shard=0..N-1 and -m)"
+        )
+    if not 0 <= shard < shards:
+        raise UserError(f"shard={shard}: must be between 0 and shards-1={shards - 1}")
+    return int(shard)
 
 
 def _budget(value: Any) -> float | None:

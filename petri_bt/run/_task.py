@@ -106,7 +106,7 @@ def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any 
     dataset = seed_dataset(seeds) if is_seed_file(seeds) else task.dataset
     models = role_models(plan.roles, plan.max_connections)
     options: dict[str, Any] = {
-        "dataset": dataset[: plan.limit] if plan.limit else dataset,
+        "dataset": plan.seed_share(dataset),
         "model": models["target"],
         "model_roles": models,
         "epochs": plan.epochs,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,16 +64,17 @@ def arm_rows(
     ]
 
 
-def write_arms(spec: StudySpec, folder: Path, limit: int = 0) -> list[Arm]:
+def write_arms(spec: StudySpec, folder: Path, seeds: Sequence[Seed] | None = None) -> list[Arm]:
     """Write one `.jsonl` dataset per arm: the baseline first, then each treatment.
 
     Args:
         spec: The study.
         folder: Where the datasets go (inside the run folder).
-        limit: Audit only the first `limit` base seeds (0: all), the same ones in every arm.
+        seeds: The base seeds to audit, the same ones in every arm (default: all; a run
+            passes its share, `RunPlan.seed_share`).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    seeds = spec.base_seeds[:limit] if limit else spec.base_seeds
+    seeds = tuple(spec.base_seeds if seeds is None else seeds)
     arms = []
     for condition in spec.arms:
         role = spec.role(condition.name)
@@ -164,8 +166,8 @@ def study_samples(plan: RunPlan, spec: StudySpec, seeds: int | None = None) -> i
     Args:
         plan: The run plan (`limit`, `epochs`).
         spec: The study.
-        seeds: Base seeds per arm (default: the study's, cut to `limit`).
+        seeds: Base seeds per arm (default: the run's share of the study's seeds).
     """
     if seeds is None:
-        seeds = min(plan.limit, len(spec.base_seeds)) if plan.limit else len(spec.base_seeds)
+        seeds = len(plan.seed_share(spec.base_seeds))
     return seeds * len(spec.conditions) * plan.epochs

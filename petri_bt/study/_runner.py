@@ -194,7 +194,7 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
             f"petri_bt: warning: seeds=... is ignored: study {spec.name} audits its own base seeds"
         )
     folder = run_dir / STUDY_FOLDER
-    arms = write_arms(spec, folder, limit=plan.limit or 0)
+    arms = write_arms(spec, folder, plan.seed_share(spec.base_seeds))
     shutil.copyfile(spec.path, folder / spec.path.name)
     dimensions = judge_dimensions(plan, spec)
     # arm_plan checks each arm's knobs: every arm is checked before any model call.

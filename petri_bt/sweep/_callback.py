@@ -25,6 +25,7 @@ from petri_bt._hydra_io import discard_sweep_if_empty, release_stderr, scrub_mul
 from petri_bt._secrets import redact_override
 from petri_bt.sweep._naming import job_name
 from petri_bt.sweep._records import RUN_SUMMARY, failure_reason, read_json, write_job_record
+from petri_bt.sweep._sharded_studies import report_sharded_studies
 from petri_bt.sweep._summary import format_sweep_table, write_sweep_summary
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class SweepCallback(Callback):
             discard_sweep_if_empty(sweep_dir)
             return
         print(format_sweep_table(summary), flush=True)
+        report_sharded_studies(summary)
         if not summary["ok"]:
             print(
                 f"petri_bt: error: {summary['jobs_total'] - summary['jobs_ok']} of "

@@ -21,7 +21,7 @@ from hydra.core.utils import JobStatus
 from petri_bt.errors import UserError
 from petri_bt.run import RunPlan, SweepJobName, local_path, plan
 from petri_bt.sweep._job import SweepJob
-from petri_bt.sweep._naming import experiment_name
+from petri_bt.sweep._naming import experiment_name, job_name
 from petri_bt.sweep._records import RUN_SUMMARY, read_json
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,10 @@ def _prepared(jobs: list[SweepJob]) -> list[SweepJob]:
     ready = []
     for job in jobs:
         HydraConfig.instance().set_config(job.config)
-        names = SweepJobName(job.name, experiment_name(job.name, str(job.config.hydra.sweep.dir)))
+        # The experiment comes from the job's own name, before a number made it unique
+        # among the eval set's tasks: shards of one audit share their audit's experiment.
+        base = job_name(job.overrides)
+        names = SweepJobName(job.name, experiment_name(base, str(job.config.hydra.sweep.dir)))
         try:
             job.plan = plan(job.cfg, job=names, overrides=job.overrides)
             prepare(job.plan)

@@ -25,14 +25,15 @@ _OPERATIONAL = {
     "log_dir",
     "max_connections",
     "max_samples",
-    "pricing",
     "action",
+    # a shard is a share of one audit: every shard has the audit's name (and experiment)
+    "shard",
+    "shards",
 }
 _SHORT = {"max_turns": "t", "repeat": "r", "epochs": "e", "limit": "n"}
 # Order of the parts in a name: the condition first, the budget and repeat last.
 _RANK = {
     "grid": 0,
-    "experiment": 0,
     "study": 1,
     "preset": 2,
     "target": 3,
@@ -44,7 +45,7 @@ _RANK = {
     "limit": 92,
     "repeat": 99,
 }
-_VALUE_ONLY = {"grid", "experiment", "study", "preset", "target", "seeds"}
+_VALUE_ONLY = {"grid", "study", "preset", "target", "seeds"}
 _MAX_NAME = 100
 _MAX_KEY = 60
 

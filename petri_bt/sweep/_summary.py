@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from petri_bt.summary import write_json
+from petri_bt.sweep._naming import job_name
 from petri_bt.sweep._records import (
     FAILED,
     JOB_RECORD,
@@ -102,8 +103,60 @@ def job_row(job_dir: Path) -> dict[str, Any]:
         "experiment_url": _find_link((run or {}).get("export")),
         "logs": [log.get("log") for log in logs],
         "launcher": record.get("launcher"),
-        "job_dir": str(job_dir),
+        "job_dir": str(job_dir.resolve()),
     }
+
+
+def _without_shard(overrides: list[str]) -> tuple[str, ...]:
+    return tuple(o for o in overrides if not o.lstrip("+~").startswith("shard="))
+
+
+def _merged(shards: list[dict[str, Any]]) -> dict[str, Any]:
+    """The shards of one audit (`shards=N`) as one row: their samples and errors added,
+    their means weighted by samples scored, ok when every shard is."""
+    statuses = {job["status"] for job in shards}
+    status = OK if statuses == {OK} else FAILED if FAILED in statuses else UNFINISHED
+    problems = [f"shard {i}: {job['error']}" for i, job in enumerate(shards) if job["error"]]
+    weights = [max(1, int(job["samples"] or 0) - int(job["errors"] or 0)) for job in shards]
+    totals: dict[str, float] = {}
+    counts: dict[str, float] = {}
+    for job, weight in zip(shards, weights, strict=True):
+        for dim, mean in job["dimension_means"].items():
+            totals[dim] = totals.get(dim, 0.0) + mean * weight
+            counts[dim] = counts.get(dim, 0) + weight
+    first = shards[0]
+    overrides = list(_without_shard(first["overrides"]))
+    return {
+        "num": first["num"],
+        "name": job_name(overrides),
+        "overrides": overrides,
+        "status": status,
+        "error": "; ".join(problems) or None,
+        "samples": sum(int(job["samples"] or 0) for job in shards),
+        "errors": sum(int(job["errors"] or 0) for job in shards),
+        "dimension_means": {d: round(totals[d] / counts[d], 3) for d in sorted(totals)},
+        "experiment": next((j["experiment"] for j in shards if j["experiment"]), None),
+        "experiment_url": next((j["experiment_url"] for j in shards if j["experiment_url"]), None),
+        "logs": [log for job in shards for log in job["logs"]],
+        "shards": f"{sum(1 for j in shards if j['status'] == OK)}/{len(shards)} ok",
+        "jobs": [job["num"] for job in shards],
+    }
+
+
+def audit_rows(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sweep's audits: each job, except that the shards of one audit are one row.
+
+    Args:
+        jobs: The job rows (`job_row`), in job order.
+    """
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for job in jobs:
+        groups.setdefault(_without_shard(job["overrides"]), []).append(job)
+    rows = []
+    for group in groups.values():
+        sharded = any(o.lstrip("+~").startswith("shard=") for o in group[0]["overrides"])
+        rows.append(_merged(group) if sharded else {**group[0], "shards": None})
+    return rows
 
 
 def main_dimensions(jobs: list[dict[str, Any]], limit: int = _TABLE_DIMENSIONS) -> list[str]:
@@ -137,6 +190,7 @@ def build_sweep_summary(sweep_dir: Path) -> dict[str, Any]:
         "sample_errors": sum(int(j["errors"] or 0) for j in jobs),
         "main_dimensions": main_dimensions(jobs),
         "jobs": jobs,
+        "audits": audit_rows(jobs),
     }
 
 
@@ -169,12 +223,14 @@ def _render(rows: list[list[str]]) -> list[str]:
 def format_sweep_table(summary: dict[str, Any]) -> str:
     """The sweep as a plain-text table: swept overrides, status, samples, errors,
     the main dimensions' means, and where the results are."""
-    jobs = summary["jobs"]
+    jobs = summary.get("audits") or summary["jobs"]
     if not jobs:
         return "sweep: no jobs"
     keys = _varying(jobs)
     dims = summary["main_dimensions"]
-    header = ["#", "overrides", "status", "samples", "errors", *dims, "experiment"]
+    sharded = any(job.get("shards") for job in jobs)
+    header = ["#", "overrides", "status", *(["shards"] if sharded else []), "samples", "errors"]
+    header += [*dims, "experiment"]
     rows = [header]
     for job in jobs:
         mine = dict(o.partition("=")[::2] for o in job["overrides"])
@@ -188,6 +244,7 @@ def format_sweep_table(summary: dict[str, Any]) -> str:
                 str(job["num"]),
                 shown,
                 job["status"],
+                *([job.get("shards") or "-"] if sharded else []),
                 str(job["samples"]),
                 str(job["errors"]),
                 *means,

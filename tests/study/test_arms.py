@@ -16,7 +16,7 @@ def test_arm_datasets_pair_by_id_and_carry_the_study_keys(
     spec = load_study(
         write_study(study_dict(base_seeds=["First seed.", "Second seed.", "Third seed."]))
     )
-    arms = write_arms(spec, tmp_path / "arms", limit=2)
+    arms = write_arms(spec, tmp_path / "arms", spec.base_seeds[:2])
     assert [(a.condition.name, a.role, a.task_name) for a in arms] == [
         ("plain", "baseline", "mini_plain"),
         ("framed", "treatment", "mini_framed"),
