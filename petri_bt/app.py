@@ -74,9 +74,11 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
 
         return run_study(the_plan, run_dir)  # with from_logs: re-analysis, no model call
     if action is Action.export or the_plan.from_logs:
-        from petri_bt.run import export_and_summarise
+        from petri_bt.run import announce_export, export_and_summarise
 
-        return export_and_summarise(the_plan, run_dir, _logs_to_read(the_plan))
+        logs = _logs_to_read(the_plan)
+        announce_export(the_plan)
+        return export_and_summarise(the_plan, run_dir, logs)
     from petri_bt.run import run_audit
 
     return run_audit(the_plan, run_dir)
@@ -84,7 +86,7 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
 
 def _rejudge(the_plan: RunPlan, run_dir: Path) -> Any:
     """Judge saved logs again; export them (a run's logs) or re-analyse them (a study's)."""
-    from petri_bt.run import export_and_summarise, rejudge_logs
+    from petri_bt.run import announce_export, export_and_summarise, rejudge_logs
 
     rejudged = rejudge_logs(the_plan, _logs_to_read(the_plan))
     if the_plan.study is not None:
@@ -93,6 +95,7 @@ def _rejudge(the_plan: RunPlan, run_dir: Path) -> Any:
         return run_study(
             dataclasses.replace(the_plan, from_logs=tuple(str(p) for p in rejudged)), run_dir
         )
+    announce_export(the_plan)
     return export_and_summarise(the_plan, run_dir, rejudged)
 
 

@@ -37,13 +37,15 @@ if TYPE_CHECKING:
     from petri_bt.export._paths import resolve_log_paths
     from petri_bt.export._reader import LogFile, LogReadError, SampleReadError, sample_name_key
     from petri_bt.export._reprice import reprice_logs, usage_of_logs
-    from petri_bt.export._settings import load_settings
+    from petri_bt.export._settings import load_settings, require_api_key, sink_choice
     from petri_bt.export._topics import topics_init
     from petri_bt.export._transcript import SampleText
     from petri_bt.export._upload import upload_bundle
 
 _HOMES = {
     "load_settings": "petri_bt.export._settings",
+    "require_api_key": "petri_bt.export._settings",
+    "sink_choice": "petri_bt.export._settings",
     "resolve_log_paths": "petri_bt.export._paths",
     "export_logs": "petri_bt.export._export",
     "summarise_log": "petri_bt.export._log_figures",
@@ -71,8 +73,10 @@ __all__ = [
     "load_settings",
     "live_export",
     "reprice_logs",
+    "require_api_key",
     "resolve_log_paths",
     "sample_name_key",
+    "sink_choice",
     "summarise_log",
     "topics_init",
     "upload_bundle",

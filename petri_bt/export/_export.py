@@ -273,6 +273,7 @@ def export_logs(
     run_config: dict[str, Any] | None = None,
     experiment: str | None = None,
     already_sent: Collection[str] = (),
+    announce: bool = True,
 ) -> dict[str, Any]:
     """Export Inspect Petri logs to Braintrust (or a local bundle), reading each log once.
 
@@ -287,6 +288,8 @@ def export_logs(
             default name (task, target, date and log id).
         already_sent: Root row ids of samples the live export has delivered
             (`LiveExport.confirmed`): counted, not sent again.
+        announce: Print the line saying where the export goes (a runner that printed
+            it already passes False).
 
     Returns:
         A JSON-serialisable summary: sink, project, mode, `logs` (per log: what was
@@ -298,7 +301,7 @@ def export_logs(
         UserError: Braintrust cannot be reached or rejects the key, or no log could be read.
     """
     s = load_settings(settings)
-    kind = resolve_sink(s)
+    kind = resolve_sink(s, announce=announce)
     summary: dict[str, Any] = {"sink": kind, "project": s.project, "mode": s.mode, "logs": []}
     if kind == "none":
         summary.update(ok=True, destinations=[], totals=Totals().as_dict(0))

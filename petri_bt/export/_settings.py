@@ -115,25 +115,34 @@ def _validate(s: ExportSettings) -> None:
             )
 
 
+def sink_choice(s: ExportSettings) -> tuple[str, str | None]:
+    """The sink actually used (`auto` becomes braintrust when a key is set, else local),
+    and the line that says where the export goes (None for `none`).
+
+    Args:
+        s: The export settings.
+    """
+    if s.sink != "auto":
+        return s.sink, None if s.sink == "none" else f"petri_bt: export to {s.sink}"
+    keyed = bool(os.environ.get("BRAINTRUST_API_KEY"))
+    sink = "braintrust" if keyed else "local"
+    why = "BRAINTRUST_API_KEY is set" if keyed else "BRAINTRUST_API_KEY is not set"
+    return sink, f"petri_bt: export to {sink} ({why}; choose with export=braintrust|local|none)"
+
+
 def resolve_sink(s: ExportSettings, *, announce: bool = True) -> str:
-    """The sink actually used: `auto` becomes braintrust when a key is set, else local.
+    """The sink actually used (see `sink_choice`), its key checked.
 
     Args:
         s: The export settings.
         announce: Print the one line saying where the export goes.
+
+    Raises:
+        UserError: Braintrust chosen and BRAINTRUST_API_KEY not set.
     """
-    sink = s.sink
-    if sink == "auto":
-        sink = "braintrust" if os.environ.get("BRAINTRUST_API_KEY") else "local"
-        if announce:
-            why = (
-                "BRAINTRUST_API_KEY is set"
-                if sink == "braintrust"
-                else "BRAINTRUST_API_KEY is not set"
-            )
-            print(f"petri_bt: export to {sink} ({why}; choose with export=braintrust|local|none)")
-    elif announce and sink != "none":
-        print(f"petri_bt: export to {sink}")
+    sink, line = sink_choice(s)
+    if announce and line:
+        print(line)
     if sink == "braintrust":
         require_api_key(
             "export=braintrust", "(or use export=local to write a bundle you can upload later)"

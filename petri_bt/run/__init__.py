@@ -6,6 +6,7 @@ loads when a task is built or an eval runs.
 
 from petri_bt.run._audit import (
     RunResult,
+    announce_export,
     export_and_summarise,
     prepare,
     run_audit,
@@ -34,6 +35,7 @@ from petri_bt.run._seeds import SeedSource, check_seeds, seed_dataset, seed_sour
 from petri_bt.run._task import build_task
 
 __all__ = [
+    "announce_export",
     "Forecast",
     "check_budget",
     "forecast",

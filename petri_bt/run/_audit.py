@@ -40,6 +40,22 @@ class RunResult:
         return logs_ok and (self.export is None or bool(self.export.get("ok", False)))
 
 
+def check_export(plan: RunPlan) -> None:
+    """Before any model call: the export can go where it should (the key for Braintrust)."""
+    if plan.export.sink == "braintrust":
+        from petri_bt.export import require_api_key
+
+        require_api_key(
+            "export=braintrust", "(or use export=local to write a bundle you can upload later)"
+        )
+
+
+def announce_export(plan: RunPlan) -> None:
+    """Say once, at the start, where the export goes."""
+    if plan.export_note:
+        print(plan.export_note)
+
+
 def prepare(plan: RunPlan, *, seeds: bool = True) -> None:
     """Every check that can fail before a model is called (raises UserError): the
     models can be called, the seeds exist, the forecast is within `budget_usd`.
@@ -51,6 +67,7 @@ def prepare(plan: RunPlan, *, seeds: bool = True) -> None:
     """
     for warning in preflight(plan.checked_models):
         print(f"petri_bt: warning: {warning}", file=sys.stderr)
+    check_export(plan)
     if seeds:
         count = check_seeds(plan.seeds, plan.limit)
         check_budget(plan, count * plan.epochs)
@@ -108,6 +125,7 @@ def export_and_summarise(
             run_config=dict(plan.run_config),
             experiment=plan.experiment,
             already_sent=already_sent,
+            announce=False,
         )
         logs = [entry["run_summary"] for entry in result.export["logs"]]
     else:
@@ -132,6 +150,7 @@ def run_audit(plan: RunPlan, run_dir: Path) -> RunResult:
         run_dir: The run folder.
     """
     prepare(plan)
+    announce_export(plan)
     task = build_task(plan)
     live: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
     if plan.export.live and plan.exporting:

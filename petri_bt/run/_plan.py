@@ -85,7 +85,9 @@ class RunPlan:
         max_connections: Connection limit per model, unless a role sets its own.
         experiment: The Braintrust experiment every log of this run goes to (None: each
             log's own stable name).
-        export: The export settings (`petri_bt.export.ExportSettings`).
+        export: The export settings (`petri_bt.export.ExportSettings`), `auto` resolved
+            into the sink actually used.
+        export_note: The line saying where the export goes (None: no export).
         run_config: The composed config as plain data, secrets redacted (for metadata).
         log_dir: Where the logs go (None: the run folder's `logs/`).
         job: The sweep job's names when the run is one job of a sweep.
@@ -114,6 +116,7 @@ class RunPlan:
     max_connections: int | None
     experiment: str | None
     export: Any
+    export_note: str | None
     run_config: Mapping[str, Any]
     log_dir: Path | None = None
     job: SweepJobName | None = None
@@ -321,7 +324,7 @@ def plan(
     Raises:
         UserError: A knob out of range, a malformed model string, a missing seed path.
     """
-    from petri_bt.export import load_settings
+    from petri_bt.export import load_settings, sink_choice
 
     check_known_keys(cfg)
     action = Action(str(cfg.action))
@@ -332,6 +335,8 @@ def plan(
     roles = resolve_roles(cfg)
     panel = resolve_panel(cfg)
     study = cfg.get("study")
+    settings = load_settings(cfg.export)
+    sink, note = sink_choice(settings)
     return RunPlan(
         action=action,
         roles=_frozen(roles),
@@ -352,7 +357,8 @@ def plan(
         ),
         max_connections=cfg.max_connections,
         experiment=_experiment(cfg, job),
-        export=load_settings(cfg.export),
+        export=dataclasses.replace(settings, sink=sink),
+        export_note=note,
         run_config=_frozen(plain_config(cfg)),
         log_dir=Path(cfg.log_dir).expanduser() if cfg.log_dir else None,
         job=job,

@@ -126,6 +126,7 @@ def _export(plan: RunPlan, spec: StudySpec, arm: Arm, log: Path, run_dir: Path) 
         out_dir=run_dir,
         run_config=run_config,
         experiment=experiment_name(plan, spec, arm.condition),
+        announce=False,
     )
 
 
@@ -181,7 +182,14 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
         }
 
     from petri_bt.export import summarise_log
-    from petri_bt.run import build_task, check_budget, prepare, run_eval, summary_block
+    from petri_bt.run import (
+        announce_export,
+        build_task,
+        check_budget,
+        prepare,
+        run_eval,
+        summary_block,
+    )
     from petri_bt.study._arms import arm_plan, judge_dimensions, study_samples, write_arms
     from petri_bt.summary import write_json
 
@@ -189,6 +197,7 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
     # The arms audit the study's own seeds, so the run's seed selection is not checked.
     prepare(plan, seeds=False)
     check_budget(plan, study_samples(plan, spec))
+    announce_export(plan)
     if plan.seeds is not None:
         print(
             f"petri_bt: warning: seeds=... is ignored: study {spec.name} audits its own base seeds"

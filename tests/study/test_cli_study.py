@@ -97,3 +97,5 @@ def test_study_from_a_user_folder_runs_every_seed_and_scores_custom_dimensions(
     assert teapot["n"] == 6 and teapot["mean_baseline"] is not None
     assert json.loads((run_dir / "summary.json").read_text())["ok"] is True
     assert "teapot" in result.stdout
+    # where the export goes is said once for the study, not once per arm
+    assert result.stdout.count("petri_bt: export to local") == 1
