@@ -11,6 +11,7 @@ Skips unless the cluster is up: `scripts/slurm-cluster start` (root; `.ci/run` d
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -42,6 +43,8 @@ def slurm_conf() -> str:
     """The running local cluster's SLURM_CONF, or a skip saying how to start one."""
     status = subprocess.run([str(SCRIPT), "status"], capture_output=True, text=True)
     if status.returncode != 0:
+        if os.environ.get("PETRI_BT_REQUIRE_SLURM"):  # set by .ci/run once it started one
+            pytest.fail(f"the local SLURM cluster is down:\n{status.stdout}{status.stderr}")
         pytest.skip("no local SLURM cluster (start one as root: scripts/slurm-cluster start)")
     [line] = [x for x in status.stdout.splitlines() if x.startswith("SLURM_CONF=")]
     return line.partition("=")[2]
