@@ -18,7 +18,7 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -45,19 +45,15 @@ log = logging.getLogger(__name__)
 _RAY_CLUSTER_SWITCH = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 
 
-def forwarded_env(
-    patterns: Sequence[str], environ: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    """The submitting shell's variables that jobs receive.
+def forwarded_env(patterns: Sequence[str]) -> dict[str, str]:
+    """This shell's variables that the jobs receive.
 
     Args:
         patterns: Names or shell patterns (`BRAINTRUST_*`).
-        environ: Where to read them (default: this process's environment).
     """
-    source = os.environ if environ is None else environ
     return {
         name: value
-        for name, value in source.items()
+        for name, value in os.environ.items()
         if any(fnmatchcase(name, pattern) for pattern in patterns)
     }
 

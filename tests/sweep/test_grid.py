@@ -36,5 +36,8 @@ def test_example_slurm_launcher_is_submitit_slurm(tmp_path: Path) -> None:
     result = run_cli("hydra/launcher=slurm", "--cfg", "hydra", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     launcher = yaml.safe_load(result.stdout)["hydra"]["launcher"]
-    assert launcher["_target_"].endswith("submitit_launcher.SlurmLauncher")
+    from hydra.utils import get_class
+    from hydra_plugins.hydra_submitit_launcher.submitit_launcher import SlurmLauncher
+
+    assert issubclass(get_class(launcher["_target_"]), SlurmLauncher)
     assert launcher["timeout_min"] == 240 and launcher["array_parallelism"] == 64

@@ -72,20 +72,32 @@ def test_the_readme_sweep_on_ray_is_the_default_launchers_sweep(
     inspect_cwd, ray_cwd = tmp_path / "inspect", tmp_path / "ray"
     inspect_cwd.mkdir()
     ray_cwd.mkdir()
-    reference = run_cli(*README_SWEEP, cwd=inspect_cwd, env=bt_env(bt_server))
-    assert reference.returncode == 0, reference.stderr[-3000:]
-
     with LoopbackBraintrust() as ray_bt:
-        env = bt_env(ray_bt, RAY_AUTH_TOKEN=RAY_TOKEN)
-        result = run_cli(
+        # the same command on both launchers, at the same time (each to its own Braintrust)
+        ray_args = [
             *README_SWEEP,
             "hydra/launcher=ray",
             "hydra.launcher.ray.init.num_cpus=2",
             f"+hydra.launcher.ray.init._temp_dir={ray_tmp}",
-            cwd=ray_cwd,
-            env=env,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
+        ]
+        ray_err = tmp_path / "ray-stderr.txt"
+        with ray_err.open("w") as err:
+            on_ray = subprocess.Popen(
+                [sys.executable, "-m", "petri_bt", *ray_args],
+                cwd=ray_cwd,
+                env=bt_env(ray_bt, RAY_AUTH_TOKEN=RAY_TOKEN),
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+            )
+        try:
+            reference = run_cli(*README_SWEEP, cwd=inspect_cwd, env=bt_env(bt_server))
+            on_ray.wait(timeout=300)
+        finally:
+            if on_ray.poll() is None:
+                on_ray.kill()
+                on_ray.wait()
+        assert reference.returncode == 0, reference.stderr[-3000:]
+        assert on_ray.returncode == 0, ray_err.read_text()[-3000:]
         ray_rows: dict[str, list[dict[str, Any]]] = {}
         expected_sweep = sweep_dir(inspect_cwd)
         sweep = sweep_dir(ray_cwd)
