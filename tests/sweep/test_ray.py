@@ -38,7 +38,7 @@ from support.cli import cli_env, files_containing, run_cli
 pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[launchers]')")
 psutil = pytest.importorskip("psutil")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.scaleout]
 
 # Ray keeps its token here instead of writing one to ~/.ray; never forwarded to jobs.
 RAY_TOKEN = secrets.token_hex(16)

@@ -32,7 +32,7 @@ from support.cli import files_containing, run_cli
 
 pytest.importorskip("submitit", reason="hydra-submitit-launcher is not installed")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.scaleout]
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "slurm-cluster"
 PARTITION = "local"  # the script's partition
