@@ -1,8 +1,9 @@
-"""Sweep benchmark: 8 jobs at once vs one job vs the same 8 jobs one after another.
+"""Sweep benchmark: 8 jobs at once vs one job vs the same 8 jobs one after another, and on Ray.
 
     python bench/sweep.py                       # 1.0 s per model call, 6 turns, 8 jobs
     python bench/sweep.py --latency 2 --turns 10
     python bench/sweep.py --skip-sequential     # the two fast measurements only
+    python bench/sweep.py --skip-ray            # without the Ray launcher
 
 Every run is offline (`preset=offline`: scripted auditor, target and judge) with a
 fixed simulated latency on every model call (`PETRI_BT_SCRIPTED_LATENCY`), so the
@@ -12,9 +13,12 @@ a fresh folder (nothing to resume), and its wall time includes Python startup:
 1. one job: `python -m petri_bt preset=offline limit=1 max_turns=T`
 2. the sweep: the same plus `-m repeat=1,...,8` (default launcher: one Inspect eval set)
 3. the same sweep with `hydra/launcher=basic` (one job after another)
+4. the same sweep with `hydra/launcher=ray` on a local cluster of two workers
+   (`hydra.launcher.ray.init.num_cpus=2`; its wall time includes starting the cluster)
 
 Prints seconds and the ratios. Goal: the sweep takes at most 1.5x the single job
-(one after another takes about 8x).
+(one after another takes about 8x). The Ray sweep is printed as a ratio to the
+default launcher's sweep (no goal: Ray pays for its cluster and one process per worker).
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=6, help="max_turns of each audit")
     parser.add_argument("--jobs", type=int, default=8)
     parser.add_argument("--skip-sequential", action="store_true")
+    parser.add_argument("--skip-ray", action="store_true", help="skip the Ray launcher")
     args = parser.parse_args()
 
     common = ["preset=offline", "limit=1", f"max_turns={args.turns}", "export=none", "display=log"]
@@ -63,13 +68,13 @@ def main() -> None:
         ("single job", common),
         (f"{args.jobs}-job sweep (inspect launcher)", ["-m", *common, repeats]),
     ]
+    sequential = f"{args.jobs} jobs one after another (basic)"
     if not args.skip_sequential:
-        runs.append(
-            (
-                f"{args.jobs} jobs one after another (basic)",
-                ["-m", *common, repeats, "hydra/launcher=basic"],
-            )
-        )
+        runs.append((sequential, ["-m", *common, repeats, "hydra/launcher=basic"]))
+    ray_label = f"{args.jobs}-job sweep (ray, 2 local workers)"
+    if not args.skip_ray:
+        ray = ["hydra/launcher=ray", "hydra.launcher.ray.init.num_cpus=2"]
+        runs.append((ray_label, ["-m", *common, repeats, *ray]))
     print(
         f"latency {args.latency:g} s per model call, max_turns={args.turns}, limit=1, "
         f"{os.cpu_count()} CPUs"
@@ -86,9 +91,11 @@ def main() -> None:
     single = seconds["single job"]
     sweep = seconds[runs[1][0]]
     print(f"sweep / single job:       {sweep / single:5.2f}x  (goal <= {GOAL}x)")
-    if len(runs) > 2:
-        print(f"one after another / single: {seconds[runs[2][0]] / single:5.2f}x")
-        print(f"one after another / sweep:  {seconds[runs[2][0]] / sweep:5.2f}x")
+    if sequential in seconds:
+        print(f"one after another / single: {seconds[sequential] / single:5.2f}x")
+        print(f"one after another / sweep:  {seconds[sequential] / sweep:5.2f}x")
+    if ray_label in seconds:
+        print(f"ray sweep / sweep:          {seconds[ray_label] / sweep:5.2f}x")
     if sweep / single > GOAL:
         sys.exit(1)
 

@@ -157,3 +157,25 @@ def test_the_command_line_front_imports_no_inspect(module: str) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_hydra_plugins_use_petri_bt_only_through_its_fronts() -> None:
+    reached_in = []
+    for path in sorted((ROOT / "hydra_plugins").rglob("*.py")):
+        for node in _runtime_nodes(ast.parse(path.read_text())):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            reached_in += [
+                f"{path.name} imports {name}"
+                for name in names
+                # a package's private module (petri_bt.sweep._ray); the root's own shared
+                # helpers (petri_bt._paths) are the root package's, as inside petri_bt
+                if name.startswith("petri_bt.")
+                and any(p.startswith("_") for p in name.split(".")[2:])
+            ]
+    assert reached_in == []

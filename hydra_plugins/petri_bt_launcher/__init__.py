@@ -1,1 +1,1 @@
-"""petri_bt's Hydra launcher: every job of a sweep in one Inspect eval set (`hydra/launcher=inspect`)."""
+"""petri_bt's Hydra launchers: `inspect` (every job in one Inspect eval set), `ray`, and `slurm`."""

@@ -65,7 +65,7 @@ class InspectLauncher(Launcher):
     def launch(
         self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
     ) -> Sequence[JobReturn]:
-        from petri_bt.sweep._launch import launch_sweep
+        from petri_bt.sweep import launch_sweep
 
         assert self.config is not None and self.task_function is not None
         assert self.hydra_context is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,12 @@ def _get_model(role: str, spec: RoleModel, max_connections: int | None) -> Any:
     if connections:
         config["max_connections"] = connections
     try:
-        return get_model(
+        # In an empty context: get_model(role=...) would otherwise return the model an
+        # earlier eval_set in this process bound to the role (Inspect's model-roles
+        # context variable outlives the call), so a process running several sweep
+        # jobs (basic, joblib, Ray workers) would audit the first job's target.
+        return contextvars.Context().run(
+            get_model,
             spec.model,
             role=role,
             base_url=spec.base_url,

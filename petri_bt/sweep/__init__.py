@@ -13,12 +13,14 @@ from petri_bt._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from petri_bt.sweep._callback import SweepCallback
+    from petri_bt.sweep._launch import launch_sweep
     from petri_bt.sweep._naming import (
         experiment_name,
         job_name,
         slug,
         sweep_key,
     )
+    from petri_bt.sweep._ray import launch_on_ray
     from petri_bt.sweep._resolvers import register_resolvers
     from petri_bt.sweep._summary import (
         SWEEP_SUMMARY,
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 
 _HOMES = {
     "SweepCallback": "petri_bt.sweep._callback",
+    "launch_sweep": "petri_bt.sweep._launch",
+    "launch_on_ray": "petri_bt.sweep._ray",
     "experiment_name": "petri_bt.sweep._naming",
     "job_name": "petri_bt.sweep._naming",
     "slug": "petri_bt.sweep._naming",
@@ -47,6 +51,8 @@ __all__ = [
     "experiment_name",
     "format_sweep_table",
     "job_name",
+    "launch_on_ray",
+    "launch_sweep",
     "register_resolvers",
     "slug",
     "sweep_key",

@@ -1,0 +1,76 @@
+"""What the Ray and SLURM sweep tests share: the README's sweep, and reading what it left.
+
+The sweep is the README's (`target=scripted/cautious,scripted/compliant max_turns=2,4`)
+cut to one seed per job, exported to a loopback Braintrust.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+from support.braintrust_api import LoopbackBraintrust
+from support.cli import cli_env
+
+BASE = ["-m", "preset=offline", "limit=1", "display=none", "export=braintrust"]
+README_SWEEP = [*BASE, "target=scripted/cautious,scripted/compliant", "max_turns=2,4"]
+JOB_NAMES = [
+    "offline_cautious_t2_n1",
+    "offline_cautious_t4_n1",
+    "offline_compliant_t2_n1",
+    "offline_compliant_t4_n1",
+]
+API_KEY = "loopback-test-key-7f3a91"  # long enough to be searched for in files
+
+
+def bt_env(server: LoopbackBraintrust, **extra: str) -> dict[str, str]:
+    """The CLI environment pointing the Braintrust SDK at `server`."""
+    return cli_env(BRAINTRUST_APP_URL=server.url, BRAINTRUST_API_KEY=API_KEY, **extra)
+
+
+def sweep_dir(cwd: Path) -> Path:
+    """The one sweep folder under `cwd/outputs/sweeps`."""
+    folders = [p for p in (cwd / "outputs" / "sweeps").iterdir() if p.is_dir()]
+    assert len(folders) == 1, folders
+    return folders[0]
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+def job_folders(sweep: Path) -> list[str]:
+    return sorted(p.name for p in sweep.iterdir() if (p / ".hydra").is_dir())
+
+
+def comparable(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Per job what must not depend on the launcher: names, status, counts, means."""
+    return [
+        (
+            j["num"],
+            j["name"],
+            j["overrides"],
+            j["status"],
+            j["samples"],
+            j["errors"],
+            j["error"],
+            j["dimension_means"],
+            j["experiment"],
+        )
+        for j in summary["jobs"]
+    ]
+
+
+def root_rows(server: LoopbackBraintrust, experiment: str) -> list[dict[str, Any]]:
+    """The sample rows (root spans) Braintrust holds for one experiment."""
+    found = server.experiment(experiment)
+    assert found is not None, f"no experiment {experiment}"
+    return [r for r in server.rows(found["id"]) if not r.get("span_parents")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
