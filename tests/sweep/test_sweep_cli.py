@@ -248,3 +248,15 @@ def test_process_launchers_leave_the_same_jobs_logs_and_summary(
     assert again.returncode == 1, again.stderr[-3000:]
     assert sorted((sweep / jobs[0] / "logs").glob("*.eval")) == [Path(log) for log in ok["logs"]]
     assert _json(sweep / "sweep_summary.json")["jobs"][0]["logs"] == ok["logs"]
+
+
+def test_jobs_run_in_one_process_each_audit_their_own_target(tmp_path: Path) -> None:
+    # basic runs every job in this process: each job's models must be its own, not the
+    # first job's (Inspect's model roles outlive an eval set in the process)
+    args = [*BASE, "export=none", "max_turns=2", "target=scripted/cautious,scripted/compliant"]
+    result = run_cli(*args, "hydra/launcher=basic", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    cautious, compliant = _json(_sweep_dir(tmp_path) / "sweep_summary.json")["jobs"]
+    assert cautious["overrides"][-1].endswith("cautious")
+    means = (cautious["dimension_means"]["concerning"], compliant["dimension_means"]["concerning"])
+    assert means[1] > means[0] + 3, means
