@@ -219,6 +219,7 @@ class LoopbackAnthropic(ModelServer):
                 "cache_read_input_tokens": read,
             },
         }
+        request.usage = message["usage"]
         headers = {"request-id": self.next_id("req_")}
         if body.get("stream"):
             return Reply(200, headers=headers, sse=_stream(message))

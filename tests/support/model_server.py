@@ -71,6 +71,7 @@ class RecordedRequest:
         headers: Header name (lower case) -> value; credentials are `<redacted>`.
         body: The parsed JSON body (empty for GET).
         status: The status the server answered (None while hanging).
+        usage: The usage the server reported in its answer (generate calls).
     """
 
     method: str
@@ -79,6 +80,7 @@ class RecordedRequest:
     headers: dict[str, str]
     body: dict[str, Any]
     status: int | None = None
+    usage: dict[str, Any] | None = None
 
     @property
     def tool_names(self) -> list[str]:
@@ -133,7 +135,7 @@ class ModelServer:
         self._release = threading.Event()
         self._counter = 0
         warm_imports()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
+        self._server = _QuietServer(("127.0.0.1", port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -339,14 +341,17 @@ def scripted_answer(
 
     from petri_bt.scripted import ScriptedModelAPI
 
-    if garbage_judge and any(tool.name == "answer" for tool in tools):
-        return ModelOutput.from_content(persona, GARBAGE_JUDGE_TEXT)
     api = ScriptedModelAPI(persona)
 
     async def answer() -> Any:
         return await api.generate(messages, tools, "auto", GenerateConfig())
 
-    return run_async(answer)
+    output = run_async(answer)
+    if garbage_judge and any(tool.name == "answer" for tool in tools):
+        prose = ModelOutput.from_content(persona, GARBAGE_JUDGE_TEXT)
+        prose.usage = output.usage
+        return prose
+    return output
 
 
 def run_async(make: Callable[[], Any]) -> Any:
@@ -359,6 +364,15 @@ def estimate_tokens(text: str) -> int:
     from petri_bt.scripted._provider import estimate_tokens as scripted_estimate
 
     return scripted_estimate(text)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a client closing its keep-alive connection
+        super().handle_error(request, client_address)
 
 
 def _handler_for(server: ModelServer) -> type[BaseHTTPRequestHandler]:

@@ -155,6 +155,7 @@ class ChatCompletions:
             ],
             "usage": usage_json,
         }
+        request.usage = usage_json
         return Reply(200, payload)
 
     def refuse(self, request: RecordedRequest, name: str, served: ServedModel) -> Reply | None:
@@ -309,6 +310,7 @@ class LoopbackOpenAI(ModelServer):
                 "total_tokens": usage.input_tokens + usage.output_tokens,
             },
         }
+        request.usage = payload["usage"]
         return Reply(200, payload)
 
 
