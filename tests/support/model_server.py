@@ -53,11 +53,13 @@ class ServedModel:
             `compliant`, `oversight-sensitive`).
         tools: Whether the model supports tool calling (Ollama's `capabilities`).
         context_length: The context window the server reports.
+        lists_capabilities: `/api/show` includes `capabilities` (Ollama before 0.6 did not).
     """
 
     persona: str
     tools: bool = True
     context_length: int = 131_072
+    lists_capabilities: bool = True
 
 
 @dataclass

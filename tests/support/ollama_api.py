@@ -124,8 +124,9 @@ class LoopbackOllama(ModelServer):
                 "general.architecture": family,
                 f"{family}.context_length": served.context_length,
             },
-            "capabilities": capabilities,
         }
+        if served.lists_capabilities:
+            payload["capabilities"] = capabilities
         return Reply(200, payload)
 
 
