@@ -30,6 +30,7 @@ from typing import Any
 # Header values that are credentials: recorded as "<redacted>", never stored.
 SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "openai-organization"})
 REDACTED = "<redacted>"
+STATS_PATH = "/_loopback/stats"  # GET: answered generate calls per model (for the benchmark)
 
 # Fault kinds
 STATUS = "status"
@@ -255,6 +256,15 @@ class ModelServer:
         with self._lock:
             return list(self._requests)
 
+    def stats(self) -> dict[str, Any]:
+        """Answered calls per (path, model), as JSON-ready data."""
+        counts: dict[str, int] = {}
+        for r in self.requests:
+            if r.model and r.status == 200:
+                key = f"{r.path} {r.model}"
+                counts[key] = counts.get(key, 0) + 1
+        return {"answered": counts}
+
     def requests_for(self, model: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.model == model]
 
@@ -416,6 +426,9 @@ def _handler_for(server: ModelServer) -> type[BaseHTTPRequestHandler]:
             model = body.get("model") if isinstance(body, dict) else None
             request = RecordedRequest(self.command, path, model, headers, body)
             server._record(request)
+            if path == STATS_PATH:
+                self._reply(request, Reply(200, server.stats()))
+                return
             handler = server.routes().get((self.command, path))
             if handler is None:
                 self._reply(request, server.error_reply(404, f"no route {self.command} {path}"))
