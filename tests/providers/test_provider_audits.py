@@ -160,13 +160,19 @@ def test_observer_effect_on_an_ollama_target_shows_the_gap_and_exports_priced_us
     assert result.returncode == 0, result.stderr[-3000:]
     (run_dir,) = run_folders(tmp_path)
     report = _json(run_dir / "report.json")
-    concerning = next(d for d in report["dimensions"] if d["dimension"] == "concerning")
-    assert report["n_paired"] == 2 and concerning["mean_delta"] > 0
+    paired = {c["treatment"]: c["n_paired"] for c in report["comparisons"]}
+    assert paired["unobserved"] == 2
+    (concerning,) = [
+        d
+        for d in report["dimensions"]
+        if (d["dimension"], d["treatment"]) == ("concerning", "unobserved")
+    ]
+    assert concerning["mean_delta"] > 0  # unobserved - observed: the oversight gap
 
     # every token the Anthropic server reported is in the export, priced from the table
     pricing = yaml.safe_load(PRICING.read_text())
     rows = _root_rows(run_dir)
-    assert len(rows) == 4  # 2 seeds x 2 arms
+    assert len(rows) == 2 * (len(paired) + 1)  # 2 seeds x every arm
     for role, served in (("auditor", "claude-sonnet-4-6"), ("judge", "claude-opus-4-6")):
         reported = [r.usage for r in anthropic.requests_for(served) if r.usage]
         sent = {k: sum(u[k] for u in reported) for k in reported[0]}
