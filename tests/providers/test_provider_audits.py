@@ -23,7 +23,8 @@ from support.ollama_api import LoopbackOllama
 
 pytestmark = pytest.mark.slow
 
-PRICING = Path(__file__).resolve().parents[2] / "conf" / "pricing" / "default.yaml"
+# the table the exporter prices from (shipped with the export package)
+PRICING = Path(__file__).resolve().parents[2] / "petri_bt" / "export" / "pricing.yaml"
 GENERATE_PATHS = ("/v1/chat/completions", "/v1/messages")
 
 
