@@ -1,11 +1,15 @@
-"""Checks made before any model is called: servers up, models pulled, keys present."""
+"""Checks made before any model is called: provider packages import, servers up, models
+pulled and able to call tools, keys present."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import threading
 import urllib.error
 import urllib.request
+from typing import Any
 
 from petri_bt.errors import UserError
 from petri_bt.roles import ROLES, RoleModel, all_local
@@ -52,7 +56,22 @@ def _pulled_models(root: str) -> set[str]:
     return names
 
 
-def _check_ollama(role: str, spec: RoleModel, cache: dict[str, set[str]]) -> None:
+def _capabilities(root: str, name: str) -> list[str] | None:
+    """What Ollama says the model can do (`/api/show`); None when it does not say."""
+    request = urllib.request.Request(
+        f"{root}/api/show", data=json.dumps({"model": name}).encode(), method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=3) as response:
+            capabilities = json.load(response).get("capabilities")
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError, AttributeError):
+        return None  # an older Ollama, or a server that only speaks the OpenAI API
+    return [str(c) for c in capabilities] if isinstance(capabilities, list) else None
+
+
+def _check_ollama(
+    role: str, spec: RoleModel, cache: dict[str, set[str]], *, needs_tools: bool
+) -> None:
     root = ollama_root(spec.base_url)
     if root not in cache:
         cache[root] = _pulled_models(root)
@@ -63,24 +82,166 @@ def _check_ollama(role: str, spec: RoleModel, cache: dict[str, set[str]]) -> Non
             f"{role}={spec.model}: the model is not pulled on the Ollama server at {root}; "
             f"run `ollama pull {name}`"
         )
+    if not needs_tools:
+        return
+    capabilities = _capabilities(root, name)
+    if capabilities is not None and "tools" not in capabilities:
+        fix = (
+            "run with target_tools=none, or pick a target with tool support"
+            if role == "target"
+            else f"the {role} always calls tools: pick a model with tool support"
+        )
+        raise UserError(
+            f"{role}={spec.model}: the model does not support tool calling (Ollama lists "
+            f"its capabilities as {', '.join(capabilities) or 'none'}); {fix} "
+            f"(`ollama show <model>` lists a model's capabilities)"
+        )
 
 
-def preflight(roles: dict[str, RoleModel]) -> list[str]:
+_MARKUP = re.compile(r"\[/?(?:bold|italic|underline|red|green|yellow|blue|dim)\]")
+
+
+def provider_error_text(exc: BaseException) -> str:
+    """A provider's error as one plain line: rich markup and line breaks removed.
+
+    Inspect's errors for a missing provider package are several lines with markup
+    (`[bold]ERROR[/bold]: ... Install with:` then `[bold]pip install anthropic[/bold]`);
+    every line is kept, so the install command reaches the user.
+
+    Args:
+        exc: The exception a provider raised.
+    """
+    text = _MARKUP.sub("", str(exc)).strip()
+    text = re.sub(r"^ERROR:\s*", "", text)
+    text = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    return text or type(exc).__name__
+
+
+_TIMEOUT = re.compile(r"AttemptTimeoutError\(.*?attempt_timeout '(\d+)' exceeded")
+
+
+def explain_call_error(text: str) -> str:
+    """A failed model call's error as one readable line, with the fix when known.
+
+    Args:
+        text: The error as Inspect recorded it (a model event's `error`).
+    """
+    timeout = _TIMEOUT.search(text)
+    if timeout:
+        return f"no answer within {timeout.group(1)} s (the timeout knob)"
+    line = next((ln.strip() for ln in reversed(text.splitlines()) if ln.strip()), text)
+    if "does not support tools" in line:
+        line += (
+            " (the model cannot call tools: run the target with target_tools=none, "
+            "or pick a model with tool support)"
+        )
+    return line
+
+
+def provider_api(provider: str) -> Any:
+    """The Inspect model API class registered for `provider`, loaded as Inspect loads it.
+
+    Loading runs the provider's own check that its package imports (the check
+    `get_model` runs), so a missing `openai` or `anthropic` is found here, before any
+    model call, with Inspect's own install line.
+
+    Args:
+        provider: The part of a model string before the first `/`.
+
+    Returns:
+        The `ModelAPI` subclass, or None when Inspect's registry does not answer in
+        the expected shape (then the run reports any problem when it builds the model).
+
+    Raises:
+        UserError: The provider's package is missing or too old.
+    """
+    from inspect_ai._util.registry import registry_find, registry_unqualified_name
+
+    entries = registry_find(
+        lambda info: info.type == "modelapi" and registry_unqualified_name(info) == provider
+    )
+    if not entries:
+        return None
+    wrapper = entries[0]
+    # `@modelapi` registers a wrapper around the provider's factory function; the
+    # factory validates the package and returns the class.
+    cells = dict(zip(wrapper.__code__.co_freevars, wrapper.__closure__ or (), strict=False))
+    factory = cells["wrapped"].cell_contents if "wrapped" in cells else None
+    if factory is None:
+        return None
+    if isinstance(factory, type):
+        return factory
+    try:
+        return factory()
+    except Exception as exc:
+        raise UserError(provider_error_text(exc)) from None
+
+
+def _counts_tokens_with_tiktoken(api: Any) -> bool:
+    """True when a provider counts tokens with Inspect's tiktoken fallback."""
+    from inspect_ai.model import ModelAPI
+
+    return (
+        api.count_tokens is ModelAPI.count_tokens
+        and api.count_text_tokens is ModelAPI.count_text_tokens
+    )
+
+
+def _tiktoken_problem(seconds: float = 20.0) -> str | None:
+    """Why tiktoken's o200k_base encoding cannot be loaded (None: it loads)."""
+    outcome: dict[str, Any] = {}
+
+    def load() -> None:
+        try:
+            import tiktoken
+
+            tiktoken.get_encoding("o200k_base")
+            outcome["ok"] = True
+        except Exception as exc:  # offline: a connection error from the download
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if outcome.get("ok"):
+        return None
+    error = outcome.get("error")
+    return provider_error_text(error)[:200] if error else f"no answer in {seconds:.0f} s"
+
+
+def _check_token_counting(spec: RoleModel, api: Any) -> None:
+    if api is None or not _counts_tokens_with_tiktoken(api):
+        return
+    problem = _tiktoken_problem()
+    if problem:
+        raise UserError(
+            f"auditor={spec.model}: context compaction counts the auditor's tokens with "
+            f"tiktoken's o200k_base encoding, which is not cached here and could not be "
+            f"downloaded ({problem}); run once with network access, set TIKTOKEN_CACHE_DIR "
+            f"to a folder that holds it, or run with compaction=false"
+        )
+
+
+def preflight(
+    roles: dict[str, RoleModel], *, target_tools: bool = True, compaction: bool = False
+) -> list[str]:
     """Check every role can be called, before any model call is made.
 
     Args:
         roles: The resolved roles.
+        target_tools: The target is given tools (`target_tools` is not `none`); the
+            auditor and judge always call tools.
+        compaction: Petri's context compaction is on (it counts the auditor's tokens).
 
     Returns:
         Warnings to show the user (the run may go on).
 
     Raises:
-        UserError: Ollama unreachable, a model not pulled, or a provider key missing.
+        UserError: A provider package missing, Ollama unreachable, a model not pulled or
+            unable to call tools, a provider key missing, token counting unavailable.
     """
     pulled: dict[str, set[str]] = {}
     for role, spec in roles.items():
-        if spec.provider == "ollama":
-            _check_ollama(role, spec, pulled)
         if spec.provider == "scripted":
             from petri_bt.scripted import ScriptedModelError, check_model_name
 
@@ -88,12 +249,22 @@ def preflight(roles: dict[str, RoleModel]) -> list[str]:
                 check_model_name(spec.model.split("/", 1)[1])
             except ScriptedModelError as exc:
                 raise UserError(f"{role}={spec.model}: {exc}") from None
+            continue
+        try:
+            api = provider_api(spec.provider)
+        except UserError as exc:
+            raise UserError(f"{role}={spec.model}: {exc}") from None
+        if spec.provider == "ollama":
+            needs_tools = role != "target" or target_tools
+            _check_ollama(role, spec, pulled, needs_tools=needs_tools)
         variable = KEY_VARIABLES.get(spec.provider)
         if variable and not os.environ.get(variable) and not spec.args.get("api_key"):
             raise UserError(
                 f"{role}={spec.model} needs {variable}: export {variable}=... "
                 f"(or pick another {role}, e.g. preset=offline to run with no keys)"
             )
+        if role == "auditor" and compaction:
+            _check_token_counting(spec, api)
     warnings = []
     if all(r in roles for r in ROLES) and all_local(roles):
         warnings.append(

@@ -56,7 +56,17 @@ def format_run_table(logs: list[dict[str, Any]]) -> str:
         lines.append(
             f"{entry['task']}  status={entry['status']}  samples={entry['samples']}  "
             f"errors={entry['errors']}  judge refusals={entry['judge_refusals']}"
+            f"  judge failures={entry.get('judge_failures', 0)}"
         )
+        for failed in entry.get("sample_errors") or ():
+            lines.append(
+                f"  sample {failed['sample']} (epoch {failed['epoch']}) errored: {failed['reason']}"
+            )
+        for call in entry.get("failed_model_calls") or ():
+            lines.append(
+                f"  failed model calls: {call['role']} {call['model']} x{call['calls']}: "
+                f"{call['error']}"
+            )
         top = top_dimensions(entry["dimension_means"], skip=skip)
         agreement = entry.get("judge_agreement")
         if top and agreement:

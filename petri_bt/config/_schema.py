@@ -209,6 +209,12 @@ class RunConfig:
     )
     resources_dir: str | None = knob(None, "a folder the auditor can read (Petri's resource tools)")
     max_connections: int | None = knob(None, "concurrent connections per model")
+    timeout: int | None = knob(
+        600, "seconds one model call may take before it is abandoned and retried (null: no limit)"
+    )
+    max_retries: int | None = knob(
+        6, "retries of a failed or timed-out model call before the sample errors (null: no limit)"
+    )
     fail_on_error: float | None = knob(
         None, "null: stop at the first sample error; <1 a share of samples; >=1 a count"
     )

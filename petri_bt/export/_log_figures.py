@@ -1,4 +1,5 @@
-"""A log's run-summary figures (samples, errors, judge refusals, mean scores), in one read.
+"""A log's run-summary figures (samples, errors and why, judge refusals and failures, failed
+model calls, mean scores), in one read.
 
 The export adds each sample to a `LogFigures` as it streams the log, so a run
 that exports reads its logs once; `summarise_log` reads a log for the figures
@@ -19,6 +20,7 @@ from petri_bt.judging import (
     stored_panel,
     stored_panel_settings,
 )
+from petri_bt.preflight import explain_call_error
 
 
 def _numeric(value: Any) -> float | None:
@@ -45,7 +47,55 @@ def unreadable_figures(path: str | Path, error: str) -> dict[str, Any]:
         "judge_refusals": 0,
         "dimension_means": {},
         "judge_agreement": None,
+        **_problem_fields(),
         "error": error,
+    }
+
+
+_MAX_LISTED = 10  # errored samples listed per log (all are counted)
+
+
+def _failed_calls(sample: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in sample.get("events") or () if e.get("event") == "model" and e.get("error")]
+
+
+def sample_error_reason(sample: dict[str, Any]) -> str:
+    """Why a sample errored, in one line: the failed model call when one caused it.
+
+    Args:
+        sample: A sample as stored in the log (its `error` and `events`).
+    """
+    error = sample.get("error") or {}
+    message = str(error.get("message") or "").strip()
+    traceback = str(error.get("traceback") or "")
+    failed = _failed_calls(sample)
+    if failed:
+        last = failed[-1]
+        cause = str(last["error"])
+        if message.startswith("RetryError(") or cause.splitlines()[-1] in traceback + message:
+            attempts = 0
+            for event in reversed(failed):
+                if (event.get("role"), event.get("model")) != (last.get("role"), last.get("model")):
+                    break
+                attempts += 1
+            tries = f" ({attempts} attempts)" if attempts > 1 else ""
+            role = last.get("role") or "model"
+            return f"{role} {last.get('model')}: {explain_call_error(cause)}{tries}"
+    return explain_call_error(message) if message else "unknown error"
+
+
+def _problem_fields(
+    judge_failures: int = 0,
+    errored: list[dict[str, Any]] | None = None,
+    failures: dict[tuple[str, str, str], int] | None = None,
+) -> dict[str, Any]:
+    return {
+        "judge_failures": judge_failures,
+        "sample_errors": (errored or [])[:_MAX_LISTED],
+        "failed_model_calls": [
+            {"role": role, "model": model, "calls": n, "error": reason}
+            for (role, model, reason), n in sorted((failures or {}).items())
+        ],
     }
 
 
@@ -65,6 +115,9 @@ class LogFigures:
         self.samples = 0
         self.errors = 0
         self.refusals = 0
+        self.judge_failures = 0
+        self._errored: list[dict[str, Any]] = []
+        self._failures: dict[tuple[str, str, str], int] = {}
         self._totals: dict[str, float] = {}
         self._counts: dict[str, int] = {}
         self._panels: dict[str, dict[str, Any]] = {}  # sample -> judge -> dim -> raw
@@ -76,8 +129,22 @@ class LogFigures:
             sample: The stored sample, or the error that kept it from being read.
         """
         self.samples += 1
-        if isinstance(sample, SampleReadError) or sample.get("error"):
+        if isinstance(sample, SampleReadError):
             self.errors += 1
+            return
+        for event in _failed_calls(sample):
+            key = (
+                str(event.get("role") or "model"),
+                str(event.get("model")),
+                explain_call_error(str(event["error"])),
+            )
+            self._failures[key] = self._failures.get(key, 0) + 1
+        if sample.get("error"):
+            self.errors += 1
+            if len(self._errored) < _MAX_LISTED:
+                reason = sample_error_reason(sample)
+                entry = {"sample": sample.get("id"), "epoch": sample.get("epoch"), "reason": reason}
+                self._errored.append(entry)
             return
         score = (sample.get("scores") or {}).get(JUDGE_SCORER)
         if score is None:
@@ -88,7 +155,11 @@ class LogFigures:
             self._panels[f"{sample.get('id')}/{sample.get('epoch', 1)}"] = scored
         value = score.get("value")
         if not isinstance(value, dict):
-            self.refusals += 1
+            # a refusal says so; anything else is a judge that gave no valid answer (NaN)
+            if (score.get("metadata") or {}).get("refusal"):
+                self.refusals += 1
+            else:
+                self.judge_failures += 1
             return
         for dim, raw in value.items():
             number = _numeric(raw)
@@ -122,7 +193,10 @@ class LogFigures:
     def as_dict(self) -> dict[str, Any]:
         """log, task, status, eval_id, models, samples, errors, judge_refusals,
         dimension_means (mean raw 1-10 score per dimension), the judge panel's
-        agreement (when the log was judged by a panel) and the log's error."""
+        agreement (when the log was judged by a panel), judge_failures (no valid answer),
+        sample_errors (id, epoch and reason of errored samples), failed_model_calls (role,
+        model, count and reason; Petri goes on after a failed target call, so a run can
+        succeed with them) and the log's error."""
         spec = self._header.get("eval") or {}
         error = (self._header.get("error") or {}).get("message")
         return {
@@ -142,6 +216,7 @@ class LogFigures:
                 dim: round(self._totals[dim] / self._counts[dim], 3) for dim in sorted(self._totals)
             },
             "judge_agreement": self._agreement(spec),
+            **_problem_fields(self.judge_failures, self._errored, self._failures),
             "error": str(error) if error else None,
         }
 

@@ -65,7 +65,10 @@ def prepare(plan: RunPlan, *, seeds: bool = True) -> None:
         seeds: Also check the seed selection and the budget (a study brings its own
             seeds and checks its budget itself).
     """
-    for warning in preflight(plan.checked_models):
+    target_tools = plan.task_args["target_tools"] != "none"
+    compaction = bool(plan.task_args["compaction"])
+    checks = {"target_tools": target_tools, "compaction": compaction}
+    for warning in preflight(plan.checked_models, **checks):
         print(f"petri_bt: warning: {warning}", file=sys.stderr)
     check_export(plan)
     if seeds:

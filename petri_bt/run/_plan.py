@@ -83,6 +83,8 @@ class RunPlan:
         task_args: `inspect_petri.audit` arguments from the knobs (plain data).
         eval_args: Inspect eval arguments that apply to the whole eval.
         max_connections: Connection limit per model, unless a role sets its own.
+        call_limits: Per-call timeout and retries for every role (`timeout`,
+            `max_retries`), unless a role's own generate config sets them.
         experiment: The Braintrust experiment every log of this run goes to (None: each
             log's own stable name).
         export: The export settings (`petri_bt.export.ExportSettings`), `auto` resolved
@@ -119,6 +121,7 @@ class RunPlan:
     export_note: str | None
     run_config: Mapping[str, Any]
     log_dir: Path | None = None
+    call_limits: Mapping[str, int | None] = field(default_factory=dict)
     job: SweepJobName | None = None
     from_logs: tuple[str, ...] = ()
     study: Path | None = None
@@ -230,6 +233,12 @@ def check_knobs(knobs: Mapping[str, Any]) -> None:
     resources = knobs.get("resources_dir")
     if resources and not Path(resources).expanduser().is_dir():
         raise UserError(f"resources_dir={resources}: no such folder")
+    timeout = knobs.get("timeout")
+    if timeout is not None and timeout <= 0:
+        raise UserError(f"timeout={timeout}: must be a positive number of seconds (or null)")
+    retries = knobs.get("max_retries")
+    if retries is not None and retries < 0:
+        raise UserError(f"max_retries={retries}: must be >= 0 (or null for no limit)")
     _system_message(knobs.get("auditor_system_message"))
 
 
@@ -331,7 +340,8 @@ def plan(
     explicit = explicit_keys(overrides)
     knobs = {key: cfg.get(key) for key in (*TASK_KNOBS, "limit", "epochs")}
     knobs["judge_dimensions"] = list(cfg.judge_dimensions or [])
-    check_knobs(knobs)
+    call_limits = {"timeout": cfg.timeout, "max_retries": cfg.max_retries}
+    check_knobs({**knobs, **call_limits})
     roles = resolve_roles(cfg)
     panel = resolve_panel(cfg)
     study = cfg.get("study")
@@ -361,6 +371,7 @@ def plan(
         export_note=note,
         run_config=_frozen(plain_config(cfg)),
         log_dir=Path(cfg.log_dir).expanduser() if cfg.log_dir else None,
+        call_limits=_frozen(call_limits),
         job=job,
         from_logs=_paths(cfg.from_logs),
         study=_study_path(study),

@@ -51,7 +51,7 @@ def _scorer(plan: RunPlan, dimensions: Any) -> Any:
     cache = CachePolicy(expiry=None)
     if plan.judges:
         return panel_scorer(plan, dimensions, cache=cache)
-    model = judge_model(plan.roles["judge"], plan.max_connections)
+    model = judge_model(plan.roles["judge"], plan.max_connections, plan.call_limits)
     return as_scorer(audit_judge(dimensions, model=model, cache=cache))
 
 
@@ -88,7 +88,7 @@ def rejudge_log(plan: RunPlan, log_path: Path) -> Path:
     # roles are set aside while scoring and restored, with the new judge, afterwards.
     roles = dict(log.eval.model_roles or {})
     log.eval.model_roles = None
-    judge = judge_model(plan.roles["judge"], plan.max_connections)
+    judge = judge_model(plan.roles["judge"], plan.max_connections, plan.call_limits)
     rescored = score(
         log,
         scorers=[scorer],

@@ -62,7 +62,7 @@ def panel_scorer(plan: RunPlan, dimensions: Any, cache: Any = None) -> Any:
 
     from petri_bt.judging import judge_names, judge_panel
 
-    models = [judge_model(spec, plan.max_connections) for spec in plan.judges]
+    models = [judge_model(spec, plan.max_connections, plan.call_limits) for spec in plan.judges]
     return as_scorer(
         judge_panel(
             models,
@@ -104,7 +104,7 @@ def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any 
     )
     # Petri reads a lone .md file as one seed per line; read it as in a folder.
     dataset = seed_dataset(seeds) if is_seed_file(seeds) else task.dataset
-    models = role_models(plan.roles, plan.max_connections)
+    models = role_models(plan.roles, plan.max_connections, plan.call_limits)
     options: dict[str, Any] = {
         "dataset": plan.seed_share(dataset),
         "model": models["target"],
