@@ -12,7 +12,7 @@ from omegaconf import DictConfig
 
 from petri_bt._hydra_io import discard_if_empty, save_resolved_roles, scrub_saved_config
 from petri_bt.config import Action
-from petri_bt.errors import UserError
+from petri_bt.errors import UserError, print_error
 from petri_bt.roles import ROLES
 from petri_bt.run import RunPlan, SweepJobName, plan
 
@@ -180,7 +180,7 @@ def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
     except UserError as exc:
         if multirun:
             raise
-        print(f"petri_bt: error: {exc}", file=sys.stderr)
+        print_error(str(exc))
         discard_if_empty(run_dir)
         sys.exit(2)
     if read_only:

@@ -67,7 +67,9 @@ def _hydra_main(cfg: DictConfig) -> bool:
 
 
 def _fail(message: str) -> None:
-    print(f"petri_bt: error: {message}", file=sys.stderr)
+    from petri_bt.errors import print_error
+
+    print_error(message)
     raise SystemExit(2)
 
 

@@ -9,6 +9,7 @@ import re
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 from petri_bt.errors import UserError
@@ -39,12 +40,16 @@ def ollama_root(base_url: str | None = None) -> str:
     return url[: -len("/v1")] if url.endswith("/v1") else url
 
 
+class OllamaUnreachable(UserError):
+    """Nothing answers at an Ollama server's address."""
+
+
 def _pulled_models(root: str) -> set[str]:
     try:
         with urllib.request.urlopen(f"{root}/api/tags", timeout=3) as response:
             payload = json.load(response)
     except (urllib.error.URLError, TimeoutError, OSError, ValueError):
-        raise UserError(
+        raise OllamaUnreachable(
             f"Ollama is not answering at {root}: start it with `ollama serve` "
             "(or set OLLAMA_BASE_URL to where it runs)"
         ) from None
@@ -222,6 +227,55 @@ def _check_token_counting(spec: RoleModel, api: Any) -> None:
         )
 
 
+Check = Callable[[dict[str, set[str]], set[str]], None]
+
+
+def _checks(
+    role: str, spec: RoleModel, *, target_tools: bool, compaction: bool
+) -> list[tuple[Check, bool]]:
+    """The checks of one role, in order, each raising UserError with one line, and
+    whether the role's later checks are moot when it fails (essential)."""
+    if spec.provider == "scripted":
+        from petri_bt.scripted import ScriptedModelError, check_model_name
+
+        def scripted(*_: Any) -> None:
+            try:
+                check_model_name(spec.model.split("/", 1)[1])
+            except ScriptedModelError as exc:
+                raise UserError(f"{role}={spec.model}: {exc}") from None
+
+        return [(scripted, True)]
+
+    def package(*_: Any) -> None:
+        try:
+            provider_api(spec.provider)
+        except UserError as exc:
+            raise UserError(f"{role}={spec.model}: {exc}") from None
+
+    def server(pulled: dict[str, set[str]], unreachable: set[str]) -> None:
+        if spec.provider != "ollama" or ollama_root(spec.base_url) in unreachable:
+            return
+        try:
+            _check_ollama(role, spec, pulled, needs_tools=role != "target" or target_tools)
+        except OllamaUnreachable:
+            unreachable.add(ollama_root(spec.base_url))
+            raise
+
+    def key(*_: Any) -> None:
+        variable = KEY_VARIABLES.get(spec.provider)
+        if variable and not os.environ.get(variable) and not spec.args.get("api_key"):
+            raise UserError(
+                f"{role}={spec.model} needs {variable}: export {variable}=... "
+                f"(or pick another {role}, e.g. preset=offline to run with no keys)"
+            )
+
+    def tokens(*_: Any) -> None:
+        if role == "auditor" and compaction:
+            _check_token_counting(spec, provider_api(spec.provider))
+
+    return [(package, True), (server, False), (key, False), (tokens, False)]
+
+
 def preflight(
     roles: dict[str, RoleModel], *, target_tools: bool = True, compaction: bool = False
 ) -> list[str]:
@@ -237,34 +291,26 @@ def preflight(
         Warnings to show the user (the run may go on).
 
     Raises:
-        UserError: A provider package missing, Ollama unreachable, a model not pulled or
-            unable to call tools, a provider key missing, token counting unavailable.
+        UserError: Every problem found, one line each: a provider package missing,
+            Ollama unreachable, a model not pulled or unable to call tools, a provider
+            key missing, token counting unavailable.
     """
     pulled: dict[str, set[str]] = {}
+    unreachable: set[str] = set()
+    problems: list[str] = []
     for role, spec in roles.items():
-        if spec.provider == "scripted":
-            from petri_bt.scripted import ScriptedModelError, check_model_name
-
+        for check, essential in _checks(
+            role, spec, target_tools=target_tools, compaction=compaction
+        ):
             try:
-                check_model_name(spec.model.split("/", 1)[1])
-            except ScriptedModelError as exc:
-                raise UserError(f"{role}={spec.model}: {exc}") from None
-            continue
-        try:
-            api = provider_api(spec.provider)
-        except UserError as exc:
-            raise UserError(f"{role}={spec.model}: {exc}") from None
-        if spec.provider == "ollama":
-            needs_tools = role != "target" or target_tools
-            _check_ollama(role, spec, pulled, needs_tools=needs_tools)
-        variable = KEY_VARIABLES.get(spec.provider)
-        if variable and not os.environ.get(variable) and not spec.args.get("api_key"):
-            raise UserError(
-                f"{role}={spec.model} needs {variable}: export {variable}=... "
-                f"(or pick another {role}, e.g. preset=offline to run with no keys)"
-            )
-        if role == "auditor" and compaction:
-            _check_token_counting(spec, api)
+                check(pulled, unreachable)
+            except UserError as exc:
+                if str(exc) not in problems:  # one unreachable server, said once
+                    problems.append(str(exc))
+                if essential:  # the role's other checks need what this one found missing
+                    break
+    if problems:
+        raise UserError("\n".join(problems))
     warnings = []
     if all(r in roles for r in ROLES) and all_local(roles):
         warnings.append(

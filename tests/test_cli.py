@@ -177,3 +177,16 @@ def test_read_only_actions_leave_no_folder(tmp_path: Path, args: list[str]) -> N
     result = run_cli(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_preflight_problem_is_one_line_then_exit_2(tmp_path: Path) -> None:
+    env = cli_env(OLLAMA_BASE_URL="http://127.0.0.1:9/v1")
+    result = run_cli("preset=local-target", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 3, result.stderr
+    assert all(line.startswith("petri_bt: error: ") for line in lines)
+    assert "Ollama is not answering" in lines[0]
+    assert "auditor=anthropic/claude-sonnet-4-6 needs ANTHROPIC_API_KEY" in lines[1]
+    assert "judge=anthropic/claude-opus-4-6 needs ANTHROPIC_API_KEY" in lines[2]
+    assert run_folders(tmp_path) == []

@@ -100,3 +100,16 @@ def test_ollama_root_strips_v1() -> None:
 def test_unknown_scripted_model_lists_valid_names() -> None:
     with pytest.raises(UserError, match="scripted/cautious"):
         preflight(_roles("target=scripted/reckless"))
+
+
+def test_preflight_reports_every_problem_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.setenv("OLLAMA_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens there
+    roles = resolve_roles(compose(["preset=local-auditing", "judge=anthropic/claude-opus-4-6"]))
+    with pytest.raises(UserError) as raised:
+        preflight(roles)
+    problems = str(raised.value).splitlines()
+    # target and auditor share the one unreachable Ollama server: said once
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("Ollama is not answering at http://127.0.0.1:9")
+    assert problems[1].startswith("judge=anthropic/claude-opus-4-6 needs ANTHROPIC_API_KEY")
