@@ -16,7 +16,7 @@ import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import yaml
 
@@ -26,12 +26,13 @@ SAVED = (".hydra/config.yaml", ".hydra/hydra.yaml", ".hydra/overrides.yaml")
 MULTIRUN_YAML = "multirun.yaml"
 
 _held: io.StringIO | None = None
-_real_stderr = sys.stderr
+_real_stderr: TextIO = sys.stderr
 
 
 def hold_stderr() -> None:
     """Collect stderr while Hydra composes (see `release_stderr`, `held_stderr`)."""
-    global _held
+    global _held, _real_stderr
+    _real_stderr = sys.stderr  # the stream to give back: whatever stderr is now
     _held = io.StringIO()
     sys.stderr = _held
 

@@ -21,6 +21,7 @@ _STOP = ("Config search path:", "Set the environment variable HYDRA_FULL_ERROR")
 
 
 _UNKNOWN_KEY = re.compile(r"Could not override '([\w.]+)'\. Key '\w+' not in '")
+_AMBIGUOUS = re.compile(r"Ambiguous value for argument '([^=']+)=([^']*)'")
 
 
 def one_line(message: str) -> str:
@@ -35,6 +36,14 @@ def one_line(message: str) -> str:
             continue
         kept.append(line)
     condensed = " ".join(kept) or message.strip()
+    ambiguous = _AMBIGUOUS.search(condensed)
+    if ambiguous:
+        key, value = ambiguous.groups()
+        return (
+            f"{key}={value}: a comma makes this a sweep or a list; for one value with commas "
+            f"quote it twice, so the shell keeps the inner quotes for Hydra: \"{key}='{value}'\" "
+            f"(a sweep: add -m; a list: {key}=[...])"
+        )
     unknown = _UNKNOWN_KEY.search(condensed)
     if unknown:
         from petri_bt.config import unknown_key_message

@@ -71,6 +71,8 @@ def test_bad_input_is_one_line_and_leaves_no_result(
         ("max_turns=abc", ["max_turns", "Integer"]),
         ("preset=nope", ["preset/nope", "offline", "local-target"]),
         ("export.mode=exp", ["experiment, logs, both"]),
+        # what bash leaves of `seeds='tags:a,b'`: the line shows the quoting that works
+        ("seeds=tags:sycophancy,deception", ["\"seeds='tags:sycophancy,deception'\""]),
     ],
 )
 def test_schema_errors_are_one_line_naming_key_and_allowed(

@@ -42,7 +42,10 @@ def test_the_cli_prints_the_whole_install_line_without_markup(tmp_path: Path) ->
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("raise ImportError('openai is not installed')\n")
     env = cli_env(PYTHONPATH=str(fake.parent), OLLAMA_BASE_URL="http://127.0.0.1:9/v1")
-    result = run_cli("preset=offline", "target=ollama/mistral", cwd=tmp_path, env=env)
+    # a process of its own: this one has already imported the real `openai`
+    result = run_cli(
+        "preset=offline", "target=ollama/mistral", cwd=tmp_path, env=env, subprocess=True
+    )
     assert result.returncode != 0
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith("petri_bt: error:")]
     assert lines == [

@@ -1,10 +1,21 @@
-"""Run the petri_bt command line in a subprocess, as a user would."""
+"""Run the petri_bt command line as a user would, in this process or in a subprocess.
+
+`run_cli` runs `petri_bt.cli.main()` in the test's own process by default, with the
+arguments, working folder and environment a subprocess would get, so each test does
+not pay again for importing Inspect and Petri (seconds per run). Tests about the
+process itself (what it imports, signals, the installed entry point) pass
+`subprocess=True`. Running many commands in one process also keeps petri_bt honest
+about state that must not leak from one run to the next (the Python API does the same).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
-import subprocess
+import subprocess as _subprocess
 import sys
+import traceback
 from pathlib import Path
 
 # Keys a developer may have exported must not leak into the tests' runs.
@@ -27,17 +38,66 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    """`python -m petri_bt ARGS` in `cwd`; returns the finished process (text output)."""
-    return subprocess.run(
-        [sys.executable, "-m", "petri_bt", *args],
-        cwd=cwd,
-        env=env if env is not None else cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+    subprocess: bool = False,
+) -> _subprocess.CompletedProcess[str]:
+    """`python -m petri_bt ARGS` in `cwd`; returns the finished process (text output).
+
+    Args:
+        *args: The command-line arguments.
+        cwd: The working folder.
+        env: The environment (default: `cli_env()`).
+        timeout: Seconds before a subprocess is killed.
+        subprocess: Run a real `python -m petri_bt` process instead of in this one.
+    """
+    env = env if env is not None else cli_env()
+    if subprocess or os.environ.get("PETRI_BT_TEST_SUBPROCESS"):
+        return _subprocess.run(
+            [sys.executable, "-m", "petri_bt", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    return _in_process(list(args), Path(cwd), env)
+
+
+def _in_process(
+    args: list[str], cwd: Path, env: dict[str, str]
+) -> _subprocess.CompletedProcess[str]:
+    """What `python -m petri_bt ARGS` does, run by `petri_bt.cli.main` in this process."""
+    from hydra.core.global_hydra import GlobalHydra
+
+    from petri_bt.cli import main
+
+    saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
+    out, err = io.StringIO(), io.StringIO()
+    code: int = 0
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    sys.argv = ["petri_bt", *args]
+    GlobalHydra.instance().clear()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main()
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 1
+            except BaseException:  # what an uncaught exception does to a process
+                traceback.print_exc()
+                code = 1
+    finally:
+        GlobalHydra.instance().clear()
+        sys.argv = saved_argv
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return _subprocess.CompletedProcess(["petri_bt", *args], code, out.getvalue(), err.getvalue())
 
 
 def run_folders(cwd: Path) -> list[Path]:

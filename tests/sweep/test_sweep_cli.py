@@ -222,6 +222,7 @@ def _comparable(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
     ]
 
 
+@pytest.mark.scaleout  # process launchers: a process per job, each importing Inspect
 @pytest.mark.parametrize("launcher", ["joblib", "submitit_local"])
 def test_process_launchers_leave_the_same_jobs_logs_and_summary(
     launcher: str,
