@@ -16,6 +16,8 @@ import yaml
 
 JUDGE_SCORER = "audit_judge"
 PALETTES = ("good-low", "good-high", "neutral", "diverging")
+# libyaml's loader when PyYAML was built with it: ten times faster on Petri's 38 files
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DIRECTIONS = ("good-low", "good-high", "neutral")
 DEFAULT_DIRECTION = "good-low"
 
@@ -43,7 +45,7 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], str]:
     if not sep:
         raise FrontMatterError("the front matter opened with '---' is never closed")
     try:
-        meta = yaml.safe_load(head) or {}
+        meta = yaml.load(head, Loader=_YAML_LOADER) or {}  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise FrontMatterError(
             f"front matter is not valid YAML ({exc.__class__.__name__})"

@@ -93,7 +93,11 @@ def user_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run = run_cli("preset=offline", "limit=3", "max_turns=3", "export=local", cwd=made)
     assert run.returncode == 0, run.stderr
     study = run_cli(
-        "study=observer-effect", "preset=offline", "limit=2", "max_turns=3", "export=local",
+        "study=observer-effect",
+        "preset=offline",
+        "limit=2",
+        "max_turns=3",
+        "export=local",
         cwd=made,
     )
     assert study.returncode == 0, study.stderr
@@ -125,9 +129,7 @@ def _calls_only_scripted_models(job: dict[str, Any]) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: f"{c.where}: {c.text[:70]}")
-def test_readme_command_runs_as_written(
-    command: Command, user_runs: Path, tmp_path: Path
-) -> None:
+def test_readme_command_runs_as_written(command: Command, user_runs: Path, tmp_path: Path) -> None:
     shutil.copytree(user_runs, tmp_path, dirs_exist_ok=True)
     args = command.words(tmp_path)
     server = LoopbackBraintrust().start()

@@ -74,3 +74,34 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+# One audit of 4 seeds split into 4 shards, one seed per job.
+SHARDED_AUDIT = [
+    "preset=offline",
+    "seeds=tags:sycophancy",
+    "limit=4",
+    "max_turns=2",
+    "shards=4",
+    "display=none",
+    "export=braintrust",
+]
+
+
+def check_sharded_audit(cwd: Path, server: LoopbackBraintrust, launcher: str) -> None:
+    """The shards of `SHARDED_AUDIT` ran on `launcher` and export as one audit: one
+    experiment holding each of the unsharded audit's seeds once, one summary row."""
+    from petri_bt import plan
+    from petri_bt.run import seed_dataset
+
+    summary = read_json(sweep_dir(cwd) / "sweep_summary.json")
+    assert summary["jobs_ok"] == 4, summary["jobs"]
+    assert {job["launcher"] for job in summary["jobs"]} == {launcher}
+    (audit,) = summary["audits"]
+    assert (audit["shards"], audit["samples"], audit["status"]) == ("4/4 ok", 4, "ok")
+    assert {job["experiment"] for job in summary["jobs"]} == {audit["experiment"]}
+    unsharded = plan(["preset=offline", "seeds=tags:sycophancy", "limit=4"])
+    expected = [str(seed.id) for seed in unsharded.seed_share(seed_dataset("tags:sycophancy"))]
+    rows = root_rows(server, audit["experiment"])
+    assert sorted(row["metadata"]["sample_id"] for row in rows) == sorted(expected)
+    assert server.rows_received == server.unique_row_count()

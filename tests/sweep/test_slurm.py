@@ -23,9 +23,12 @@ from scaleout_helpers import (
     API_KEY,
     JOB_NAMES,
     README_SWEEP,
+    SHARDED_AUDIT,
     bt_env,
+    check_sharded_audit,
     read_json,
     root_rows,
+    sweep_dir,
 )
 from support.braintrust_api import LoopbackBraintrust
 from support.cli import files_containing, run_cli
@@ -158,3 +161,17 @@ def test_the_readme_sweep_on_slurm_resumes_after_scancel_without_duplicate_rows(
         len(_rows(bt_server, job["experiment"])) for job in summary["jobs"]
     )
     assert files_containing(tmp_path, API_KEY) == []
+
+
+def test_a_sharded_audit_runs_its_shards_as_slurm_jobs_and_exports_as_one(
+    tmp_path: Path, bt_server: LoopbackBraintrust, slurm_conf: str
+) -> None:
+    args = [*SHARDED_AUDIT, "hydra/launcher=slurm", f"hydra.launcher.partition={PARTITION}"]
+    env = bt_env(bt_server, SLURM_CONF=slurm_conf)
+    result = run_cli(*args, cwd=tmp_path, env=env, timeout=300, subprocess=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    check_sharded_audit(tmp_path, bt_server, "SlurmLauncher")
+    # the shards were SLURM jobs: accounting knows each of the array's four tasks
+    (array_id,) = _array_ids(sweep_dir(tmp_path))
+    states = _settled_states(slurm_conf, array_id, 4)
+    assert sorted(states.values()) == ["COMPLETED"] * 4, states
