@@ -254,7 +254,7 @@ def test_an_existing_cluster_runs_the_jobs_and_a_lost_job_resumes_on_rerun(
     assert len(root_rows(bt_server, summary["jobs"][0]["experiment"])) == 1
     first_ids = _row_ids(bt_server, summary["jobs"][0]["experiment"])
 
-    rerun = run_cli(*args, cwd=tmp_path, env=env)
+    rerun = run_cli(*args, cwd=tmp_path, env=env, subprocess=True)  # Ray in its own process
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     summary = read_json(sweep / "sweep_summary.json")
     assert [(j["name"], j["status"], j["samples"]) for j in summary["jobs"]] == [
@@ -300,6 +300,7 @@ def test_an_unreachable_cluster_is_one_line(tmp_path: Path) -> None:
         f"hydra.launcher.ray.init.address=127.0.0.1:{port}",
         cwd=tmp_path,
         timeout=60,
+        subprocess=True,  # Ray in its own process, bounded by the timeout
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [

@@ -137,7 +137,7 @@ def test_the_readme_sweep_on_slurm_resumes_after_scancel_without_duplicate_rows(
         for num, name in enumerate(JOB_NAMES[:3])
     }
 
-    rerun = run_cli(*args, cwd=tmp_path, env=env, timeout=400)
+    rerun = run_cli(*args, cwd=tmp_path, env=env, timeout=400, subprocess=True)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     summary = read_json(sweep / "sweep_summary.json")
     assert summary["ok"] and summary["jobs_ok"] == 4 and summary["samples"] == 4
