@@ -86,8 +86,9 @@ def with_resolved_roles(cfg: DictConfig) -> DictConfig:
     return out
 
 
-def job_overrides(command: Command) -> tuple[list[list[str]], bool]:
-    """Each job's overrides (every combination of a sweep's values), and whether it is a sweep.
+def job_overrides(command: Command) -> tuple[list[list[str]], DictConfig | None]:
+    """Each job's overrides (every combination of a sweep's values), and for a single run
+    its composed config (None for a sweep), so a single run is composed once here.
 
     Args:
         command: The command line.
@@ -101,12 +102,14 @@ def job_overrides(command: Command) -> tuple[list[list[str]], bool]:
     base = compose(overrides, hydra=True, sweep=True)
     multirun = command.multirun or str(OmegaConf.select(base, "hydra.mode")) == "RunMode.MULTIRUN"
     if not multirun:
-        return [overrides], False
+        with open_dict(base):
+            del base["hydra"]
+        return [overrides], base
     params = OmegaConf.select(base, "hydra.sweeper.params") or {}
     swept = [f"{key}={value}" for key, value in params.items()] + overrides
     parsed = OverridesParser.create().parse_overrides(swept)
     (batch,) = BasicSweeper.split_arguments(parsed, max_batch_size=None)
-    return batch, True
+    return batch, None
 
 
 def print_job_configs(command: Command) -> None:
@@ -121,9 +124,9 @@ def print_job_configs(command: Command) -> None:
     from petri_bt._api import compose
     from petri_bt.config import check_known_keys
 
-    jobs, _ = job_overrides(command)
+    jobs, single = job_overrides(command)
     for num, overrides in enumerate(jobs):
-        cfg = compose(overrides)
+        cfg = single if single is not None else compose(overrides)
         check_known_keys(cfg)
         if len(jobs) > 1:
             print(f"--- # job {num}: {' '.join(overrides) or '(no overrides)'}")
@@ -144,8 +147,8 @@ def check_sweep(command: Command) -> None:
     from petri_bt.errors import UserError
     from petri_bt.run import plan, refuse_over_budget
 
-    jobs, sweep = job_overrides(command)
-    if not sweep:
+    jobs, single = job_overrides(command)
+    if single is not None:
         return
     plans = []
     for num, overrides in enumerate(jobs):
