@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 import yaml
 from support.braintrust_api import LoopbackBraintrust
-from support.cli import cli_env, run_cli, run_folders
+from support.cli import SCRUBBED, cli_env, run_cli, run_folders
 
 ROOT = Path(__file__).resolve().parents[1]
 READMES = (ROOT / "README.md", ROOT / "studies" / "README.md")
@@ -160,7 +160,7 @@ def test_readme_python_block_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     text = READMES[0].read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     assert blocks
-    for name in ("BRAINTRUST_API_KEY", "PETRI_BT_TARGET", "PETRI_BT_AUDITOR", "PETRI_BT_JUDGE"):
+    for name in SCRUBBED:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("INSPECT_DISPLAY", "none")
     monkeypatch.chdir(tmp_path)

@@ -17,6 +17,8 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
+from petri_bt.study._columns import aligned_lines
+
 POWER = 0.8
 ALPHA = 0.05
 _MAX_SEEDS = 1_000_000
@@ -185,20 +187,11 @@ def format_power_plan(rows: Sequence[dict[str, Any]]) -> str:
                 "n/a" if row["seeds"] is None else str(row["seeds"]),
             )
         )
-    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     lines = [
         f"seeds for {first['power']:.0%} power at alpha {first['alpha']:g} (two-sided, paired) "
-        f"to detect a mean delta of {first['smallest_effect']:g} raw point(s):"
+        f"to detect a mean delta of {first['smallest_effect']:g} raw point(s):",
+        *aligned_lines(table),
     ]
-    for i, cells in enumerate(table):
-        lines.append(
-            "  ".join(
-                c.ljust(w) if j < 2 else c.rjust(w)
-                for j, (c, w) in enumerate(zip(cells, widths, strict=True))
-            )
-        )
-        if i == 0:
-            lines.append("  ".join("-" * w for w in widths))
     lines.extend(
         f"note: {row['dimension']} ({row['treatment']}): {row['note']}"
         for row in rows

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from petri_bt.study._columns import aligned_lines
+
 REPORT_JSON = "report.json"
 REPORT_MD = "report.md"
 FOREST_PNG = "forest.png"
@@ -82,20 +84,11 @@ def format_table(report: dict[str, Any]) -> str:
                 *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [
         f"study {study['name']}: baseline {study['baseline']}; delta = {_paired_line(report)}; "
-        "raw 1-10 judge scores"
+        "raw 1-10 judge scores",
+        *aligned_lines(rows),
     ]
-    for i, row in enumerate(rows):
-        lines.append(
-            "  ".join(
-                cell.ljust(w) if j < 2 else cell.rjust(w)
-                for j, (cell, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
-        if i == 0:
-            lines.append("  ".join("-" * w for w in widths))
     if report["excluded"] or report["unpaired"]:
         lines.append(
             f"{len(report['excluded'])} excluded sample(s), {len(report['unpaired'])} unpaired seed(s): see report.md"

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 from support.anthropic_api import LoopbackAnthropic
+from support.cli import SCRUBBED
 from support.model_server import ModelServer
 from support.ollama_api import LoopbackOllama
 from support.openai_api import LoopbackOpenAI
@@ -62,16 +63,6 @@ def openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoopbackOpenAI]:
 @pytest.fixture(autouse=True)
 def _quiet_and_keyless(monkeypatch: pytest.MonkeyPatch) -> None:
     """No developer key or role variable leaks in; Inspect shows no live display."""
-    for name in (
-        "PETRI_BT_TARGET",
-        "PETRI_BT_AUDITOR",
-        "PETRI_BT_JUDGE",
-        "BRAINTRUST_API_KEY",
-        "ANTHROPIC_API_KEY",
-        "OPENAI_API_KEY",
-        "ANTHROPIC_BASE_URL",
-        "OPENAI_BASE_URL",
-        "OLLAMA_BASE_URL",
-    ):
+    for name in (*SCRUBBED, "ANTHROPIC_BASE_URL", "OPENAI_BASE_URL", "OLLAMA_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("INSPECT_DISPLAY", "none")

@@ -21,16 +21,23 @@ import argparse
 import gzip
 import json
 import re
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any
 
 import orjson
+
+if __package__ in (None, ""):  # run as a script: `python tests/support/braintrust_api.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from support.loopback import LoopbackServer
 
 _MERGE = "_is_merge"
 _OBJECT_KEYS = ("experiment_id", "project_id", "log_id", "dataset_id", "prompt_session_id")
@@ -70,7 +77,7 @@ def _deep_merge(into: dict[str, Any], update: dict[str, Any]) -> None:
             into[key] = value
 
 
-class LoopbackBraintrust:
+class LoopbackBraintrust(LoopbackServer):
     """A Braintrust API on 127.0.0.1, in a background thread.
 
     Args:
@@ -83,32 +90,7 @@ class LoopbackBraintrust:
         self._store = _Store(keep_rows=keep_rows)
         self._faults: list[_Fault] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    # lifecycle ------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> LoopbackBraintrust:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> LoopbackBraintrust:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(_handler_for(self), port)
 
     @contextmanager
     def environment(self, monkeypatch: Any | None = None) -> Iterator[None]:

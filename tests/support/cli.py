@@ -18,8 +18,8 @@ import sys
 import traceback
 from pathlib import Path
 
-# Keys a developer may have exported must not leak into the tests' runs.
-_SCRUBBED = (
+# Keys and roles a developer may have exported must not leak into the tests' runs.
+SCRUBBED = (
     "PETRI_BT_TARGET",
     "PETRI_BT_AUDITOR",
     "PETRI_BT_JUDGE",
@@ -31,7 +31,7 @@ _SCRUBBED = (
 
 def cli_env(**extra: str) -> dict[str, str]:
     """The environment for a CLI run: offline, no stray keys, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     env.update({"HF_HUB_OFFLINE": "1", "NO_COLOR": "1", "INSPECT_DISPLAY": "none"})
     env.update(extra)
     return env

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from support.loopback import LoopbackServer
+
 # Header values that are credentials: recorded as "<redacted>", never stored.
 SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "openai-organization"})
 REDACTED = "<redacted>"
@@ -116,7 +118,7 @@ class Reply:
     hang: bool = False  # accept the call and never answer it
 
 
-class ModelServer:
+class ModelServer(LoopbackServer):
     """A loopback model server in a background thread (see the module docstring).
 
     Args:
@@ -138,33 +140,12 @@ class ModelServer:
         self._release = threading.Event()
         self._counter = 0
         warm_imports()
-        self._server = _QuietServer(("127.0.0.1", port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(_handler_for(self), port, _QuietServer)
 
     # lifecycle -------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> ModelServer:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-        self._thread.start()
-        return self
-
     def stop(self) -> None:
         self._release.set()  # hanging handlers give up their connection
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> ModelServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().stop()
 
     def env(self) -> dict[str, str]:
         """Environment variables that point a provider's client at this server."""

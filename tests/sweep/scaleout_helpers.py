@@ -1,4 +1,5 @@
-"""What the Ray and SLURM sweep tests share: the README's sweep, and reading what it left.
+"""What the sweep tests share (Ray, SLURM, sharding): the README's sweep, a sharded audit,
+and reading what they left.
 
 The sweep is the README's (`target=scripted/cautious,scripted/compliant max_turns=2,4`)
 cut to one seed per job, exported to a loopback Braintrust.
@@ -76,32 +77,39 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-# One audit of 4 seeds split into 4 shards, one seed per job.
-SHARDED_AUDIT = [
-    "preset=offline",
-    "seeds=tags:sycophancy",
-    "limit=4",
-    "max_turns=2",
-    "shards=4",
-    "display=none",
-    "export=braintrust",
-]
+SHARDED_SEEDS = "tags:sycophancy"
 
 
-def check_sharded_audit(cwd: Path, server: LoopbackBraintrust, launcher: str) -> None:
-    """The shards of `SHARDED_AUDIT` ran on `launcher` and export as one audit: one
-    experiment holding each of the unsharded audit's seeds once, one summary row."""
+def sharded_audit(shards: int, limit: int) -> list[str]:
+    """One offline audit of `limit` seeds split into `shards` jobs, exported to Braintrust."""
+    return [
+        "preset=offline",
+        f"seeds={SHARDED_SEEDS}",
+        f"limit={limit}",
+        "max_turns=2",
+        f"shards={shards}",
+        "display=none",
+        "export=braintrust",
+    ]
+
+
+def check_sharded_audit(
+    cwd: Path, server: LoopbackBraintrust, *, shards: int, limit: int, launcher: str
+) -> None:
+    """The shards of `sharded_audit(shards, limit)` ran on `launcher` and export as one
+    audit: one experiment holding each of the unsharded audit's seeds once, one summary row."""
     from petri_bt import plan
     from petri_bt.run import seed_dataset
 
     summary = read_json(sweep_dir(cwd) / "sweep_summary.json")
-    assert summary["jobs_ok"] == 4, summary["jobs"]
+    assert summary["jobs_total"] == shards and summary["jobs_ok"] == shards, summary["jobs"]
     assert {job["launcher"] for job in summary["jobs"]} == {launcher}
     (audit,) = summary["audits"]
-    assert (audit["shards"], audit["samples"], audit["status"]) == ("4/4 ok", 4, "ok")
+    expected_row = (f"{shards}/{shards} ok", limit, "ok")
+    assert (audit["shards"], audit["samples"], audit["status"]) == expected_row
     assert {job["experiment"] for job in summary["jobs"]} == {audit["experiment"]}
-    unsharded = plan(["preset=offline", "seeds=tags:sycophancy", "limit=4"])
-    expected = [str(seed.id) for seed in unsharded.seed_share(seed_dataset("tags:sycophancy"))]
+    unsharded = plan(["preset=offline", f"seeds={SHARDED_SEEDS}", f"limit={limit}"])
+    expected = [str(seed.id) for seed in unsharded.seed_share(seed_dataset(SHARDED_SEEDS))]
     rows = root_rows(server, audit["experiment"])
     assert sorted(row["metadata"]["sample_id"] for row in rows) == sorted(expected)
     assert server.rows_received == server.unique_row_count()

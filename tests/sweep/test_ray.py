@@ -24,7 +24,6 @@ from scaleout_helpers import (
     BASE,
     JOB_NAMES,
     README_SWEEP,
-    SHARDED_AUDIT,
     bt_env,
     check_sharded_audit,
     comparable,
@@ -32,6 +31,7 @@ from scaleout_helpers import (
     job_folders,
     read_json,
     root_rows,
+    sharded_audit,
     sweep_dir,
 )
 from support.braintrust_api import LoopbackBraintrust
@@ -279,7 +279,7 @@ def test_a_sharded_audit_runs_its_shards_as_ray_tasks_and_exports_as_one(
     tmp_path: Path, bt_server: LoopbackBraintrust, ray_tmp: Path
 ) -> None:
     args = [
-        *SHARDED_AUDIT,
+        *sharded_audit(shards=4, limit=4),
         "hydra/launcher=ray",
         "hydra.launcher.ray.init.num_cpus=2",
         f"+hydra.launcher.ray.init._temp_dir={ray_tmp}",
@@ -287,7 +287,7 @@ def test_a_sharded_audit_runs_its_shards_as_ray_tasks_and_exports_as_one(
     env = bt_env(bt_server, RAY_AUTH_TOKEN=RAY_TOKEN)
     result = run_cli(*args, cwd=tmp_path, env=env, timeout=300, subprocess=True)
     assert result.returncode == 0, result.stderr[-3000:]
-    check_sharded_audit(tmp_path, bt_server, "RayLauncher")
+    check_sharded_audit(tmp_path, bt_server, shards=4, limit=4, launcher="RayLauncher")
 
 
 def test_an_unreachable_cluster_is_one_line(tmp_path: Path) -> None:

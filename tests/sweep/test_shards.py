@@ -10,56 +10,23 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
+from scaleout_helpers import bt_env, check_sharded_audit, root_rows, sharded_audit, sweep_dir
 from support.braintrust_api import LoopbackBraintrust
-from support.cli import cli_env, run_cli
-
-from petri_bt import plan
-from petri_bt.run import seed_dataset
+from support.cli import run_cli
 
 pytestmark = pytest.mark.slow
 
 SEEDS = "seeds=tags:sycophancy"
 
 
-def _env(server: LoopbackBraintrust, **extra: str) -> dict[str, str]:
-    return cli_env(BRAINTRUST_APP_URL=server.url, BRAINTRUST_API_KEY="loopback-test-key", **extra)
-
-
-def _sweep(cwd: Path) -> Path:
-    (sweep,) = (cwd / "outputs" / "sweeps").iterdir()
-    return sweep
-
-
-def _roots(server: LoopbackBraintrust, name: str) -> list[dict[str, Any]]:
-    experiment = server.experiment(name)
-    assert experiment is not None, f"no experiment {name}"
-    return [r for r in server.rows(experiment["id"]) if not r.get("span_parents")]
-
-
 def test_shards_split_the_seeds_and_export_into_one_experiment(
     tmp_path: Path, bt_server: LoopbackBraintrust
 ) -> None:
-    args = ["preset=offline", SEEDS, "limit=6", "max_turns=2", "shards=3", "export=braintrust"]
-    result = run_cli(*args, cwd=tmp_path, env=_env(bt_server))
+    result = run_cli(*sharded_audit(shards=3, limit=6), cwd=tmp_path, env=bt_env(bt_server))
     assert result.returncode == 0, result.stderr[-3000:]
-    summary = json.loads((_sweep(tmp_path) / "sweep_summary.json").read_text())
-    assert summary["jobs_total"] == 3 and summary["jobs_ok"] == 3
-    (audit,) = summary["audits"]
-    assert (audit["shards"], audit["samples"], audit["status"]) == ("3/3 ok", 6, "ok")
-    # every shard exported into the audit's one experiment, each seed once
-    assert {job["experiment"] for job in summary["jobs"]} == {audit["experiment"]}
-    roots = _roots(bt_server, audit["experiment"])
-    unsharded = [
-        str(s.id)
-        for s in plan(["preset=offline", SEEDS, "limit=6"]).seed_share(
-            seed_dataset("tags:sycophancy")
-        )
-    ]
-    assert sorted(r["metadata"]["sample_id"] for r in roots) == sorted(unsharded)
-    assert bt_server.rows_received == bt_server.unique_row_count()
+    check_sharded_audit(tmp_path, bt_server, shards=3, limit=6, launcher="InspectLauncher")
     assert "3/3 ok" in result.stdout
 
 
@@ -92,7 +59,7 @@ def test_a_failed_shard_reruns_alone_and_nothing_is_sent_twice(
     proc = subprocess.Popen(
         [sys.executable, "-m", "petri_bt", *args],
         cwd=tmp_path,
-        env=_env(bt_server, PETRI_BT_SCRIPTED_LATENCY="0.3"),
+        env=bt_env(bt_server, PETRI_BT_SCRIPTED_LATENCY="0.3"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -116,9 +83,9 @@ def test_a_failed_shard_reruns_alone_and_nothing_is_sent_twice(
     finished_log = headers[finished][0]
     finished_mtime = finished_log.stat().st_mtime
 
-    rerun = run_cli(*args, cwd=tmp_path, env=_env(bt_server))
+    rerun = run_cli(*args, cwd=tmp_path, env=bt_env(bt_server))
     assert rerun.returncode == 0, rerun.stderr[-3000:]
-    sweep = _sweep(tmp_path)
+    sweep = sweep_dir(tmp_path)
     after = _headers(sweep / "logs")
     # the finished shard was not audited again; the killed one finished
     assert after[finished] == (finished_log, "success")
@@ -126,7 +93,7 @@ def test_a_failed_shard_reruns_alone_and_nothing_is_sent_twice(
     assert after[killed][1] == "success"
     (audit,) = json.loads((sweep / "sweep_summary.json").read_text())["audits"]
     assert (audit["shards"], audit["samples"]) == ("2/2 ok", 3)
-    assert len(_roots(bt_server, audit["experiment"])) == 3
+    assert len(root_rows(bt_server, audit["experiment"])) == 3
     assert bt_server.rows_received == bt_server.unique_row_count()
 
 
@@ -141,7 +108,7 @@ def test_a_sharded_study_reports_as_one_run(tmp_path: Path) -> None:
     ]
     result = run_cli(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
-    sweep = _sweep(tmp_path)
+    sweep = sweep_dir(tmp_path)
     summary = json.loads((sweep / "sweep_summary.json").read_text())
     (audit,) = summary["audits"]
     assert (audit["shards"], audit["samples"]) == ("2/2 ok", 4 * 3)

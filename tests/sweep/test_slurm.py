@@ -23,11 +23,11 @@ from scaleout_helpers import (
     API_KEY,
     JOB_NAMES,
     README_SWEEP,
-    SHARDED_AUDIT,
     bt_env,
     check_sharded_audit,
     read_json,
     root_rows,
+    sharded_audit,
     sweep_dir,
 )
 from support.braintrust_api import LoopbackBraintrust
@@ -166,11 +166,15 @@ def test_the_readme_sweep_on_slurm_resumes_after_scancel_without_duplicate_rows(
 def test_a_sharded_audit_runs_its_shards_as_slurm_jobs_and_exports_as_one(
     tmp_path: Path, bt_server: LoopbackBraintrust, slurm_conf: str
 ) -> None:
-    args = [*SHARDED_AUDIT, "hydra/launcher=slurm", f"hydra.launcher.partition={PARTITION}"]
+    args = [
+        *sharded_audit(shards=4, limit=4),
+        "hydra/launcher=slurm",
+        f"hydra.launcher.partition={PARTITION}",
+    ]
     env = bt_env(bt_server, SLURM_CONF=slurm_conf)
     result = run_cli(*args, cwd=tmp_path, env=env, timeout=300, subprocess=True)
     assert result.returncode == 0, result.stderr[-3000:]
-    check_sharded_audit(tmp_path, bt_server, "SlurmLauncher")
+    check_sharded_audit(tmp_path, bt_server, shards=4, limit=4, launcher="SlurmLauncher")
     # the shards were SLURM jobs: accounting knows each of the array's four tasks
     (array_id,) = _array_ids(sweep_dir(tmp_path))
     states = _settled_states(slurm_conf, array_id, 4)
