@@ -12,8 +12,11 @@ count seeds for a budget.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from petri_bt.config import ModelConfig
@@ -86,6 +89,22 @@ def with_resolved_roles(cfg: DictConfig) -> DictConfig:
     return out
 
 
+def sweep_jobs(overrides: Sequence[str], params: Mapping[str, Any] | None) -> list[list[str]]:
+    """Each job's overrides: every combination of a sweep's values, as Hydra's sweeper makes them.
+
+    Args:
+        overrides: The command's overrides (sweep values such as `max_turns=2,4` included).
+        params: The config's sweeper axes (`hydra.sweeper.params`, e.g. a grid's), if any.
+    """
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    swept = [f"{key}={value}" for key, value in (params or {}).items()] + list(overrides)
+    parsed = OverridesParser.create().parse_overrides(swept)
+    (batch,) = BasicSweeper.split_arguments(parsed, max_batch_size=None)
+    return batch
+
+
 def job_overrides(command: Command) -> tuple[list[list[str]], DictConfig | None]:
     """Each job's overrides (every combination of a sweep's values), and for a single run
     its composed config (None for a sweep), so a single run is composed once here.
@@ -93,9 +112,6 @@ def job_overrides(command: Command) -> tuple[list[list[str]], DictConfig | None]
     Args:
         command: The command line.
     """
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
     from petri_bt._api import compose
 
     overrides = list(command.overrides)
@@ -105,11 +121,7 @@ def job_overrides(command: Command) -> tuple[list[list[str]], DictConfig | None]
         with open_dict(base):
             del base["hydra"]
         return [overrides], base
-    params = OmegaConf.select(base, "hydra.sweeper.params") or {}
-    swept = [f"{key}={value}" for key, value in params.items()] + overrides
-    parsed = OverridesParser.create().parse_overrides(swept)
-    (batch,) = BasicSweeper.split_arguments(parsed, max_batch_size=None)
-    return batch, None
+    return sweep_jobs(overrides, OmegaConf.select(base, "hydra.sweeper.params")), None
 
 
 def print_job_configs(command: Command) -> None:
@@ -133,12 +145,12 @@ def print_job_configs(command: Command) -> None:
         print(OmegaConf.to_yaml(with_resolved_roles(cfg), resolve=command.resolve), end="")
 
 
-def check_sweep(command: Command) -> None:
+def check_sweep(jobs: Sequence[Sequence[str]]) -> None:
     """Plan every job of a sweep before the first one starts; refuse the sweep when a job's
     config is invalid or the jobs' total forecast exceeds `budget_usd`.
 
     Args:
-        command: The command line (a single run is left to the run's own checks).
+        jobs: Each job's overrides (`sweep_jobs`).
 
     Raises:
         UserError: The first invalid job (named), or the sweep is over budget.
@@ -147,13 +159,10 @@ def check_sweep(command: Command) -> None:
     from petri_bt.errors import UserError
     from petri_bt.run import plan, refuse_over_budget
 
-    jobs, single = job_overrides(command)
-    if single is not None:
-        return
     plans = []
     for num, overrides in enumerate(jobs):
         try:
-            plans.append(plan(compose(overrides), overrides=overrides))
+            plans.append(plan(compose(list(overrides)), overrides=overrides))
         except UserError as exc:
             raise UserError(f"sweep job {num} ({' '.join(overrides)}): {exc}") from None
     budgets = [p.budget_usd for p in plans if p.budget_usd is not None]
@@ -162,3 +171,27 @@ def check_sweep(command: Command) -> None:
 
         total = sum(forecast_cost(p) for p in plans)
         refuse_over_budget(min(budgets), total, f"a sweep of {len(plans)} jobs")
+
+
+class SweepCheck(Callback):
+    """Runs `check_sweep` when a sweep starts, before its first job and before any folder
+    is made: Hydra calls `on_multirun_start` once, in the submitting process, whatever the
+    launcher, with the sweep's composed config (so nothing is composed again to find out
+    whether a command is a sweep). Registered in `conf/config.yaml`."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        from hydra.errors import HydraException
+        from omegaconf.errors import OmegaConfBaseException
+
+        from petri_bt._hydra_io import held_stderr
+        from petri_bt.errors import UserError, print_error
+
+        overrides = [str(o) for o in config.hydra.overrides.task]
+        try:
+            check_sweep(sweep_jobs(overrides, OmegaConf.select(config, "hydra.sweeper.params")))
+        except (HydraException, OmegaConfBaseException):
+            return  # a job that does not compose: Hydra reports it when it launches the job
+        except UserError as exc:
+            held_stderr()  # what Hydra printed while composing is beside the point now
+            print_error(str(exc))
+            raise SystemExit(2) from None

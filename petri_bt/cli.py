@@ -83,28 +83,24 @@ def _fail(message: str) -> None:
 
 
 def _before_hydra(args: list[str]) -> bool:
-    """Answer `--cfg job` (one job or every job of a sweep), or check a sweep as a whole
-    before Hydra launches it. True when the command has been answered here."""
+    """Answer `--cfg job` (one job or every job of a sweep) here. True when the command has
+    been answered. (A sweep is checked as a whole by `SweepCheck` when Hydra starts it.)"""
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from petri_bt._job_config import check_sweep, print_job_configs, read_command
+    from petri_bt._job_config import print_job_configs, read_command
     from petri_bt.errors import UserError
 
     command = read_command(args)
-    if command is None or not command.ours or command.cfg not in (None, "job"):
+    if command is None or not command.ours or command.cfg != "job":
         return False
     try:
-        if command.cfg == "job":
-            print_job_configs(command)
-            return True
-        check_sweep(command)
+        print_job_configs(command)
+        return True
     except UserError as exc:
         held_stderr()
         _fail(str(exc))
     except (HydraException, OmegaConfBaseException, AssertionError) as exc:
-        if command.cfg != "job":
-            return False  # Hydra reports its own composition errors when it runs
         held_stderr()
         unset = "Unexpected type for root" in str(exc) and _unset_parent(args)
         _fail(unset or one_line(str(exc)))
