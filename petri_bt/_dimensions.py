@@ -14,10 +14,11 @@ from typing import Any
 
 import yaml
 
+from petri_bt._yaml import load_yaml
+
 JUDGE_SCORER = "audit_judge"
 PALETTES = ("good-low", "good-high", "neutral", "diverging")
 # libyaml's loader when PyYAML was built with it: ten times faster on Petri's 38 files
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DIRECTIONS = ("good-low", "good-high", "neutral")
 DEFAULT_DIRECTION = "good-low"
 
@@ -45,7 +46,7 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], str]:
     if not sep:
         raise FrontMatterError("the front matter opened with '---' is never closed")
     try:
-        meta = yaml.load(head, Loader=_YAML_LOADER) or {}  # noqa: S506 (a safe loader)
+        meta = load_yaml(head) or {}
     except yaml.YAMLError as exc:
         raise FrontMatterError(
             f"front matter is not valid YAML ({exc.__class__.__name__})"

@@ -18,9 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
 from petri_bt._secrets import override_secrets, scrub_yaml_file
+from petri_bt._yaml import dump_yaml, load_yaml
 
 SAVED = (".hydra/config.yaml", ".hydra/hydra.yaml", ".hydra/overrides.yaml")
 MULTIRUN_YAML = "multirun.yaml"
@@ -58,7 +57,7 @@ def release_stderr() -> None:
 def scrub_saved_config(run_dir: Path) -> None:
     """Rewrite Hydra's saved config with secrets redacted (see `petri_bt._secrets`)."""
     overrides_path = run_dir / ".hydra" / "overrides.yaml"
-    overrides = yaml.safe_load(overrides_path.read_text()) if overrides_path.is_file() else []
+    overrides = load_yaml(overrides_path.read_text()) if overrides_path.is_file() else []
     secrets = override_secrets(str(o) for o in overrides or [])
     for name in SAVED:
         scrub_yaml_file(run_dir / name, secrets)
@@ -69,7 +68,7 @@ def scrub_multirun_yaml(sweep_dir: Path) -> None:
     path = sweep_dir / MULTIRUN_YAML
     if not path.is_file():
         return
-    data = yaml.safe_load(path.read_text())
+    data = load_yaml(path.read_text())
     overrides = (data or {}).get("hydra", {}).get("overrides", {})
     lines = [str(o) for key in ("task", "hydra") for o in overrides.get(key) or []]
     scrub_yaml_file(path, override_secrets(lines))
@@ -89,11 +88,11 @@ def save_resolved_roles(run_dir: Path, roles: Mapping[str, Mapping[str, Any]]) -
     path = run_dir / ".hydra" / "config.yaml"
     if not path.is_file():
         return
-    data = yaml.safe_load(path.read_text()) or {}
+    data = load_yaml(path.read_text()) or {}
     for role, settings in roles.items():
         node = data.get(role) if isinstance(data.get(role), dict) else {}
         data[role] = {**node, **settings}
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    path.write_text(dump_yaml(data))
 
 
 def _prune_empty_parents(folder: Path) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
+from petri_bt._yaml import dump_yaml, load_yaml
 
 REDACTED = "<redacted>"
 MIN_SECRET_LENGTH = 6  # shorter values are redacted by key only, never searched for as text
@@ -120,7 +120,7 @@ def scrub_yaml_file(path: Path, secrets: Iterable[str] = ()) -> None:
     """Rewrite a YAML file (Hydra's saved config) with `scrub` applied, if anything changes."""
     if not path.is_file():
         return
-    data = yaml.safe_load(path.read_text())
+    data = load_yaml(path.read_text())
     cleaned = scrub(data, secrets)
     if cleaned != data:
-        path.write_text(yaml.safe_dump(cleaned, sort_keys=False))
+        path.write_text(dump_yaml(cleaned))

@@ -6,8 +6,13 @@ and `--cfg job` answer without importing Inspect.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import hydra
 from omegaconf import DictConfig
@@ -15,6 +20,9 @@ from omegaconf import DictConfig
 import petri_bt.config  # noqa: F401  (registers the schema with the ConfigStore)
 from petri_bt._hydra_io import held_stderr, hold_stderr, release_stderr
 from petri_bt._paths import conf_dir
+
+if TYPE_CHECKING:
+    from petri_bt._job_config import Command
 
 _NOISE = ("full_key:", "object_type=", "reference_type=", "To append to your config")
 _STOP = ("Config search path:", "Set the environment variable HYDRA_FULL_ERROR")
@@ -82,16 +90,15 @@ def _fail(message: str) -> None:
     raise SystemExit(2)
 
 
-def _before_hydra(args: list[str]) -> bool:
+def _before_hydra(args: list[str], command: Command | None) -> bool:
     """Answer `--cfg job` (one job or every job of a sweep) here. True when the command has
     been answered. (A sweep is checked as a whole by `SweepCheck` when Hydra starts it.)"""
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from petri_bt._job_config import print_job_configs, read_command
+    from petri_bt._job_config import print_job_configs
     from petri_bt.errors import UserError
 
-    command = read_command(args)
     if command is None or not command.ours or command.cfg != "job":
         return False
     try:
@@ -124,6 +131,58 @@ def with_shards(args: list[str]) -> list[str]:
     return [*multirun, f"shard=range(0,{counts[-1]})", *args]
 
 
+_SETS_MODE = re.compile(r"^[+~]{0,2}(grid|hydra\.mode)=")
+
+
+def mode_set_by_config(command: Command | None) -> bool:
+    """Whether the composed config may set `hydra.mode` itself: a grid file does (a sweep
+    without -m), and so may an explicit `hydra.mode=` or a config of the user's own
+    (`--config-name`, ...). For any other command the mode is known without composing.
+
+    Args:
+        command: The parsed command line (None: Hydra reports a bad argument).
+    """
+    if command is None or not command.ours:
+        return True
+    return any(_SETS_MODE.match(arg) for arg in command.overrides)
+
+
+_FROM_LOGS = re.compile(r"^[+~]{0,2}from_logs=")
+_OTHER_ACTION = re.compile(r"^[+~]{0,2}action=(?!run$|export$)")
+_NOT_BRAINTRUST = re.compile(r"^[+~]{0,2}export(\.sink)?=(local|none)$")
+
+
+def exports_logs_now(command: Command | None) -> bool:
+    """Whether the command most likely sends existing logs to Braintrust as soon as it
+    starts (`from_logs`, a Braintrust key, no other action, no local sink). A guess from
+    the command line, to start the export's sender early: a wrong one costs an idle import.
+
+    Args:
+        command: The parsed command line.
+    """
+    if command is None or not os.environ.get("BRAINTRUST_API_KEY"):
+        return False
+    args = command.overrides
+    return any(_FROM_LOGS.match(a) for a in args) and not any(
+        _OTHER_ACTION.match(a) or _NOT_BRAINTRUST.match(a) for a in args
+    )
+
+
+@contextmanager
+def _mode_from_command_line() -> Iterator[None]:
+    """Hydra composes every command twice: once (`Hydra.get_mode`) only to read `hydra.mode`,
+    then to run. When no config sets the mode, the answer is None (Hydra then takes -m or
+    its absence), so the first composition (~0.2 s) is skipped."""
+    from hydra._internal.hydra import Hydra
+
+    original = Hydra.get_mode
+    Hydra.get_mode = lambda self, config_name, overrides: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Hydra.get_mode = original  # type: ignore[method-assign]
+
+
 def main() -> None:
     """Run the petri_bt command line."""
     args = sys.argv[1:] = with_shards(sys.argv[1:])
@@ -132,10 +191,21 @@ def main() -> None:
 
         print(render_help())
         return
+    from petri_bt._job_config import read_command
+
     hold_stderr()
     try:
-        if not _before_hydra(args):
-            _hydra_main()
+        command = read_command(args)
+        with contextlib.ExitStack() as stack:
+            if exports_logs_now(command):
+                from petri_bt.export import sender_started_early
+
+                # the Braintrust SDK is imported in its own process while Hydra composes
+                stack.enter_context(sender_started_early())
+            if not mode_set_by_config(command):
+                stack.enter_context(_mode_from_command_line())
+            if not _before_hydra(args, command):
+                _hydra_main()
     except SystemExit as exit_:
         held = held_stderr()
         if held is not None and exit_.code not in (0, None):

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from petri_bt._paths import conf_dir, list_studies
+from petri_bt._yaml import load_yaml
 from petri_bt.config._schema import ExportConfig, RunConfig
 
 _OPEN_GROUPS = {
@@ -41,7 +42,7 @@ _GROUP_ORDER = (
 
 def _defaults(conf: Path) -> dict[str, str | None]:
     chosen: dict[str, str | None] = {}
-    for entry in yaml.safe_load((conf / "config.yaml").read_text()).get("defaults", []):
+    for entry in load_yaml((conf / "config.yaml").read_text()).get("defaults", []):
         if isinstance(entry, dict):
             for key, value in entry.items():
                 if not key.startswith("override"):
@@ -70,7 +71,7 @@ def _options(group_dir: Path) -> list[tuple[str, str]]:
         text = path.read_text()
         description = _first_sentence(text)
         try:
-            data = yaml.safe_load(text) or {}
+            data = load_yaml(text) or {}
             if isinstance(data, dict) and data.get("description"):
                 description = str(data["description"])
         except yaml.YAMLError:

@@ -20,6 +20,8 @@ the command line and the study/sweep code can import this package for free):
   sample by sample as plain JSON, without importing Inspect.
 - `SampleText`: a stored sample's attachments and message pool, resolved.
 - `url_safe_name(text)`: a model string or task name as a URL-safe name part.
+- `sender_started_early()`: a block in which the Braintrust sender process is started
+  ahead of an export, so the SDK is imported while other work goes on.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from petri_bt.export._topics import topics_init
     from petri_bt.export._transcript import SampleText
     from petri_bt.export._upload import upload_bundle
+    from petri_bt.export.sinks import sender_started_early
 
 _HOMES = {
     "load_settings": "petri_bt.export._settings",
@@ -61,6 +64,7 @@ _HOMES = {
     "sample_name_key": "petri_bt.export._reader",
     "SampleText": "petri_bt.export._transcript",
     "url_safe_name": "petri_bt.export._ids",
+    "sender_started_early": "petri_bt.export.sinks",
 }
 
 __all__ = [
@@ -77,6 +81,7 @@ __all__ = [
     "resolve_log_paths",
     "sample_name_key",
     "sink_choice",
+    "sender_started_early",
     "summarise_log",
     "topics_init",
     "upload_bundle",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt import roles
+from petri_bt._yaml import load_yaml
 
 # Free unless the table prices them: your own hardware, and Inspect's test models.
 FREE_PROVIDERS = frozenset(roles.LOCAL_PROVIDERS) | {"scripted", "mockllm", "none"}
@@ -55,13 +56,11 @@ PRICING_FILE = Path(__file__).with_name("pricing.yaml")
 
 def shipped_pricing() -> dict[str, dict[str, Any]]:
     """The table in `petri_bt/export/pricing.yaml` (read with libyaml when present)."""
-    import yaml
 
     path = PRICING_FILE
     if not path.is_file():
         return {}
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    loaded = load_yaml(path.read_text(encoding="utf-8"))
     return {str(k): dict(v) for k, v in (loaded or {}).items() if isinstance(v, dict)}
 
 

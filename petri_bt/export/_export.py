@@ -1,11 +1,11 @@
-"""Export logs: each read once, mapped in one thread and sent from another.
+"""Export logs: each read once, mapped here and sent from a process of its own.
 
 The log headers are read first (experiment names and metadata need them), and
-the sink is made in the background meanwhile (importing the Braintrust SDK and
-logging in take most of a second). A reader thread then streams every sample:
-it adds the sample to the log's run-summary figures and maps it to rows; a
-bounded queue hands the rows to this thread, which sends them in verified
-batches (see `_sending`). Memory stays flat however long the log.
+the sink is made meanwhile: for Braintrust, a helper process that imports the
+SDK and logs in (`sinks._process`; the command line may have started it before
+Hydra composed). Then every sample is streamed: added to its log's run-summary
+figures and mapped to rows, which go in verified batches (see `_sending`) to the
+helper while the next batch is mapped. Memory stays flat however long the log.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from petri_bt.export._context import (
 from petri_bt.export._cost import PriceTable
 from petri_bt.export._log_figures import LogFigures, unreadable_figures
 from petri_bt.export._mapping import SampleRows, SkipSample, map_sample, sample_key
-from petri_bt.export._read_ahead import read_ahead
 from petri_bt.export._reader import (
     LogFile,
     LogReadError,
@@ -42,8 +41,6 @@ from petri_bt.export._report import print_destinations, report_failures, topics_
 from petri_bt.export._sending import LogSender, Totals, open_destinations
 from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
 from petri_bt.export.sinks import PROJECT_LOGS, Destination, RowSink, make_sink
-
-READ_AHEAD_SAMPLES = 4  # mapped samples waiting for the sender
 
 
 @dataclass
@@ -135,7 +132,7 @@ def _metadata_by_experiment(
 
 
 def _read(logs: list[_Log]) -> Iterator[_Read]:
-    """Stream every readable log: figures for all, rows for Petri audits (the reader thread)."""
+    """Stream every readable log: figures for all, rows for Petri audits."""
     for log in logs:
         if log.figures is None:
             continue
@@ -163,14 +160,24 @@ def _read(logs: list[_Log]) -> Iterator[_Read]:
         yield _Read(log, done=True)
 
 
+class _NoProgress:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def _progress(total: int, label: str, enabled: bool) -> Any:
+    """A progress bar on a terminal (tqdm, imported only then)."""
+    if not enabled or not sys.stderr.isatty():
+        return _NoProgress()
     from tqdm import tqdm
 
     return tqdm(
         total=total,
         desc=label[:60],
         unit="sample",
-        disable=None if enabled else True,  # None: only on a terminal
         file=sys.stderr,
         mininterval=0.5,
         dynamic_ncols=True,
@@ -241,7 +248,7 @@ class _Sender:
 
     def _finish(self, log: _Log) -> None:
         assert self._sender is not None
-        self._sender.flush()
+        self._sender.finish()
         self._bar.close()
         logs = next((d for d in self._sender.destinations if d.kind == PROJECT_LOGS), None)
         if logs is not None:
@@ -308,15 +315,14 @@ def export_logs(
         return summary
     paths = [Path(p) for p in paths]
     with ThreadPoolExecutor(1, thread_name_prefix="petri_bt-sink") as pool:
-        sink_future = pool.submit(make_sink, kind, s, Path(out_dir))
+        sink_future = pool.submit(make_sink, kind, s, Path(out_dir), own_process=True)
         logs = _open_logs(paths, s, PriceTable(s.pricing), experiment)
         summary["logs"] = [log.entry for log in logs]
         sender = _Sender(
             sink_future, s, _metadata_by_experiment(logs, run_config), set(already_sent)
         )
         try:
-            # closing(): the reader thread stops as soon as sending stops, error or not
-            with contextlib.closing(read_ahead(_read(logs), READ_AHEAD_SAMPLES)) as items:
+            with contextlib.closing(_read(logs)) as items:
                 for item in items:
                     sender.take(item)
         finally:

@@ -22,6 +22,7 @@ from petri_bt._dimensions import (
     palette_direction,
     read_front_matter,
 )
+from petri_bt._yaml import load_yaml
 
 
 def _file_palette(path: Path) -> str | None:
@@ -35,7 +36,7 @@ def _read_definitions(source: Path) -> dict[str, str]:
     """Directions from a folder of `.md` dimension files or a YAML list of dimensions."""
     if source.is_dir():
         return {p.stem: palette_direction(_file_palette(p)) for p in sorted(source.glob("*.md"))}
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data = load_yaml(source.read_text(encoding="utf-8"))
     found: dict[str, str] = {}
     for item in data if isinstance(data, list) else []:
         if isinstance(item, dict) and item.get("name"):

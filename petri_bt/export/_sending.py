@@ -10,7 +10,7 @@ completes what did not.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +93,35 @@ def open_destinations(
     return destinations
 
 
+def submit(
+    sink: RowSink, destination: Destination, rows: list[dict[str, Any]]
+) -> Callable[[], None]:
+    """Hand rows to the sink; the returned call waits until they are accepted, raising
+    `SendError` if they are not. A sink with `submit` sends meanwhile (in its own
+    process); any other sends here and now."""
+    own = getattr(sink, "submit", None)
+    if own is not None:
+        return own(destination, rows)
+    try:
+        sink.send(destination, rows)
+    except SendError as ex:
+        error = ex
+
+        def failed() -> None:
+            raise error
+
+        return failed
+    return lambda: None
+
+
+@dataclass
+class _InFlight:
+    """A submitted batch: its samples, and per destination the rows and the wait."""
+
+    batch: list[SampleRows]
+    waits: list[tuple[Destination, int, Callable[[], None]]]
+
+
 class LogSender:
     """Sends one log's samples into its destinations and keeps its summary entry.
 
@@ -119,6 +148,7 @@ class LogSender:
         self.entry = entry
         self._batch: list[SampleRows] = []
         self._batch_rows = 0
+        self._in_flight: _InFlight | None = None
         self._failed_batches = 0
         self.stopped: str | None = None
 
@@ -140,27 +170,50 @@ class LogSender:
         self._count([sample], len(sample.rows) * len(self.destinations))
 
     def flush(self) -> None:
-        """Send the batch and wait until every row of it is accepted (or has failed)."""
+        """Submit the batch. One batch is in flight at a time: the one before is settled
+        first, so a sink sending in its own process works while the next batch is mapped."""
+        self.settle()
         batch, self._batch, self._batch_rows = self._batch, [], 0
-        if not batch:
+        if not batch or self.stopped:
+            if batch:
+                self._fail([s.key for s in batch], self.stopped or "not sent")
             return
         rows = [row for sample in batch for row in sample.rows]
-        sent = 0
-        try:
-            for destination, out in destination_rows(self.destinations, rows):
-                self.sink.send(destination, out)
-                destination.rows += len(out)
-                sent += len(out)
-        except SendError as ex:
+        waits = [
+            (destination, len(out), submit(self.sink, destination, out))
+            for destination, out in destination_rows(self.destinations, rows)
+        ]
+        self._in_flight = _InFlight(batch, waits)
+
+    def finish(self) -> None:
+        """Send what is left and wait until every row is accepted (or has failed)."""
+        self.flush()
+        self.settle()
+
+    def settle(self) -> None:
+        """Wait for the batch in flight, then count it, or list its samples as failed."""
+        flight, self._in_flight = self._in_flight, None
+        if flight is None:
+            return
+        sent, error = 0, None
+        for destination, count, wait in flight.waits:
+            try:
+                wait()
+            except SendError as ex:
+                error = error or ex
+                continue
+            destination.rows += count
+            sent += count
+        if error is not None:
             self._failed_batches += 1
             self.entry["rows"] += sent
             self.totals.rows += sent
-            self._fail([s.key for s in batch], str(ex))
+            self._fail([s.key for s in flight.batch], str(error))
             if self._failed_batches >= STOP_AFTER_FAILED_BATCHES:
-                self.stopped = f"not sent: {self.sink.name} kept failing ({ex})"
+                self.stopped = f"not sent: {self.sink.name} kept failing ({error})"
             return
         self._failed_batches = 0
-        self._count(batch, sent)
+        self._count(flight.batch, sent)
 
     def _count(self, batch: list[SampleRows], rows: int) -> None:
         self.entry["exported"] += len(batch)

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from petri_bt.preflight import preflight
 from petri_bt.run._eval import run_eval
 from petri_bt.run._forecast import check_budget
 from petri_bt.run._plan import RunPlan
@@ -65,6 +64,8 @@ def prepare(plan: RunPlan, *, seeds: bool = True) -> None:
         seeds: Also check the seed selection and the budget (a study brings its own
             seeds and checks its budget itself).
     """
+    from petri_bt.preflight import preflight  # only runs that call models need it
+
     target_tools = plan.task_args["target_tools"] != "none"
     compaction = bool(plan.task_args["compaction"])
     checks = {"target_tools": target_tools, "compaction": compaction}

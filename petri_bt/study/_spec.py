@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from petri_bt._dimensions import FrontMatterError, read_front_matter
+from petri_bt._yaml import load_yaml
 from petri_bt.errors import UserError
 from petri_bt.run import TASK_KNOBS, check_knobs
 from petri_bt.study._dimensions import CustomDimension, builtin_palettes, load_custom_dimension
@@ -576,7 +577,7 @@ def load_study(path: str | Path) -> StudySpec:
     if not path.is_file():
         raise UserError(f"study file {path} does not exist")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -10,8 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from petri_bt._yaml import load_yaml
 from petri_bt.summary import write_json
 from petri_bt.sweep._naming import job_name
 from petri_bt.sweep._records import (
@@ -76,7 +75,7 @@ def job_row(job_dir: Path) -> dict[str, Any]:
     Args:
         job_dir: The job folder (holding `.hydra/`).
     """
-    overrides = yaml.safe_load((job_dir / ".hydra" / "overrides.yaml").read_text()) or []
+    overrides = load_yaml((job_dir / ".hydra" / "overrides.yaml").read_text()) or []
     record = read_json(job_dir / JOB_RECORD) or {}
     run = read_json(job_dir / RUN_SUMMARY)
     if record:

@@ -89,6 +89,7 @@ class LoopbackBraintrust(LoopbackServer):
     def __init__(self, *, keep_rows: bool = True, port: int = 0) -> None:
         self._store = _Store(keep_rows=keep_rows)
         self._faults: list[_Fault] = []
+        self._taken = 0
         self._lock = threading.Lock()
         super().__init__(_handler_for(self), port)
 
@@ -146,12 +147,19 @@ class LoopbackBraintrust(LoopbackServer):
         with self._lock:
             self._faults.clear()
 
+    @property
+    def faults_taken(self) -> int:
+        """How many calls a fault has been applied to so far (a delayed call counts on arrival)."""
+        with self._lock:
+            return self._taken
+
     def _take_fault(self, path: str) -> _Fault | None:
         with self._lock:
             for fault in self._faults:
                 if fault.path == path and (fault.remaining is None or fault.remaining > 0):
                     if fault.remaining is not None:
                         fault.remaining -= 1
+                    self._taken += 1
                     return fault
         return None
 

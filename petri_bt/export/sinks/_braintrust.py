@@ -17,21 +17,29 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from petri_bt.errors import UserError
-from petri_bt.export._settings import ExportSettings
 from petri_bt.export.sinks._base import EXPERIMENT, PROJECT_LOGS, Destination, SendError
 
 RETRY_STATUSES = (408, 429, 500, 502, 503, 504)
+
+
+class Connection(Protocol):
+    """What the sink needs of the export settings (`ExportSettings` has it all)."""
+
+    project: str
+    max_retries: int
+    retry_backoff: float
+    timeout: float
 
 
 def _identity(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _http_adapter(settings: ExportSettings) -> Any:
+def _http_adapter(settings: Connection) -> Any:
     from braintrust.logger import RetryRequestExceptionsAdapter
     from urllib3.util.retry import Retry
 
@@ -61,7 +69,7 @@ class BraintrustSink:
 
     name = "braintrust"
 
-    def __init__(self, settings: ExportSettings):
+    def __init__(self, settings: Connection):
         import braintrust
         from braintrust.logger import BraintrustState
 
