@@ -14,8 +14,9 @@ What it does, every step offline:
 3. Whole-process mode (default): the real command `python -m petri_bt
    from_logs=[<log>] export=braintrust`, with BRAINTRUST_APP_URL at a loopback
    Braintrust API running in its own process, `--runs` times; each run's wall time
-   and peak memory: the resident memory of the command's whole process tree (its
-   Braintrust sender included), sampled every 10 ms. Rows arriving at the server are counted.
+   then one more run for peak memory: the resident memory of the command's whole process
+   tree (its Braintrust sender included), sampled every 10 ms, as RSS and as PSS (the
+   sampling takes CPU, so that run is not timed). Rows arriving at the server are counted.
 4. Prints medians, the ratio to the baseline, and the goals: at most 3x the
    baseline, under 100 MB peak RSS, and peak RSS flat (< 1.2x) for `--scale` x samples.
 """
@@ -182,26 +183,33 @@ def measure(samples: int, args: argparse.Namespace) -> dict:
 # -- whole process ------------------------------------------------------------------
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (0 once it is gone)."""
-    total, todo = 0, [pid]
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in KiB of a process and all its descendants, summed ((0, 0) once gone).
+    RSS counts shared library pages once per process; PSS splits them between sharers."""
+    rss = pss = 0
+    todo = [pid]
     while todo:
         current = todo.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
+        rss += sum(
+            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+        )
+        pss += sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
         todo.extend(int(c) for c in children)
-    return total
+    return rss, pss
 
 
-def _run_timed(argv: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> dict:
-    """Wall time of one child process, and its peak memory: the most its whole process tree
-    (the command and any helper it starts) held at once, sampled every 10 ms."""
+def _run_timed(
+    argv: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT, *, memory: bool = False
+) -> dict:
+    """Wall time of one child process; with `memory`, its peak memory too: the most its whole
+    process tree (the command and any helper it starts) held at once, sampled every 10 ms,
+    as RSS and as PSS. (Sampling takes CPU from the command, so timed runs do not sample.)"""
     import threading
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -209,20 +217,23 @@ def _run_timed(argv: list[str], env: dict[str, str] | None = None, cwd: Path = R
         proc = subprocess.Popen(
             argv, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out, stderr=err
         )
-        peak = [0]
+        peak = [0, 0]
         done = threading.Event()
 
         def sample() -> None:
             while not done.is_set():
-                peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+                rss, pss = _tree_memory_kb(proc.pid)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
                 done.wait(0.01)
 
         sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        if memory:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         done.set()
-        sampler.join()
+        if memory:
+            sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         if proc.returncode != 0:
@@ -230,11 +241,11 @@ def _run_timed(argv: list[str], env: dict[str, str] | None = None, cwd: Path = R
                 f"{' '.join(argv[:4])} ... failed ({proc.returncode}):\n{err.read().decode()[-3000:]}"
             )
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    # ru_maxrss is the largest single process; the sampled tree total is what the command
-    # held at once (both counted, the larger reported)
+    # ru_maxrss is the largest single process; the sampled sum is the tree at once
     return {
         "seconds": seconds,
         "peak_rss_mb": max(peak[0] / 1024, usage.ru_maxrss / scale),
+        "peak_pss_mb": peak[1] / 1024,
     }
 
 
@@ -252,7 +263,7 @@ def measure_whole_process(samples: int, args: argparse.Namespace) -> dict:
     runs = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for index in range(args.runs):
+            for index in range(args.runs + 1):  # the last run samples memory, untimed
                 run_dir = Path(tmp) / f"run{index}"
                 argv = [
                     sys.executable,
@@ -263,7 +274,7 @@ def measure_whole_process(samples: int, args: argparse.Namespace) -> dict:
                     "export.project=bench",
                     f"hydra.run.dir={run_dir}",
                 ]
-                runs.append(_run_timed(argv, env, cwd=Path(tmp)))
+                runs.append(_run_timed(argv, env, cwd=Path(tmp), memory=index == args.runs))
                 summary = json.loads((run_dir / "summary.json").read_text())
                 runs[-1]["rows"] = summary["export"]["totals"]["rows"]
                 runs[-1]["ok"] = summary["ok"]
@@ -276,9 +287,10 @@ def measure_whole_process(samples: int, args: argparse.Namespace) -> dict:
         "log_mb": Path(log).stat().st_size / 1e6,
         "baseline_s": _median(baselines, "seconds"),
         "baseline_rss_mb": _median(baselines, "peak_rss_mb"),
-        "seconds": _median(runs, "seconds"),
-        "all_seconds": [round(r["seconds"], 2) for r in runs],
-        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "seconds": _median(runs[:-1], "seconds"),
+        "all_seconds": [round(r["seconds"], 2) for r in runs[:-1]],
+        "peak_rss_mb": runs[-1]["peak_rss_mb"],
+        "peak_pss_mb": runs[-1]["peak_pss_mb"],
         "rows": runs[0]["rows"],
         "ok": all(r["ok"] for r in runs),
         "arrived": arrived["unique_rows"],
@@ -295,13 +307,16 @@ def whole_process(args: argparse.Namespace) -> None:
     )
     print(
         f"{'samples':>8} {'log MB':>7} {'baseline s':>11} {'command s':>10} {'ratio':>6} "
-        f"{'peak RSS MB':>12} {'rows':>7} {'arrived':>8}  runs (s)"
+        f"{'peak RSS MB':>12} {'PSS MB':>7} {'rows':>7} {'arrived':>8}  runs (s)"
     )
-    print("(peak RSS: the command and its Braintrust sender process together, at their highest)")
+    print(
+        "(peak memory: the command and its Braintrust sender process summed, at their highest; "
+        "PSS counts shared library pages once)"
+    )
     for r in (small, large):
         print(
             f"{r['samples']:>8} {r['log_mb']:>7.1f} {r['baseline_s']:>11.2f} {r['seconds']:>10.2f} "
-            f"{r['seconds'] / r['baseline_s']:>6.2f} {r['peak_rss_mb']:>12.0f} {r['rows']:>7} "
+            f"{r['seconds'] / r['baseline_s']:>6.2f} {r['peak_rss_mb']:>12.0f} {r['peak_pss_mb']:>7.0f} {r['rows']:>7} "
             f"{r['arrived']:>8}  {r['all_seconds']}"
         )
     ratio = small["seconds"] / small["baseline_s"]

@@ -18,7 +18,7 @@ from petri_bt.export._mapping import SampleRows, promote_scores
 from petri_bt.export._usage import UsageTotals
 from petri_bt.export.sinks import EXPERIMENT, PROJECT_LOGS, Destination, RowSink, SendError
 
-MAX_BATCH_ROWS = 1000  # rows held before a flush, whatever the batch size in samples
+MAX_BATCH_ROWS = 250  # rows held before a flush, whatever the batch size in samples
 STOP_AFTER_FAILED_BATCHES = 2
 
 
