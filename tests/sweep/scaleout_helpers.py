@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 from pathlib import Path
 from typing import Any
 
 from support.braintrust_api import LoopbackBraintrust
-from support.cli import cli_env
+from support.cli import cli_env, run_cli
 
 BASE = ["-m", "preset=offline", "limit=1", "display=none", "export=braintrust"]
 README_SWEEP = [*BASE, "target=scripted/cautious,scripted/compliant", "max_turns=2,4"]
@@ -91,6 +92,41 @@ def sharded_audit(shards: int, limit: int) -> list[str]:
         "display=none",
         "export=braintrust",
     ]
+
+
+def run_sharded_audit(
+    cwd: Path,
+    server: LoopbackBraintrust,
+    *,
+    shards: int,
+    limit: int,
+    launcher: str,
+    launcher_args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run `sharded_audit(shards, limit)` on a launcher (`launcher_args`; a subprocess when
+    any are given, as a cluster submit needs), then `check_sharded_audit` what it left.
+
+    Args:
+        cwd: The working folder.
+        server: The loopback Braintrust the export goes to.
+        shards: Jobs to split the audit into.
+        limit: Seeds in the audit.
+        launcher: The launcher class every job must name in the sweep summary.
+        launcher_args: The overrides choosing and configuring the launcher.
+        env: The environment (default: `bt_env(server)`).
+    """
+    result = run_cli(
+        *sharded_audit(shards, limit),
+        *launcher_args,
+        cwd=cwd,
+        env=env or bt_env(server),
+        timeout=300,
+        subprocess=bool(launcher_args),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    check_sharded_audit(cwd, server, shards=shards, limit=limit, launcher=launcher)
+    return result
 
 
 def check_sharded_audit(

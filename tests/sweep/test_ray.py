@@ -25,13 +25,12 @@ from scaleout_helpers import (
     JOB_NAMES,
     README_SWEEP,
     bt_env,
-    check_sharded_audit,
     comparable,
     free_port,
     job_folders,
     read_json,
     root_rows,
-    sharded_audit,
+    run_sharded_audit,
     sweep_dir,
 )
 from support.braintrust_api import LoopbackBraintrust
@@ -278,16 +277,19 @@ def test_an_existing_cluster_runs_the_jobs_and_a_lost_job_resumes_on_rerun(
 def test_a_sharded_audit_runs_its_shards_as_ray_tasks_and_exports_as_one(
     tmp_path: Path, bt_server: LoopbackBraintrust, ray_tmp: Path
 ) -> None:
-    args = [
-        *sharded_audit(shards=4, limit=4),
-        "hydra/launcher=ray",
-        "hydra.launcher.ray.init.num_cpus=2",
-        f"+hydra.launcher.ray.init._temp_dir={ray_tmp}",
-    ]
-    env = bt_env(bt_server, RAY_AUTH_TOKEN=RAY_TOKEN)
-    result = run_cli(*args, cwd=tmp_path, env=env, timeout=300, subprocess=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    check_sharded_audit(tmp_path, bt_server, shards=4, limit=4, launcher="RayLauncher")
+    run_sharded_audit(
+        tmp_path,
+        bt_server,
+        shards=4,
+        limit=4,
+        launcher="RayLauncher",
+        launcher_args=(
+            "hydra/launcher=ray",
+            "hydra.launcher.ray.init.num_cpus=2",
+            f"+hydra.launcher.ray.init._temp_dir={ray_tmp}",
+        ),
+        env=bt_env(bt_server, RAY_AUTH_TOKEN=RAY_TOKEN),
+    )
 
 
 def test_an_unreachable_cluster_is_one_line(tmp_path: Path) -> None:

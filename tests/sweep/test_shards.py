@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from scaleout_helpers import bt_env, check_sharded_audit, root_rows, sharded_audit, sweep_dir
+from scaleout_helpers import bt_env, root_rows, run_sharded_audit, sweep_dir
 from support.braintrust_api import LoopbackBraintrust
 from support.cli import run_cli
 
@@ -24,9 +24,7 @@ SEEDS = "seeds=tags:sycophancy"
 def test_shards_split_the_seeds_and_export_into_one_experiment(
     tmp_path: Path, bt_server: LoopbackBraintrust
 ) -> None:
-    result = run_cli(*sharded_audit(shards=3, limit=6), cwd=tmp_path, env=bt_env(bt_server))
-    assert result.returncode == 0, result.stderr[-3000:]
-    check_sharded_audit(tmp_path, bt_server, shards=3, limit=6, launcher="InspectLauncher")
+    result = run_sharded_audit(tmp_path, bt_server, shards=3, limit=6, launcher="InspectLauncher")
     assert "3/3 ok" in result.stdout
 
 

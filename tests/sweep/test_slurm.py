@@ -24,10 +24,9 @@ from scaleout_helpers import (
     JOB_NAMES,
     README_SWEEP,
     bt_env,
-    check_sharded_audit,
     read_json,
     root_rows,
-    sharded_audit,
+    run_sharded_audit,
     sweep_dir,
 )
 from support.braintrust_api import LoopbackBraintrust
@@ -166,15 +165,15 @@ def test_the_readme_sweep_on_slurm_resumes_after_scancel_without_duplicate_rows(
 def test_a_sharded_audit_runs_its_shards_as_slurm_jobs_and_exports_as_one(
     tmp_path: Path, bt_server: LoopbackBraintrust, slurm_conf: str
 ) -> None:
-    args = [
-        *sharded_audit(shards=4, limit=4),
-        "hydra/launcher=slurm",
-        f"hydra.launcher.partition={PARTITION}",
-    ]
-    env = bt_env(bt_server, SLURM_CONF=slurm_conf)
-    result = run_cli(*args, cwd=tmp_path, env=env, timeout=300, subprocess=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    check_sharded_audit(tmp_path, bt_server, shards=4, limit=4, launcher="SlurmLauncher")
+    run_sharded_audit(
+        tmp_path,
+        bt_server,
+        shards=4,
+        limit=4,
+        launcher="SlurmLauncher",
+        launcher_args=("hydra/launcher=slurm", f"hydra.launcher.partition={PARTITION}"),
+        env=bt_env(bt_server, SLURM_CONF=slurm_conf),
+    )
     # the shards were SLURM jobs: accounting knows each of the array's four tasks
     (array_id,) = _array_ids(sweep_dir(tmp_path))
     states = _settled_states(slurm_conf, array_id, 4)
