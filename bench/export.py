@@ -226,13 +226,13 @@ def _run_timed(
                 peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
                 done.wait(0.01)
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        if memory:
+        sampler = threading.Thread(target=sample, daemon=True) if memory else None
+        if sampler is not None:
             sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         done.set()
-        if memory:
+        if sampler is not None:
             sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)

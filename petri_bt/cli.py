@@ -154,14 +154,14 @@ _NOT_BRAINTRUST = re.compile(r"^[+~]{0,2}export(\.sink)?=(local|none)$")
 
 def exports_logs_now(command: Command | None) -> bool:
     """Whether the command most likely sends existing logs to Braintrust as soon as it
-    starts (`from_logs`, a Braintrust key, no other action, no local sink). A guess from
+    starts (`from_logs`, a Braintrust key, no other action, no local sink, no `--cfg`). A guess from
     the command line, to start the export's sender early: a wrong one costs an idle import.
 
     Args:
         command: The parsed command line.
     """
-    if command is None or not os.environ.get("BRAINTRUST_API_KEY"):
-        return False
+    if command is None or command.cfg or not os.environ.get("BRAINTRUST_API_KEY"):
+        return False  # no command, only a printed config, or no Braintrust
     args = command.overrides
     return any(_FROM_LOGS.match(a) for a in args) and not any(
         _OTHER_ACTION.match(a) or _NOT_BRAINTRUST.match(a) for a in args

@@ -100,9 +100,9 @@ def submit(
     `SendError` if they are not. A sink with `submit` sends meanwhile (in its own
     process); any other sends here and now."""
     own = getattr(sink, "submit", None)
-    if own is not None:
-        return own(destination, rows)
     try:
+        if own is not None:
+            return own(destination, rows)
         sink.send(destination, rows)
     except SendError as ex:
         error = ex
@@ -174,9 +174,10 @@ class LogSender:
         first, so a sink sending in its own process works while the next batch is mapped."""
         self.settle()
         batch, self._batch, self._batch_rows = self._batch, [], 0
-        if not batch or self.stopped:
-            if batch:
-                self._fail([s.key for s in batch], self.stopped or "not sent")
+        if not batch:
+            return
+        if self.stopped:  # the batch before failed once more while this one was filled
+            self._fail([s.key for s in batch], self.stopped)
             return
         rows = [row for sample in batch for row in sample.rows]
         waits = [

@@ -187,6 +187,7 @@ def test_a_login_the_helper_cannot_make_is_one_clear_error(
         (["from_logs=a.eval", "action=reprice"], "k", False),
         (["from_logs=a.eval"], None, False),
         (["preset=offline"], "k", False),
+        (["from_logs=a.eval", "--cfg", "job"], "k", False),
     ],
 )
 def test_the_helper_starts_early_only_for_an_export_of_logs_to_braintrust(

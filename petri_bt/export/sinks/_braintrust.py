@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from petri_bt.errors import UserError
@@ -26,13 +27,24 @@ from petri_bt.export.sinks._base import EXPERIMENT, PROJECT_LOGS, Destination, S
 RETRY_STATUSES = (408, 429, 500, 502, 503, 504)
 
 
-class Connection(Protocol):
-    """What the sink needs of the export settings (`ExportSettings` has it all)."""
+@dataclass(frozen=True)
+class Connection:
+    """What the sink needs of the export settings: the project, retries and timeout."""
 
     project: str
     max_retries: int
     retry_backoff: float
     timeout: float
+
+    @classmethod
+    def of(cls, settings: Any) -> Connection:
+        """These fields of any settings object that has them (`ExportSettings`, a `Connection`)."""
+        return cls(
+            project=settings.project,
+            max_retries=settings.max_retries,
+            retry_backoff=settings.retry_backoff,
+            timeout=settings.timeout,
+        )
 
 
 def _identity(row: dict[str, Any]) -> dict[str, Any]:
@@ -64,19 +76,19 @@ class BraintrustSink:
     """Experiments and project logs in one Braintrust project.
 
     Args:
-        settings: The export settings (project, retries, timeout).
+        settings: The export settings, or a `Connection` (project, retries, timeout).
     """
 
     name = "braintrust"
 
-    def __init__(self, settings: Connection):
+    def __init__(self, settings: Any):
         import braintrust
         from braintrust.logger import BraintrustState
 
-        self._settings = settings
+        self._settings = Connection.of(settings)
         self._state = BraintrustState()
         self._previous_adapter = getattr(braintrust.logger, "_http_adapter", None)
-        braintrust.set_http_adapter(_http_adapter(settings))
+        braintrust.set_http_adapter(_http_adapter(self._settings))
         self._bg: Any = None
         self._logger: Any = None
 

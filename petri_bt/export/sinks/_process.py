@@ -30,48 +30,30 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 import orjson
 
 from petri_bt.errors import UserError
 from petri_bt.export.sinks._base import Destination, SendError
+from petri_bt.export.sinks._braintrust import BraintrustSink, Connection
 
 _USER, _SEND, _OTHER = "user", "send", "other"
 _LENGTH = struct.Struct("!Q")
-
-
-@dataclass(frozen=True)
-class SenderSettings:
-    """What the helper needs of the export settings (see `sinks._braintrust.Connection`)."""
-
-    project: str
-    max_retries: int
-    retry_backoff: float
-    timeout: float
-
-    @classmethod
-    def of(cls, settings: Any) -> SenderSettings:
-        """The fields of any settings object that has them (`ExportSettings`)."""
-        return cls(
-            project=settings.project,
-            max_retries=settings.max_retries,
-            retry_backoff=settings.retry_backoff,
-            timeout=settings.timeout,
-        )
 
 
 # framing: an 8-byte length, then the message ------------------------------------------
 
 
 def _write(fd: int, data: bytes) -> None:
-    view = memoryview(_LENGTH.pack(len(data)) + data)
-    while view:
-        view = view[os.write(fd, view) :]
+    for part in (_LENGTH.pack(len(data)), data):  # a batch is megabytes: not joined first
+        view = memoryview(part)
+        while view:
+            view = view[os.write(fd, view) :]
 
 
-def _read_exactly(fd: int, size: int) -> bytes:
+def _read_exactly(fd: int, size: int) -> bytearray:
     buffer = bytearray(size)
     view, got = memoryview(buffer), 0
     while got < size:
@@ -79,10 +61,10 @@ def _read_exactly(fd: int, size: int) -> bytes:
         if n == 0:
             raise EOFError("the other end closed the pipe")
         got += n
-    return bytes(buffer)
+    return buffer
 
 
-def _read(fd: int) -> bytes:
+def _read(fd: int) -> bytearray:
     (size,) = _LENGTH.unpack(_read_exactly(fd, _LENGTH.size))
     return _read_exactly(fd, size)
 
@@ -96,12 +78,13 @@ class _Helper:
     def __init__(self) -> None:
         to_child_r, self.out = os.pipe()
         self.inbox, from_child_w = os.pipe()
-        err = sys.stderr.fileno() if _has_fileno(sys.stderr) else None
         self.proc = subprocess.Popen(
             [sys.executable, "-m", __name__, str(to_child_r), str(from_child_w)],
             pass_fds=(to_child_r, from_child_w),
             stdin=subprocess.DEVNULL,
-            stdout=err,  # the SDK's notices belong with the other diagnostics
+            # file descriptor 2 whatever `sys.stderr` is now (the command line holds it
+            # while Hydra composes): the SDK's notices belong with the other diagnostics
+            stdout=2,
         )
         os.close(to_child_r)
         os.close(from_child_w)
@@ -136,14 +119,6 @@ def sender_started_early() -> Iterator[None]:
             helper.end()
 
 
-def _has_fileno(stream: Any) -> bool:
-    try:
-        stream.fileno()
-        return True
-    except (AttributeError, OSError, ValueError):
-        return False
-
-
 class SenderProcess:
     """A `RowSink` whose Braintrust SDK runs in a helper process.
 
@@ -163,7 +138,7 @@ class SenderProcess:
         # The environment as it is now (a helper started early has an older copy): the SDK
         # reads its URL, key and proxies from it.
         self._login: int | None = self._request(
-            "login", asdict(SenderSettings.of(settings)), dict(os.environ)
+            "login", asdict(Connection.of(settings)), dict(os.environ)
         )
 
     # the protocol: answers come back in request order --------------------------------
@@ -224,16 +199,12 @@ class SenderProcess:
 
     def submit(self, destination: Destination, rows: list[dict[str, Any]]) -> Callable[[], None]:
         """Hand rows to the helper and return at once; the returned call waits until
-        Braintrust has accepted them (or raises `SendError`)."""
-        try:
-            number = self._request("send", destination, rows=rows)
-        except SendError as ex:
-            error = ex
+        Braintrust has accepted them (or raises `SendError`).
 
-            def failed() -> None:
-                raise error
-
-            return failed
+        Raises:
+            SendError: The helper is gone.
+        """
+        number = self._request("send", destination, rows=rows)
         return lambda: self._wait(number)
 
     def send(self, destination: Destination, rows: list[dict[str, Any]]) -> None:
@@ -267,8 +238,6 @@ def _serve(inbox: int, outbox: int) -> None:
 
     import braintrust  # noqa: F401  (the SDK's import, while the parent still composes)
 
-    from petri_bt.export.sinks._braintrust import BraintrustSink
-
     sink: BraintrustSink | None = None
     while True:
         op, args, blob = pickle.loads(_read(inbox))
@@ -279,7 +248,7 @@ def _serve(inbox: int, outbox: int) -> None:
             if op == "login":
                 os.environ.clear()
                 os.environ.update(args[1])
-                sink = BraintrustSink(SenderSettings(**args[0]))
+                sink = BraintrustSink(Connection(**args[0]))
                 sink.connect()
                 answer("ok", None)
                 continue
