@@ -13,10 +13,14 @@ What it does, every step offline:
    with the standard library, nothing else (whole process, interpreter start included).
 3. Whole-process mode (default): the real command `python -m petri_bt
    from_logs=[<log>] export=braintrust`, with BRAINTRUST_APP_URL at a loopback
-   Braintrust API running in its own process, `--runs` times; each run's wall time
-   then one more run for peak memory: the resident memory of the command's whole process
+   Braintrust API running in its own process, `--runs` times, each run right after a
+   baseline run (the VM's speed drifts; the ratio compares runs of the same minutes);
+   each run's wall time, then one more run for peak memory: the resident memory of the command's whole process
    tree (its Braintrust sender included), sampled every 10 ms, as RSS and as PSS (the
    sampling takes CPU, so that run is not timed). Rows arriving at the server are counted.
+   petri_bt's bytecode is compiled first: Python writes it on a command's first run,
+   except where PYTHONDONTWRITEBYTECODE is set (as on this machine), where every run
+   would otherwise compile the package again.
 4. Prints medians, the ratio to the baseline, and the goals: at most 3x the
    baseline, under 100 MB peak RSS, and peak RSS flat (< 1.2x) for `--scale` x samples.
 """
@@ -253,14 +257,23 @@ def _median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
+def _compile_bytecode() -> None:
+    """Write petri_bt's bytecode, as Python does on a command's first run. Here
+    PYTHONDONTWRITEBYTECODE is set, so without this every run would compile the
+    package's source again (about 0.1 s), which no installed command does."""
+    import compileall
+
+    for folder in ("petri_bt", "hydra_plugins"):
+        compileall.compile_dir(ROOT / folder, quiet=1)
+
+
 def measure_whole_process(samples: int, args: argparse.Namespace) -> dict:
     made = _run_child("make", str(samples), str(args.turns), str(args.message_chars))
     log = made["log"]
     baseline_argv = [sys.executable, __file__, "--child", "baseline", log]
-    baselines = [_run_timed(baseline_argv) for _ in range(args.runs)]
     proc, url = _server()
     env = {"BRAINTRUST_APP_URL": url, "BRAINTRUST_API_KEY": "bench-loopback"}
-    runs = []
+    baselines, runs = [], []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for index in range(args.runs + 1):  # the last run samples memory, untimed
@@ -274,7 +287,12 @@ def measure_whole_process(samples: int, args: argparse.Namespace) -> dict:
                     "export.project=bench",
                     f"hydra.run.dir={run_dir}",
                 ]
-                runs.append(_run_timed(argv, env, cwd=Path(tmp), memory=index == args.runs))
+                timed = index < args.runs
+                if timed:
+                    # baseline and command in turn: the machine's speed drifts between
+                    # minutes, and the ratio should compare runs of the same minutes
+                    baselines.append(_run_timed(baseline_argv))
+                runs.append(_run_timed(argv, env, cwd=Path(tmp), memory=not timed))
                 summary = json.loads((run_dir / "summary.json").read_text())
                 runs[-1]["rows"] = summary["export"]["totals"]["rows"]
                 runs[-1]["ok"] = summary["ok"]
@@ -298,12 +316,14 @@ def measure_whole_process(samples: int, args: argparse.Namespace) -> dict:
 
 
 def whole_process(args: argparse.Namespace) -> None:
+    _compile_bytecode()
     small = measure_whole_process(args.samples, args)
     large = measure_whole_process(args.samples * args.scale, args)
     print(
         f"export benchmark, whole process: python -m petri_bt from_logs=[log] export=braintrust "
         f"({args.turns} turns x {args.message_chars} B messages; loopback Braintrust in its own "
-        f"process; median of {args.runs} runs)"
+        f"process; median of {args.runs} runs, each after a baseline run; petri_bt's bytecode "
+        "compiled first)"
     )
     print(
         f"{'samples':>8} {'log MB':>7} {'baseline s':>11} {'command s':>10} {'ratio':>6} "

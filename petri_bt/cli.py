@@ -7,7 +7,6 @@ and `--cfg job` answer without importing Inspect.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -147,27 +146,6 @@ def mode_set_by_config(command: Command | None) -> bool:
     return any(_SETS_MODE.match(arg) for arg in command.overrides)
 
 
-_FROM_LOGS = re.compile(r"^[+~]{0,2}from_logs=")
-_OTHER_ACTION = re.compile(r"^[+~]{0,2}action=(?!run$|export$)")
-_NOT_BRAINTRUST = re.compile(r"^[+~]{0,2}export(\.sink)?=(local|none)$")
-
-
-def exports_logs_now(command: Command | None) -> bool:
-    """Whether the command most likely sends existing logs to Braintrust as soon as it
-    starts (`from_logs`, a Braintrust key, no other action, no local sink, no `--cfg`). A guess from
-    the command line, to start the export's sender early: a wrong one costs an idle import.
-
-    Args:
-        command: The parsed command line.
-    """
-    if command is None or command.cfg or not os.environ.get("BRAINTRUST_API_KEY"):
-        return False  # no command, only a printed config, or no Braintrust
-    args = command.overrides
-    return any(_FROM_LOGS.match(a) for a in args) and not any(
-        _OTHER_ACTION.match(a) or _NOT_BRAINTRUST.match(a) for a in args
-    )
-
-
 @contextmanager
 def _mode_from_command_line() -> Iterator[None]:
     """Hydra composes every command twice: once (`Hydra.get_mode`) only to read `hydra.mode`,
@@ -197,11 +175,6 @@ def main() -> None:
     try:
         command = read_command(args)
         with contextlib.ExitStack() as stack:
-            if exports_logs_now(command):
-                from petri_bt.export import sender_started_early
-
-                # the Braintrust SDK is imported in its own process while Hydra composes
-                stack.enter_context(sender_started_early())
             if not mode_set_by_config(command):
                 stack.enter_context(_mode_from_command_line())
             if not _before_hydra(args, command):

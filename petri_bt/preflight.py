@@ -7,8 +7,6 @@ import json
 import os
 import re
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +43,8 @@ class OllamaUnreachable(UserError):
 
 
 def _pulled_models(root: str) -> set[str]:
+    import urllib.request  # here, not at the top: only runs on Ollama need http.client
+
     try:
         with urllib.request.urlopen(f"{root}/api/tags", timeout=3) as response:
             payload = json.load(response)
@@ -63,6 +63,8 @@ def _pulled_models(root: str) -> set[str]:
 
 def _capabilities(root: str, name: str) -> list[str] | None:
     """What Ollama says the model can do (`/api/show`); None when it does not say."""
+    import urllib.request
+
     request = urllib.request.Request(
         f"{root}/api/show", data=json.dumps({"model": name}).encode(), method="POST"
     )

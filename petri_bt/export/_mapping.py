@@ -67,7 +67,7 @@ def _ts(value: Any) -> float | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        return datetime.fromisoformat(value).timestamp()  # "Z" too, since Python 3.11
     except ValueError:
         return None
 

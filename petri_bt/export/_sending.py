@@ -11,14 +11,14 @@ completes what did not.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from petri_bt.export._mapping import SampleRows, promote_scores
 from petri_bt.export._usage import UsageTotals
 from petri_bt.export.sinks import EXPERIMENT, PROJECT_LOGS, Destination, RowSink, SendError
 
-MAX_BATCH_ROWS = 250  # rows held before a flush, whatever the batch size in samples
+MAX_BATCH_ROWS = 150  # rows held before a flush, whatever the batch size in samples
 STOP_AFTER_FAILED_BATCHES = 2
 
 
@@ -116,7 +116,8 @@ def submit(
 
 @dataclass
 class _InFlight:
-    """A submitted batch: its samples, and per destination the rows and the wait."""
+    """A submitted batch: its samples (their rows already handed to the sink), and per
+    destination the row count and the wait."""
 
     batch: list[SampleRows]
     waits: list[tuple[Destination, int, Callable[[], None]]]
@@ -184,7 +185,9 @@ class LogSender:
             (destination, len(out), submit(self.sink, destination, out))
             for destination, out in destination_rows(self.destinations, rows)
         ]
-        self._in_flight = _InFlight(batch, waits)
+        # The sink has the rows now; keep only what the count needs, so memory holds
+        # one batch being filled, not two.
+        self._in_flight = _InFlight([replace(s, rows=[]) for s in batch], waits)
 
     def finish(self) -> None:
         """Send what is left and wait until every row is accepted (or has failed)."""

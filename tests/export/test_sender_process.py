@@ -188,16 +188,40 @@ def test_a_login_the_helper_cannot_make_is_one_clear_error(
         (["from_logs=a.eval"], None, False),
         (["preset=offline"], "k", False),
         (["from_logs=a.eval", "--cfg", "job"], "k", False),
+        (["from_logs=a.eval", "--help"], "k", False),
+        (["-m", "from_logs=a.eval,b.eval"], "k", True),
     ],
 )
 def test_the_helper_starts_early_only_for_an_export_of_logs_to_braintrust(
     args: list[str], key: str | None, expected: bool, monkeypatch: Any
 ):
-    from petri_bt._job_config import read_command
-    from petri_bt.cli import exports_logs_now
+    from petri_bt.__main__ import exports_logs_now
 
     if key:
         monkeypatch.setenv("BRAINTRUST_API_KEY", key)
     else:
         monkeypatch.delenv("BRAINTRUST_API_KEY", raising=False)
-    assert exports_logs_now(read_command(args)) is expected
+    assert exports_logs_now(args) is expected
+
+
+def test_the_helper_starts_before_hydra_is_imported(tmp_path: Path):
+    # The entry point decides and starts the helper with no Hydra (or OmegaConf) loaded,
+    # so the SDK's import overlaps Hydra's instead of following it.
+    probe = textwrap.dedent(
+        """
+        import sys
+        sys.argv = ["petri_bt", "from_logs=a.eval"]
+        import petri_bt.__main__ as entry
+        from petri_bt.export import sender_started_early
+        assert entry.exports_logs_now(sys.argv[1:])
+        with sender_started_early():
+            loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("hydra", "omegaconf"))
+        print(loaded)
+        """
+    )
+    env = {**os.environ, "BRAINTRUST_API_KEY": "test-key"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -197,7 +197,8 @@ class BraintrustSink:
         ]
         try:
             bg.log(*wrapped)
-            bg.flush()
+            # one request for the batch (the SDK still splits one that is too large)
+            bg.flush(batch_size=len(wrapped))
         except BaseException as ex:  # the SDK raises an exception group
             if isinstance(ex, KeyboardInterrupt):
                 raise
