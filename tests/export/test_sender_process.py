@@ -136,6 +136,8 @@ def test_a_helper_started_early_that_no_export_takes_ends_with_the_block():
         started = _process._started
         assert started is not None and started.proc.poll() is None
     assert _process._started is None and _gone(started.proc.pid, within=10)
+    # ended at once, not after finishing the SDK's import it had just begun
+    assert started.proc.returncode == -signal.SIGKILL
 
 
 def test_an_export_takes_over_the_helper_started_early(scripted_log, bt_server, settings, tmp_path):

@@ -119,6 +119,9 @@ def sender_started_early() -> Iterator[None]:
     finally:
         helper, _started = _started, None
         if helper is not None:
+            # Nothing was asked of it: end it now rather than after the rest of its SDK
+            # import (a command failing while Hydra composes would wait for that).
+            helper.proc.kill()
             helper.end()
 
 
