@@ -4,8 +4,9 @@ Python runs one thread at a time, and an export is CPU-bound on both sides:
 reading and mapping the log on one, and on the other the SDK (its import and
 login, then serialising every row). In one process they take turns; here the
 exporting process reads and maps while this helper imports the SDK, logs in and
-sends. Rows travel through a pipe as JSON (orjson: the SDK serialises them to
-JSON anyway, so nothing a row can hold is lost on the way).
+sends. Each request is a pickled (operation, arguments) frame followed by a frame of
+rows as JSON (orjson: the SDK serialises them to JSON anyway, so nothing a row can
+hold is lost on the way; empty for requests without rows).
 
 - The helper can start early (`sender_started_early`, around a command that
   exports logs): it imports the SDK while Hydra composes, and logs in only once
@@ -153,9 +154,10 @@ class SenderProcess:
             b"" if rows is None else orjson.dumps(rows, option=orjson.OPT_NON_STR_KEYS, default=str)
         )
         try:
-            _write(
-                self._helper.out, pickle.dumps((op, args, blob), protocol=pickle.HIGHEST_PROTOCOL)
-            )
+            # two frames, the request then the rows: pickling the rows' JSON along with
+            # the request would copy every batch once more
+            _write(self._helper.out, pickle.dumps((op, args), protocol=pickle.HIGHEST_PROTOCOL))
+            _write(self._helper.out, blob)
         except OSError:
             self._gone()
         self._sent += 1
@@ -246,7 +248,8 @@ def _serve(inbox: int, outbox: int) -> None:
 
     sink: BraintrustSink | None = None
     while True:
-        op, args, blob = pickle.loads(_read(inbox))
+        op, args = pickle.loads(_read(inbox))
+        blob = _read(inbox)
         if op == "close":
             answer("ok", sink.close() if sink is not None else {})
             return
