@@ -15,9 +15,10 @@ What it does, every step offline:
    from_logs=[<log>] export=braintrust`, with BRAINTRUST_APP_URL at a loopback
    Braintrust API running in its own process, `--runs` times, each run right after a
    baseline run (the VM's speed drifts; the ratio compares runs of the same minutes);
-   each run's wall time, then one more run for peak memory: the resident memory of the command's whole process
-   tree (its Braintrust sender included), sampled every 10 ms, as RSS and as PSS (the
-   sampling takes CPU, so that run is not timed). Rows arriving at the server are counted.
+   each run's wall time, then one more run for peak memory: the resident memory of the
+   command's whole process tree (its Braintrust sender included), sampled every 10 ms,
+   as RSS and as PSS (the sampling takes CPU, so that run is not timed). Rows arriving
+   at the server are counted.
    petri_bt's bytecode is compiled first: Python writes it on a command's first run,
    except where PYTHONDONTWRITEBYTECODE is set (as on this machine), where every run
    would otherwise compile the package again.
@@ -320,7 +321,6 @@ def measure_whole_process(samples: int, args: argparse.Namespace) -> dict:
         "log_mb": Path(log).stat().st_size / 1e6,
         "steal_pct": 100 * steal / total if total else 0.0,
         "baseline_s": _median(baselines, "seconds"),
-        "baseline_rss_mb": _median(baselines, "peak_rss_mb"),
         "seconds": _median(runs[:-1], "seconds"),
         "all_seconds": [round(r["seconds"], 2) for r in runs[:-1]],
         "peak_rss_mb": runs[-1]["peak_rss_mb"],

@@ -56,7 +56,6 @@ PRICING_FILE = Path(__file__).with_name("pricing.yaml")
 
 def shipped_pricing() -> dict[str, dict[str, Any]]:
     """The table in `petri_bt/export/pricing.yaml` (read with libyaml when present)."""
-
     path = PRICING_FILE
     if not path.is_file():
         return {}
