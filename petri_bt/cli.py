@@ -7,6 +7,7 @@ and `--cfg job` answer without importing Inspect.
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 import sys
 from collections.abc import Iterator
@@ -77,6 +78,11 @@ def _unset_parent(args: list[str]) -> str | None:
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
 def _hydra_main(cfg: DictConfig) -> bool:
     release_stderr()
+    # What is alive now (modules, Hydra, the composed config) lives as long as the
+    # process: frozen, it is not walked again by every cycle collection of the work
+    # that follows (5-8% of an export's read and map time).
+    gc.collect()
+    gc.freeze()
     from petri_bt.app import dispatch
 
     return dispatch(cfg)
