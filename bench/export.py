@@ -43,6 +43,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from _bytecode import compile_bytecode
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(tempfile.gettempdir()) / "petri_bt-bench"
 
@@ -270,16 +272,6 @@ def _median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
-def _compile_bytecode() -> None:
-    """Write petri_bt's bytecode, as Python does on a command's first run. Here
-    PYTHONDONTWRITEBYTECODE is set, so without this every run would compile the
-    package's source again (about 0.1 s), which no installed command does."""
-    import compileall
-
-    for folder in ("petri_bt", "hydra_plugins"):
-        compileall.compile_dir(ROOT / folder, quiet=1)
-
-
 def measure_whole_process(samples: int, args: argparse.Namespace) -> dict:
     made = _run_child("make", str(samples), str(args.turns), str(args.message_chars))
     log = made["log"]
@@ -332,7 +324,7 @@ def measure_whole_process(samples: int, args: argparse.Namespace) -> dict:
 
 
 def whole_process(args: argparse.Namespace) -> None:
-    _compile_bytecode()
+    compile_bytecode()
     small = measure_whole_process(args.samples, args)
     large = measure_whole_process(args.samples * args.scale, args)
     print(
