@@ -62,14 +62,14 @@ def sample_key(sample: dict[str, Any]) -> str:
 
 
 def _ts(value: Any) -> float | None:
+    if isinstance(value, str):  # Inspect's timestamps; "Z" too, since Python 3.11
+        try:
+            return datetime.fromisoformat(value).timestamp()
+        except ValueError:
+            return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.fromisoformat(value).timestamp()  # "Z" too, since Python 3.11
-    except ValueError:
-        return None
+    return None
 
 
 def _json_safe(value: Any) -> Any:

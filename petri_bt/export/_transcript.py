@@ -54,11 +54,18 @@ class SampleText:
         """One Inspect message as a chat message (attachments resolved)."""
         return chat_message(message, self.text)
 
-    def _pool_indices(self, refs: list[Any]) -> list[int]:
+    def _last_indices(self, refs: list[Any], count: int) -> list[int]:
+        """The last `count` pool indices that `refs` (index ranges) cover."""
         size = len(self._pool)
         indices: list[int] = []
-        for start, end in refs:
-            indices.extend(range(int(start), min(int(end), size)))
+        for start, end in reversed(refs):
+            if count <= 0:
+                break
+            end = min(end, size)
+            n = min(end - start, count)
+            if n > 0:
+                indices[:0] = range(end - n, end)
+                count -= n
         return indices
 
     def _pool_message(self, index: int) -> dict[str, Any]:
@@ -90,11 +97,13 @@ class SampleText:
         """
         refs = event.get("input_refs")
         if refs:
-            indices = self._pool_indices(refs)
             pool_keys = self._pool_keys()
-            keys = [pool_keys[i] for i in indices]
+            keys: list[str] = []
+            for start, end in refs:
+                keys += pool_keys[start:end]
             skip = len(known) if known and keys[: len(known)] == known else 0
-            return [self._pool_message(i) for i in indices[skip:]], keys, skip
+            new = self._last_indices(refs, len(keys) - skip)
+            return [self._pool_message(i) for i in new], keys, skip
         raw = [m for m in event.get("input") or [] if isinstance(m, dict)]
         keys = [str(m.get("id") or json.dumps(m, sort_keys=True)) for m in raw]
         skip = len(known) if known and keys[: len(known)] == known else 0

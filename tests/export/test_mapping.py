@@ -178,6 +178,21 @@ def test_llm_input_shows_new_messages_and_full_on_request(scripted_log):
     )
 
 
+def test_pooled_input_skips_the_known_messages_across_ranges():
+    pool = [{"id": f"m{i}", "role": "user", "content": f"text {i}"} for i in range(6)]
+    text = SampleText({"events_data": {"messages": pool}})
+    # ranges as Inspect condenses a growing conversation; the last one runs past the pool
+    event = {"input_refs": [[0, 2], [3, 5], [5, 9]]}
+    messages, keys, skipped = text.keyed_input(event, known=["m0", "m1", "m3"])
+    assert keys == ["m0", "m1", "m3", "m4", "m5"]
+    assert skipped == 3
+    assert [m["content"] for m in messages] == ["text 4", "text 5"]
+    # a conversation that does not start with the known one is shown whole
+    messages, _, skipped = text.keyed_input(event, known=["m1"])
+    assert skipped == 0 and [m["content"] for m in messages][:2] == ["text 0", "text 1"]
+    assert len(messages) == 5
+
+
 def test_tool_spans_with_arguments_results_errors_under_their_model_call(mapped):
     raw, sample = mapped[0]
     events = [e for e in raw["events"] if e["event"] == "tool"]
