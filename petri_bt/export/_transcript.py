@@ -55,17 +55,16 @@ class SampleText:
         return chat_message(message, self.text)
 
     def _last_indices(self, refs: list[Any], count: int) -> list[int]:
-        """The last `count` pool indices that `refs` (index ranges) cover."""
-        size = len(self._pool)
+        """The last `count` pool indices that `refs` cover, each range read as a slice of
+        the pool (as the keys are)."""
+        pool = range(len(self._pool))
         indices: list[int] = []
         for start, end in reversed(refs):
             if count <= 0:
                 break
-            end = min(end, size)
-            n = min(end - start, count)
-            if n > 0:
-                indices[:0] = range(end - n, end)
-                count -= n
+            taken = pool[start:end][-count:]
+            indices[:0] = taken
+            count -= len(taken)
         return indices
 
     def _pool_message(self, index: int) -> dict[str, Any]:
