@@ -24,7 +24,14 @@ from petri_bt.study._spec import (
     load_study,
     parse_study,
 )
-from petri_bt.study._stats import bootstrap_ci, holm, sign_test, spearman, wilcoxon_test
+from petri_bt.study._stats import (
+    bootstrap_ci,
+    holm,
+    mean_delta_interval,
+    sign_test,
+    spearman,
+    wilcoxon_test,
+)
 
 __all__ = [
     "plan_study",
@@ -47,6 +54,7 @@ __all__ = [
     "holm",
     "judge_agreement",
     "load_study",
+    "mean_delta_interval",
     "overlay_seed",
     "panel_scores",
     "parse_study",

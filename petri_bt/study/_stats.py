@@ -60,6 +60,33 @@ def bootstrap_ci(deltas: Sequence[float], confidence: float = 0.95) -> dict[str,
     return {"low": None, "high": None, "method": "undefined"}
 
 
+def mean_delta_interval(deltas: Sequence[float], confidence: float = 0.95) -> dict[str, Any]:
+    """Confidence interval of the mean of paired per-seed deltas (or of any per-seed values).
+
+    The one interval the study report, `report.json`, the forest plot and comparison
+    tables print. A Student t-interval on the values.
+
+    Args:
+        deltas: One value per seed (a seed's epochs already averaged).
+        confidence: Confidence level.
+
+    Returns:
+        low, high, method (None bounds when fewer than two values).
+    """
+    import numpy as np
+    from scipy import stats
+
+    data = np.asarray(deltas, dtype=float)
+    if data.size < 2:
+        return {"low": None, "high": None, "method": "undefined (fewer than 2 paired seeds)"}
+    mean = float(data.mean())
+    sem = float(data.std(ddof=1)) / math.sqrt(data.size)
+    if sem == 0:
+        return {"low": mean, "high": mean, "method": "exact (all values equal)"}
+    half = float(stats.t.ppf(0.5 + confidence / 2, data.size - 1)) * sem
+    return {"low": mean - half, "high": mean + half, "method": "t-interval"}
+
+
 def sign_test(deltas: Sequence[float]) -> dict[str, Any]:
     """Exact two-sided sign test on the nonzero deltas (binomial, p = 0.5).
 
