@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,9 @@ from omegaconf import DictConfig
 from petri_bt._hydra_io import discard_if_empty, save_resolved_roles, scrub_saved_config
 from petri_bt.config import Action
 from petri_bt.errors import UserError, print_error
+from petri_bt.naming import sweep_job_names
 from petri_bt.roles import ROLES
-from petri_bt.run import RunPlan, SweepJobName, plan
+from petri_bt.run import RunPlan, plan
 
 READ_ONLY = frozenset({Action.show, Action.topics, Action.reprice})
 """Actions that leave nothing behind in the run folder."""
@@ -133,19 +133,6 @@ def _logs_to_read(the_plan: RunPlan) -> list[Path]:
     return resolve_log_paths(list(the_plan.from_logs), the_plan.export.pattern)
 
 
-def sweep_job_name(overrides: Sequence[str], sweep_dir: str | Path) -> SweepJobName:
-    """The names of one job of a sweep run by a Hydra launcher (basic, joblib, SLURM, Ray).
-
-    Args:
-        overrides: The job's task overrides.
-        sweep_dir: The sweep folder.
-    """
-    from petri_bt.sweep import experiment_name, job_name
-
-    name = job_name(list(overrides))
-    return SweepJobName(name=name, experiment=experiment_name(name, sweep_dir))
-
-
 def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
     """Entry from Hydra: plan, then act, turning UserError into one line and exit 2.
 
@@ -164,7 +151,7 @@ def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
     scrub_saved_config(run_dir)
     multirun = hydra_cfg is not None and hydra_cfg.mode == RunMode.MULTIRUN
     overrides = [str(o) for o in hydra_cfg.overrides.task] if hydra_cfg is not None else []
-    job = sweep_job_name(overrides, hydra_cfg.sweep.dir) if multirun else None
+    job = sweep_job_names(overrides, hydra_cfg.sweep.dir) if multirun else None
     read_only = Action(str(cfg.action)) in READ_ONLY
     try:
         the_plan = plan(cfg, job=job, overrides=overrides)

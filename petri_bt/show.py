@@ -26,7 +26,7 @@ def show_run(plan: RunPlan) -> None:
         f"max_turns={plan.task_args['max_turns']}"
     )
     settings = plan.export
-    experiment = plan.experiment or "each log's own name"
+    experiment = plan.given_experiment or f"{plan.experiment} (its last part is new for each run)"
     print(
         f"export: sink={settings.sink} mode={settings.mode} project={settings.project} "
         f"experiment={experiment}"

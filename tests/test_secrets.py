@@ -16,7 +16,7 @@ from petri_bt._secrets import (
     scrub,
     scrub_yaml_file,
 )
-from petri_bt.sweep._naming import job_name
+from petri_bt.naming import job_name
 
 SECRET = "sk-live-0123456789abcdef"
 

@@ -48,7 +48,7 @@ if _submitit is not None:
 
 def _lost(exc: Exception, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> str:
     """One line: which sweep job SLURM ended, its SLURM id and state, and what to do."""
-    from petri_bt.sweep import job_name
+    from petri_bt.naming import job_name
 
     text = " ".join(str(exc).split("Error stream produced")[0].split())
     found = re.search(r"Job (\S+?)(?:_(\d+))? .*?\(state: ([^)]*)\)", text)

@@ -19,7 +19,6 @@ the command line and the study/sweep code can import this package for free):
 - `LogFile`, `LogReadError`, `SampleReadError`, `sample_name_key`: read a log
   sample by sample as plain JSON, without importing Inspect.
 - `SampleText`: a stored sample's attachments and message pool, resolved.
-- `url_safe_name(text)`: a model string or task name as a URL-safe name part.
 - `sender_started_early()`: a block in which the Braintrust sender process is started
   ahead of an export, so the SDK is imported while other work goes on.
 """
@@ -33,7 +32,6 @@ from petri_bt._lazy import lazy_exports
 if TYPE_CHECKING:
     from petri_bt.export._cost import PriceTable
     from petri_bt.export._export import export_logs
-    from petri_bt.export._ids import url_safe_name
     from petri_bt.export._live import live_export
     from petri_bt.export._log_figures import summarise_log
     from petri_bt.export._paths import resolve_log_paths
@@ -63,7 +61,6 @@ _HOMES = {
     "SampleReadError": "petri_bt.export._reader",
     "sample_name_key": "petri_bt.export._reader",
     "SampleText": "petri_bt.export._transcript",
-    "url_safe_name": "petri_bt.export._ids",
     "sender_started_early": "petri_bt.export.sinks",
 }
 
@@ -85,7 +82,6 @@ __all__ = [
     "summarise_log",
     "topics_init",
     "upload_bundle",
-    "url_safe_name",
     "usage_of_logs",
 ]
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from petri_bt.export._cost import PriceTable
-from petri_bt.export._ids import default_experiment_name, log_identity, target_model
 from petri_bt.export._scores import builtin_directions, dimension_table
 from petri_bt.judging import stored_panel_settings
+from petri_bt.naming import log_identity, target_model
 
 SOURCE = "inspect-petri"
 
@@ -25,7 +25,7 @@ class LogContext:
     Args:
         eval_id: Inspect's eval id.
         log_path: The log file, absolute (empty while a live run has not said it yet).
-        identity: What row ids derive from (see `_ids.log_identity`).
+        identity: What row ids derive from (`petri_bt.naming.log_identity`).
         run_id: Inspect's run id.
         task: The task name.
         created: When the eval was created (ISO time).
@@ -134,16 +134,6 @@ def log_context(
         llm_input=settings.llm_input,
         judge_panel=stored_panel_settings(eval_spec),
     )
-
-
-def experiment_name(eval_spec: dict[str, Any], experiment: str | None) -> str:
-    """The experiment a log (or a live task) goes to.
-
-    Args:
-        eval_spec: The header's `eval` node.
-        experiment: The name the caller chose for every log (None: each log's stable default).
-    """
-    return experiment or default_experiment_name(eval_spec)
 
 
 def progress_label(eval_spec: dict[str, Any]) -> str:

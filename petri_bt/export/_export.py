@@ -23,7 +23,6 @@ from petri_bt.errors import UserError
 from petri_bt.export._context import (
     LogContext,
     experiment_metadata,
-    experiment_name,
     log_context,
     progress_label,
 )
@@ -41,6 +40,7 @@ from petri_bt.export._report import print_destinations, report_failures, topics_
 from petri_bt.export._sending import LogSender, Totals, open_destinations
 from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
 from petri_bt.export.sinks import PROJECT_LOGS, Destination, RowSink, make_sink
+from petri_bt.naming import experiment_of_log
 
 
 @dataclass
@@ -114,7 +114,7 @@ def _open_logs(
             )
             continue
         log.petri = True
-        log.experiment = experiment_name(spec, experiment)
+        log.experiment = experiment_of_log(spec, experiment)
         log.ctx = log_context(spec, settings, prices, log.entry["source_log"])
     return logs
 

@@ -26,7 +26,6 @@ from inspect_ai.hooks import Hooks, SampleEnd, TaskStart, hooks
 from petri_bt.export._context import (
     LogContext,
     experiment_metadata,
-    experiment_name,
     log_context,
 )
 from petri_bt.export._cost import PriceTable
@@ -35,6 +34,7 @@ from petri_bt.export._reader import is_petri
 from petri_bt.export._sending import destination_rows, open_destinations
 from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
 from petri_bt.export.sinks import Destination, SendError
+from petri_bt.naming import experiment_of_log
 
 _ACTIVE: LiveExport | None = None
 
@@ -85,7 +85,7 @@ class LiveExport:
     Args:
         settings: The export settings.
         run_config: The run config as plain data (experiment metadata).
-        experiment: One experiment for every task (None: each task's stable default name).
+        experiment: One experiment for every task (None: the one each task's header records).
     """
 
     def __init__(
@@ -120,7 +120,7 @@ class LiveExport:
 
     def experiment_name(self, spec: dict[str, Any]) -> str:
         """The experiment of a task: the one the end-of-run export of its log uses."""
-        return experiment_name(spec, self.experiment)
+        return experiment_of_log(spec, self.experiment)
 
     def _open_task(self, eval_id: str, spec_obj: Any) -> None:
         spec = (
@@ -204,8 +204,8 @@ def live_export(
     Args:
         settings: The `export` config node (its `experiment` is not consulted).
         run_config: The run config as plain data (secrets excluded), for experiment metadata.
-        experiment: One experiment for every task; None gives each task the stable
-            default name its log's end-of-run export uses.
+        experiment: One experiment for every task; None gives each task the experiment
+            its header records, the one its log's end-of-run export uses.
 
     Yields:
         The live exporter, or None when the sink is not Braintrust (then the

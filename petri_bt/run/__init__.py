@@ -25,7 +25,6 @@ from petri_bt.run._forecast import (
 from petri_bt.run._plan import (
     TASK_KNOBS,
     RunPlan,
-    SweepJobName,
     check_knobs,
     plain_config,
     plan,
@@ -48,7 +47,6 @@ __all__ = [
     "RunPlan",
     "RunResult",
     "SeedSource",
-    "SweepJobName",
     "build_task",
     "check_knobs",
     "check_seeds",

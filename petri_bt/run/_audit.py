@@ -112,7 +112,8 @@ def export_and_summarise(
     """Export the logs (unless export is off), then write and print the run summary.
 
     Args:
-        plan: The run plan (experiment name, export settings).
+        plan: The run plan (export settings: each log goes to the experiment its header
+            records, or to `export.experiment` when the user gave one).
         run_dir: The run folder (summary.json and any local bundle go here).
         log_paths: The logs to summarise and export.
         extra: Further keys for summary.json.
@@ -127,7 +128,7 @@ def export_and_summarise(
             plan.export,
             out_dir=run_dir,
             run_config=dict(plan.run_config),
-            experiment=plan.experiment,
+            experiment=plan.export.experiment or None,
             already_sent=already_sent,
             announce=False,
         )
@@ -161,7 +162,7 @@ def run_audit(plan: RunPlan, run_dir: Path) -> RunResult:
         from petri_bt.export import live_export
 
         live = live_export(
-            plan.export, run_config=dict(plan.run_config), experiment=plan.experiment
+            plan.export, run_config=dict(plan.run_config), experiment=plan.export.experiment
         )
     with live as exporter:
         logs = run_eval(plan, [task], plan.logs_in(run_dir))

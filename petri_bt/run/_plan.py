@@ -24,6 +24,7 @@ from petri_bt._secrets import redact
 from petri_bt.config import Action, Sink, check_known_keys
 from petri_bt.errors import UserError
 from petri_bt.judging import check_aggregate, check_disagreement
+from petri_bt.naming import SweepJobName, new_run_stamp, run_experiment
 from petri_bt.roles import RoleModel, resolve_panel, resolve_roles
 from petri_bt.run._seeds import SeedSource, seed_source
 
@@ -45,19 +46,6 @@ TASK_KNOBS = (
     "resources_dir",
     "judge_dimensions",
 )
-
-
-@dataclass(frozen=True)
-class SweepJobName:
-    """The names a sweep gives one of its jobs (worked out by `petri_bt.sweep`).
-
-    Args:
-        name: The job's readable name, also its Inspect task name.
-        experiment: The job's default Braintrust experiment name.
-    """
-
-    name: str
-    experiment: str
 
 
 @dataclass(frozen=True)
@@ -85,8 +73,13 @@ class RunPlan:
         max_connections: Connection limit per model, unless a role sets its own.
         call_limits: Per-call timeout and retries for every role (`timeout`,
             `max_retries`), unless a role's own generate config sets them.
-        experiment: The Braintrust experiment every log of this run goes to (None: each
-            log's own stable name).
+        experiment: The Braintrust experiment this run's logs go to, recorded in each
+            log's header (`petri_bt.naming`): the user's name (`export.experiment`), the
+            sweep job's, or `<task>-<target>-<date>-<run id>`. A study's arms derive theirs
+            from it (`given`, `run_stamp`); logs read with `from_logs` keep their own.
+        given_experiment: The user's or the sweep job's experiment name, if any.
+        run_stamp: `<date>-<id>`, drawn once per plan: tells this run's experiments
+            from another run's.
         export: The export settings (`petri_bt.export.ExportSettings`), `auto` resolved
             into the sink actually used.
         export_note: The line saying where the export goes (None: no export).
@@ -116,7 +109,7 @@ class RunPlan:
     task_args: Mapping[str, Any]
     eval_args: Mapping[str, Any]
     max_connections: int | None
-    experiment: str | None
+    experiment: str
     export: Any
     export_note: str | None
     run_config: Mapping[str, Any]
@@ -127,6 +120,8 @@ class RunPlan:
     study: Path | None = None
     show_seeds: bool = False
     explicit: frozenset[str] = frozenset()
+    given_experiment: str | None = None
+    run_stamp: str = ""
     _knobs: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -144,6 +139,14 @@ class RunPlan:
         """A sweep job writing to its own folder: the folder is the same when the sweep
         command runs again, so its eval can resume there (an Inspect eval set)."""
         return self.job is not None and self.log_dir is None
+
+    @property
+    def written_experiment(self) -> str | None:
+        """The one experiment this run's own logs go to (None: a study, whose arms have
+        one each, or logs read with `from_logs`, which keep their own)."""
+        if self.from_logs or self.study is not None:
+            return self.export.experiment or None
+        return self.experiment
 
     def logs_in(self, run_dir: Path) -> Path:
         """The folder the run's logs go to."""
@@ -200,7 +203,7 @@ class RunPlan:
             },
             "judges": [spec.model for spec in self.judges],
             "shard": None if self.shard is None else [self.shard, self.shards],
-            "experiment": self.experiment if self.exporting else None,
+            "experiment": self.written_experiment if self.exporting else None,
             "job": self.job.name if self.job else None,
         }
 
@@ -305,8 +308,8 @@ def explicit_keys(overrides: Sequence[str]) -> frozenset[str]:
     )
 
 
-def _experiment(cfg: DictConfig, job: SweepJobName | None) -> str | None:
-    # The one rule: a name the user gives wins, then the sweep job's, else each log's own.
+def _given_experiment(cfg: DictConfig, job: SweepJobName | None) -> str | None:
+    # A name the user gives wins, then the sweep job's (petri_bt.naming has the rule).
     if cfg.export.experiment:
         return str(cfg.export.experiment)
     return job.experiment if job else None
@@ -347,6 +350,8 @@ def plan(
     study = cfg.get("study")
     settings = load_settings(cfg.export)
     sink, note = sink_choice(settings)
+    given = _given_experiment(cfg, job)
+    run_stamp = new_run_stamp()
     return RunPlan(
         action=action,
         roles=_frozen(roles),
@@ -366,7 +371,9 @@ def plan(
             {"display": cfg.display, "max_samples": cfg.max_samples, "log_level": "warning"}
         ),
         max_connections=cfg.max_connections,
-        experiment=_experiment(cfg, job),
+        experiment=given or run_experiment(roles["target"].model, run_stamp),
+        given_experiment=given,
+        run_stamp=run_stamp,
         export=dataclasses.replace(settings, sink=sink),
         export_note=note,
         run_config=_frozen(plain_config(cfg)),

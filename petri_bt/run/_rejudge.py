@@ -3,21 +3,27 @@
 Inspect's `score()` runs Petri's judge (or a judge panel) on each stored sample's
 transcript and replaces the judge's score and its model calls; the auditor's and
 the target's events stay as they were. The result is a new log beside the old one
-(`<log>-judged-<judges>.eval`), exported to its own experiment. Judge answers go through Inspect's response cache,
-keyed by the judge's request (transcript, model, dimensions), so re-judging the
-same logs again costs nothing.
+(`<log>-judged-<judges>.eval`), exported to its own experiment beside the original's
+(`petri_bt.naming.rejudged_experiment`). Judge answers go through Inspect's response
+cache, keyed by the judge's request (transcript, model, dimensions), so re-judging
+the same logs again costs nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from petri_bt.errors import UserError
 from petri_bt.judging import PANEL_SETTINGS_KEY
+from petri_bt.naming import (
+    JUDGED,
+    experiment_of_log,
+    experiment_stamp,
+    judges_name,
+    rejudged_experiment,
+)
 from petri_bt.preflight import preflight
 from petri_bt.run._models import judge_model
 from petri_bt.run._plan import RunPlan
@@ -26,16 +32,7 @@ from petri_bt.run._task import judge_dimensions_value, panel_metadata, panel_sco
 
 def judges_slug(plan: RunPlan) -> str:
     """A short, file-safe name for the plan's judge (or panel): `judge-harsh`, `3judges-1a2b3c`."""
-    models = [spec.model for spec in plan.judges] or [plan.roles["judge"].model]
-    if len(models) == 1:
-        tail = models[0].split("/", 1)[-1]
-        return re.sub(r"[^A-Za-z0-9.]+", "-", tail).strip("-.").lower() or "judge"
-    digest = hashlib.sha256("\n".join(models).encode()).hexdigest()[:6]
-    return f"{len(models)}judges-{digest}"
-
-
-JUDGED = "-judged-"
-"""What a re-judged copy's file name carries (`<log>-judged-<judges>.eval`)."""
+    return judges_name([spec.model for spec in plan.judges] or [plan.roles["judge"].model])
 
 
 def rejudged_path(log_path: Path, plan: RunPlan) -> Path:
@@ -86,6 +83,7 @@ def rejudge_log(plan: RunPlan, log_path: Path) -> Path:
     # Inspect rebuilds every role of the log's header for scoring, which would need the
     # auditor's and target's providers and keys; only the judge is called, so the header's
     # roles are set aside while scoring and restored, with the new judge, afterwards.
+    original = experiment_of_log(log.eval.model_dump(mode="json"))
     roles = dict(log.eval.model_roles or {})
     log.eval.model_roles = None
     judge = judge_model(plan.roles["judge"], plan.max_connections, plan.call_limits)
@@ -101,9 +99,14 @@ def rejudge_log(plan: RunPlan, log_path: Path) -> Path:
     roles["judge"] = ModelConfig(model=plan.roles["judge"].model)
     rescored.eval.model_roles = roles
     metadata = {k: v for k, v in (rescored.eval.metadata or {}).items() if k != PANEL_SETTINGS_KEY}
-    rescored.eval.metadata = {**metadata, **(panel_metadata(plan) if plan.judges else {})}
-    # The re-judged log exports to its own experiment (named after the task as shown),
-    # beside the original's: Braintrust's comparison view then pairs the two judges' rows.
+    # The re-judged log goes to its own experiment beside the original's: Braintrust's
+    # comparison view then pairs the two judges' rows.
+    experiment = plan.export.experiment or rejudged_experiment(original, judges_slug(plan))
+    rescored.eval.metadata = {
+        **metadata,
+        **(panel_metadata(plan) if plan.judges else {}),
+        **experiment_stamp(experiment),
+    }
     task = rescored.eval.task_display_name or rescored.eval.task
     rescored.eval.task_display_name = f"{task.rsplit('/', 1)[-1]}-judged-{judges_slug(plan)}"
     out = rejudged_path(log_path, plan)

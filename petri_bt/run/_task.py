@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from petri_bt.naming import experiment_stamp
 from petri_bt.run._models import judge_model, role_models
 from petri_bt.run._plan import RunPlan
 from petri_bt.run._seeds import is_seed_file, seed_dataset
@@ -84,7 +85,8 @@ def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any 
             custom `JudgeDimension` objects).
 
     Returns:
-        An `inspect_ai.Task` with its models, epochs, error policy and seed limit.
+        An `inspect_ai.Task` with its models, epochs, error policy and seed limit; its
+        metadata records the plan's experiment, which every export of its log reads.
     """
     from inspect_ai import task_with
     from inspect_petri import audit
@@ -113,9 +115,11 @@ def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any 
     }
     if plan.fail_on_error is not None:
         options["fail_on_error"] = plan.fail_on_error
+    metadata = {**(task.metadata or {}), **experiment_stamp(plan.experiment)}
     if plan.judges:
         options["scorer"] = panel_scorer(plan, dimensions)
-        options["metadata"] = {**(task.metadata or {}), **panel_metadata(plan)}
+        metadata.update(panel_metadata(plan))
+    options["metadata"] = metadata
     if name:
         options["name"] = name
     return task_with(task, **options)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt._dimensions import palette_direction
-from petri_bt.export import url_safe_name
+from petri_bt.naming import arm_experiment
 from petri_bt.run import RunPlan
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._spec import Condition, Seed, StudySpec
@@ -111,7 +110,9 @@ def arm_plan(plan: RunPlan, spec: StudySpec, condition: Condition, dataset: Path
     }
     arm = plan.with_knobs(condition.run_overrides).with_seeds(str(dataset))
     export = dataclasses.replace(plan.export, dimension_directions={**known, **directions})
-    return dataclasses.replace(arm, export=export)
+    return dataclasses.replace(
+        arm, export=export, experiment=experiment_name(plan, spec, condition)
+    )
 
 
 def judge_dimensions(plan: RunPlan, spec: StudySpec) -> Any:
@@ -139,25 +140,21 @@ def judge_dimensions(plan: RunPlan, spec: StudySpec) -> Any:
     return chosen
 
 
-def experiment_name(
-    plan: RunPlan, spec: StudySpec, condition: Condition, day: dt.date | None = None
-) -> str:
-    """The Braintrust experiment of an arm: `<study>-<condition>-<target>-<date>`.
+def experiment_name(plan: RunPlan, spec: StudySpec, condition: Condition) -> str:
+    """The Braintrust experiment of an arm: `<study>-<condition>-<target>-<date>-<run id>`.
 
-    The plan's experiment (`export.experiment`, or a sweep job's) replaces the
-    `<study>` part and drops the rest, so `export.experiment=pilot` gives
-    `pilot-observed`, `pilot-unobserved`.
+    A name the user (`export.experiment`) or a sweep job gives replaces all but the
+    condition, so `export.experiment=pilot` gives `pilot-observed`, `pilot-unobserved`.
+    The rule is `petri_bt.naming.arm_experiment`.
 
     Args:
         plan: The study's run plan.
         spec: The study.
         condition: The arm.
-        day: The date to stamp (default: today).
     """
-    if plan.experiment:
-        return f"{plan.experiment}-{condition.name}"
-    day = day or dt.date.today()
-    return f"{spec.name}-{condition.name}-{url_safe_name(plan.target.model)}-{day.isoformat()}"
+    return arm_experiment(
+        plan.given_experiment, spec.name, condition.name, plan.target.model, plan.run_stamp
+    )
 
 
 def study_samples(plan: RunPlan, spec: StudySpec, seeds: int | None = None) -> int:

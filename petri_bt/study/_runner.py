@@ -110,8 +110,8 @@ def _analyse_logs(
 
 
 def _export(plan: RunPlan, spec: StudySpec, arm: Arm, log: Path, run_dir: Path) -> Any:
+    """Export one arm's log to the experiment its header records (`arm_plan`'s)."""
     from petri_bt.export import export_logs
-    from petri_bt.study._arms import experiment_name
 
     run_config = dict(plan.run_config)
     run_config["study"] = {
@@ -125,7 +125,6 @@ def _export(plan: RunPlan, spec: StudySpec, arm: Arm, log: Path, run_dir: Path) 
         plan.export,
         out_dir=run_dir,
         run_config=run_config,
-        experiment=experiment_name(plan, spec, arm.condition),
         announce=False,
     )
 

@@ -1,4 +1,6 @@
-"""Sweeps: Hydra multiruns of audits (job naming, the inspect launcher, the sweep summary).
+"""Sweeps: Hydra multiruns of audits (the inspect and Ray launchers, the sweep summary).
+
+Sweep, job and experiment names come from `petri_bt.naming`.
 
 Hydra imports this package on every command (through the launcher plugin, which
 registers the resolvers, and the `hydra.callbacks` entry), so its root imports
@@ -14,12 +16,6 @@ from petri_bt._lazy import lazy_exports
 if TYPE_CHECKING:
     from petri_bt.sweep._callback import SweepCallback
     from petri_bt.sweep._launch import launch_sweep
-    from petri_bt.sweep._naming import (
-        experiment_name,
-        job_name,
-        slug,
-        sweep_key,
-    )
     from petri_bt.sweep._ray import launch_on_ray
     from petri_bt.sweep._resolvers import register_resolvers
     from petri_bt.sweep._summary import (
@@ -33,10 +29,6 @@ _HOMES = {
     "SweepCallback": "petri_bt.sweep._callback",
     "launch_sweep": "petri_bt.sweep._launch",
     "launch_on_ray": "petri_bt.sweep._ray",
-    "experiment_name": "petri_bt.sweep._naming",
-    "job_name": "petri_bt.sweep._naming",
-    "slug": "petri_bt.sweep._naming",
-    "sweep_key": "petri_bt.sweep._naming",
     "register_resolvers": "petri_bt.sweep._resolvers",
     "SWEEP_SUMMARY": "petri_bt.sweep._summary",
     "build_sweep_summary": "petri_bt.sweep._summary",
@@ -48,14 +40,10 @@ __all__ = [
     "SWEEP_SUMMARY",
     "SweepCallback",
     "build_sweep_summary",
-    "experiment_name",
     "format_sweep_table",
-    "job_name",
     "launch_on_ray",
     "launch_sweep",
     "register_resolvers",
-    "slug",
-    "sweep_key",
     "write_sweep_summary",
 ]
 

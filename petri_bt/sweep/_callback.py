@@ -23,7 +23,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from petri_bt._hydra_io import discard_sweep_if_empty, release_stderr, scrub_multirun_yaml
 from petri_bt._secrets import redact_override
-from petri_bt.sweep._naming import job_name
+from petri_bt.naming import job_name
 from petri_bt.sweep._records import RUN_SUMMARY, failure_reason, read_json, write_job_record
 from petri_bt.sweep._sharded_studies import report_sharded_studies
 from petri_bt.sweep._summary import format_sweep_table, write_sweep_summary

@@ -19,9 +19,9 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import JobStatus
 
 from petri_bt.errors import UserError
-from petri_bt.run import RunPlan, SweepJobName, local_path, plan
+from petri_bt.naming import SweepJobName, sweep_job_names
+from petri_bt.run import RunPlan, local_path, plan
 from petri_bt.sweep._job import SweepJob
-from petri_bt.sweep._naming import experiment_name, job_name
 from petri_bt.sweep._records import RUN_SUMMARY, read_json
 
 log = logging.getLogger(__name__)
@@ -53,8 +53,8 @@ def _prepared(jobs: list[SweepJob]) -> list[SweepJob]:
         HydraConfig.instance().set_config(job.config)
         # The experiment comes from the job's own name, before a number made it unique
         # among the eval set's tasks: shards of one audit share their audit's experiment.
-        base = job_name(job.overrides)
-        names = SweepJobName(job.name, experiment_name(base, str(job.config.hydra.sweep.dir)))
+        shared = sweep_job_names(job.overrides, str(job.config.hydra.sweep.dir))
+        names = SweepJobName(job.name, shared.experiment)
         try:
             job.plan = plan(job.cfg, job=names, overrides=job.overrides)
             prepare(job.plan)

@@ -19,9 +19,9 @@ from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, open_dict
 
 from petri_bt._hydra_io import release_stderr, scrub_multirun_yaml
+from petri_bt.naming import job_name
 from petri_bt.sweep._eval_set import run_jobs
 from petri_bt.sweep._job import open_job
-from petri_bt.sweep._naming import job_name
 
 log = logging.getLogger(__name__)
 

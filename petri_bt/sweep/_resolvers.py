@@ -18,7 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from petri_bt._paths import shipped_studies_dir
 from petri_bt._secrets import redact_override
-from petri_bt.sweep._naming import job_name, sweep_key
+from petri_bt.naming import job_name, sweep_key
 
 
 def sweep_overrides(task: Any, params: Any = None) -> list[str]:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt._yaml import load_yaml
+from petri_bt.naming import job_name
 from petri_bt.summary import write_json
-from petri_bt.sweep._naming import job_name
 from petri_bt.sweep._records import (
     FAILED,
     JOB_RECORD,

@@ -9,8 +9,8 @@ import pytest
 
 from petri_bt.errors import UserError
 from petri_bt.export import export_logs
-from petri_bt.export._ids import default_experiment_name
 from petri_bt.export._reader import LogFile
+from petri_bt.naming import default_experiment_name
 
 
 def _expected_rows(summary: dict[str, Any]) -> int:

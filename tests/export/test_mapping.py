@@ -11,12 +11,12 @@ import pytest
 
 from petri_bt.export._context import log_context
 from petri_bt.export._cost import PriceTable
-from petri_bt.export._ids import default_experiment_name
 from petri_bt.export._mapping import map_sample, promote_scores
 from petri_bt.export._reader import LogFile
 from petri_bt.export._scores import split_justification
 from petri_bt.export._settings import load_settings
 from petri_bt.export._transcript import SampleText
+from petri_bt.naming import default_experiment_name
 
 PRICES = {"scripted/*": {"input": 3.0, "output": 15.0, "cache_read": 0.3, "cache_write": 3.75}}
 

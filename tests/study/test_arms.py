@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from petri_bt import plan
@@ -41,16 +42,17 @@ def test_arm_datasets_pair_by_id_and_carry_the_study_keys(
         )
 
 
-def test_experiment_names_are_stable_per_arm(write_study) -> None:
+def test_arm_experiments_share_their_run_and_differ_between_runs(write_study) -> None:
     spec = load_study(write_study())
     plain, framed = spec.arms
-    day = dt.date(2026, 3, 4)
-    assert (
-        experiment_name(plan(["preset=offline", "target=ollama/qwen3:8b"]), spec, plain, day)
-        == "mini-plain-ollama-qwen3-8b-2026-03-04"
-    )
+    one = plan(["preset=offline", "target=ollama/qwen3:8b"])
+    name = experiment_name(one, spec, plain)
+    assert re.fullmatch(rf"mini-plain-ollama-qwen3-8b-{dt.date.today()}-[0-9a-f]{{6}}", name)
+    assert experiment_name(one, spec, framed) == name.replace("-plain-", "-framed-")
+    again = plan(["preset=offline", "target=ollama/qwen3:8b"])  # the same command, run again
+    assert experiment_name(again, spec, plain) != name
     named = plan(["preset=offline", "export.experiment=pilot"])
-    assert experiment_name(named, spec, framed, day) == "pilot-framed"
+    assert experiment_name(named, spec, framed) == "pilot-framed"
 
 
 def test_judge_scores_configured_dimensions_plus_what_the_study_needs(

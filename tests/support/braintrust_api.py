@@ -37,6 +37,7 @@ import orjson
 if __package__ in (None, ""):  # run as a script: `python tests/support/braintrust_api.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from support.cli import cli_env
 from support.loopback import LoopbackServer
 
 _MERGE = "_is_merge"
@@ -395,3 +396,11 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+API_KEY = "loopback-test-key-7f3a91"  # long enough to be searched for in files
+
+
+def bt_env(server: LoopbackBraintrust, **extra: str) -> dict[str, str]:
+    """The CLI environment (`support.cli.cli_env`) pointing the Braintrust SDK at `server`."""
+    return cli_env(BRAINTRUST_APP_URL=server.url, BRAINTRUST_API_KEY=API_KEY, **extra)

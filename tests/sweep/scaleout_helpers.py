@@ -13,8 +13,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from support.braintrust_api import LoopbackBraintrust
-from support.cli import cli_env, run_cli
+from support.braintrust_api import LoopbackBraintrust, bt_env
+from support.cli import run_cli
 
 BASE = ["-m", "preset=offline", "limit=1", "display=none", "export=braintrust"]
 README_SWEEP = [*BASE, "target=scripted/cautious,scripted/compliant", "max_turns=2,4"]
@@ -24,12 +24,6 @@ JOB_NAMES = [
     "offline_compliant_t2_n1",
     "offline_compliant_t4_n1",
 ]
-API_KEY = "loopback-test-key-7f3a91"  # long enough to be searched for in files
-
-
-def bt_env(server: LoopbackBraintrust, **extra: str) -> dict[str, str]:
-    """The CLI environment pointing the Braintrust SDK at `server`."""
-    return cli_env(BRAINTRUST_APP_URL=server.url, BRAINTRUST_API_KEY=API_KEY, **extra)
 
 
 def sweep_dir(cwd: Path) -> Path:

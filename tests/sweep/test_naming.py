@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from petri_bt.sweep import experiment_name, job_name, sweep_key
+from petri_bt.naming import job_name, sweep_job_names, sweep_key
 from petri_bt.sweep._resolvers import sweep_overrides
 
 
@@ -65,9 +65,12 @@ def test_sweeper_params_from_a_config_file_count_in_the_key() -> None:
 
 def test_experiment_name_is_job_name_plus_sweep_digest(tmp_path: Path) -> None:
     folder = tmp_path / "gemma4+mistral_t10+100-3fa9c1e0"
-    assert experiment_name("gemma4_t10", folder) == "gemma4_t10-3fa9c1e0"
+    job = ["target=ollama/gemma4", "max_turns=10"]
+    assert sweep_job_names(job, folder).experiment == "gemma4_t10-3fa9c1e0"
     other = tmp_path / "gemma4_t10+20-0badc0de"
-    assert experiment_name("gemma4_t10", other) != experiment_name("gemma4_t10", folder)
+    assert sweep_job_names(job, other).experiment != sweep_job_names(job, folder).experiment
+    shard = [*job, "shard=1", "shards=2"]  # shards of one audit share its experiment
+    assert sweep_job_names(shard, folder).experiment == "gemma4_t10-3fa9c1e0"
 
 
 def test_a_command_line_axis_replaces_the_config_files_axis_in_the_name() -> None:

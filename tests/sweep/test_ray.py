@@ -20,11 +20,9 @@ from typing import Any
 
 import pytest
 from scaleout_helpers import (
-    API_KEY,
     BASE,
     JOB_NAMES,
     README_SWEEP,
-    bt_env,
     comparable,
     free_port,
     job_folders,
@@ -33,7 +31,7 @@ from scaleout_helpers import (
     run_sharded_audit,
     sweep_dir,
 )
-from support.braintrust_api import LoopbackBraintrust
+from support.braintrust_api import API_KEY, LoopbackBraintrust, bt_env
 from support.cli import cli_env, files_containing, run_cli
 
 pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[launchers]')")

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from scaleout_helpers import bt_env, root_rows, run_sharded_audit, sweep_dir
-from support.braintrust_api import LoopbackBraintrust
+from scaleout_helpers import root_rows, run_sharded_audit, sweep_dir
+from support.braintrust_api import LoopbackBraintrust, bt_env
 from support.cli import run_cli
 
 pytestmark = pytest.mark.slow

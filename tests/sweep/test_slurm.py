@@ -20,16 +20,14 @@ from typing import Any
 
 import pytest
 from scaleout_helpers import (
-    API_KEY,
     JOB_NAMES,
     README_SWEEP,
-    bt_env,
     read_json,
     root_rows,
     run_sharded_audit,
     sweep_dir,
 )
-from support.braintrust_api import LoopbackBraintrust
+from support.braintrust_api import API_KEY, LoopbackBraintrust, bt_env
 from support.cli import files_containing, run_cli
 
 pytest.importorskip("submitit", reason="hydra-submitit-launcher is not installed")

@@ -18,9 +18,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from petri_bt.export._ids import url_safe_name
 from petri_bt.export._settings import ExportSettings
 from petri_bt.export.sinks._base import EXPERIMENT, Destination, SendError
+from petri_bt.naming import url_safe_name
 
 BUNDLE_DIR = "braintrust-bundle"
 MANIFEST = "manifest.json"

@@ -1,4 +1,4 @@
-"""Stable, readable names for a sweep and its jobs, built from the overrides.
+"""Stable, readable names for a sweep, its jobs and their experiments, built from the overrides.
 
 A job is named from its own overrides (`target=ollama/gemma4 max_turns=10 repeat=2`
 -> `gemma4_t10_r2`); the sweep from its sweep overrides plus a short digest
@@ -9,13 +9,14 @@ the resolvers run on every command line.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from petri_bt._secrets import is_secret_key, redact_override
+from petri_bt.naming._slugs import digest, slug
 
 # Keys whose value changes how a run is operated, not what it measures: they stay
 # out of names (they still count in the sweep digest).
@@ -48,23 +49,6 @@ _RANK = {
 _VALUE_ONLY = {"grid", "study", "preset", "target", "seeds"}
 _MAX_NAME = 100
 _MAX_KEY = 60
-
-
-def slug(value: Any) -> str:
-    """A model string or value as a name fragment: `ollama/qwen3:8b` -> `qwen3-8b`.
-
-    The provider (the part before the first `/`) is dropped; the rest keeps its
-    letters, digits and dots.
-    """
-    if isinstance(value, list | tuple):
-        return "+".join(slug(v) for v in value)
-    text = str(value)
-    tail = text.split("/", 1)[1] if "/" in text and not text.startswith("/") else text
-    return re.sub(r"[^A-Za-z0-9.]+", "-", tail).strip("-.").lower() or "x"
-
-
-def _digest(parts: Iterable[str], length: int = 8) -> str:
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:length]
 
 
 def _is_secret(override: str) -> bool:
@@ -135,7 +119,7 @@ def job_name(overrides: Sequence[str]) -> str:
     items = [(key, _part(key, values)) for key, values, _ in _named_values(overrides)]
     name = "_".join(_ordered(items)) or "job"
     if len(name) > _MAX_NAME:
-        name = f"{name[: _MAX_NAME - 9]}-{_digest([name])}"
+        name = f"{name[: _MAX_NAME - 9]}-{digest([name])}"
     return name
 
 
@@ -157,20 +141,40 @@ def sweep_key(overrides: Sequence[str]) -> str:
             part = f"{_SHORT.get(_base_key(key), slug(_base_key(key)))}x{len(values)}"
         parts[_base_key(key)] = (key, part)
     readable = "_".join(_ordered(list(parts.values())))[:_MAX_KEY].strip("_-") or "sweep"
-    return f"{readable}-{_digest(sorted(clean))}"
+    return f"{readable}-{digest(sorted(clean))}"
 
 
 def sweep_digest(sweep_dir: str | Path) -> str:
     """The short digest that ends a sweep folder name (or one made from its path)."""
     name = Path(sweep_dir).name
     match = re.search(r"-([0-9a-f]{8})$", name)
-    return match.group(1) if match else _digest([str(Path(sweep_dir).resolve())])
+    return match.group(1) if match else digest([str(Path(sweep_dir).resolve())])
 
 
-def experiment_name(job: str, sweep_dir: str | Path) -> str:
-    """The Braintrust experiment of a sweep job: `<job name>-<sweep digest>`.
+@dataclass(frozen=True)
+class SweepJobName:
+    """The names a sweep gives one of its jobs.
 
-    The digest keeps two different sweeps that share a job name (say `gemma4_t10`) in
-    separate experiments, while a rerun of the same sweep writes to the same one.
+    Args:
+        name: The job's readable name, also its Inspect task name.
+        experiment: The job's Braintrust experiment.
     """
-    return f"{job}-{sweep_digest(sweep_dir)}"
+
+    name: str
+    experiment: str
+
+
+def sweep_job_names(overrides: Sequence[str], sweep_dir: str | Path) -> SweepJobName:
+    """The names of one sweep job, whichever launcher runs it.
+
+    The experiment is `<job name>-<sweep digest>`: the digest keeps two different
+    sweeps that share a job name (say `gemma4_t10`) in separate experiments, while a
+    rerun of the same sweep writes to the same one. Shards of one audit have the same
+    job name (the shard is operational), so they share their audit's experiment.
+
+    Args:
+        overrides: The job's task overrides.
+        sweep_dir: The sweep folder.
+    """
+    name = job_name(list(overrides))
+    return SweepJobName(name=name, experiment=f"{name}-{sweep_digest(sweep_dir)}")
