@@ -57,6 +57,7 @@ def format_run_table(logs: list[dict[str, Any]]) -> str:
             f"{entry['task']}  status={entry['status']}  samples={entry['samples']}  "
             f"errors={entry['errors']}  judge refusals={entry['judge_refusals']}"
             f"  judge failures={entry.get('judge_failures', 0)}"
+            + (f"  cancelled={entry['cancelled']}" if entry.get("cancelled") else "")
         )
         for failed in entry.get("sample_errors") or ():
             lines.append(

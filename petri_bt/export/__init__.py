@@ -19,6 +19,8 @@ the command line and the study/sweep code can import this package for free):
 - `LogFile`, `LogReadError`, `SampleReadError`, `sample_name_key`: read a log
   sample by sample as plain JSON, without importing Inspect.
 - `SampleText`: a stored sample's attachments and message pool, resolved.
+- `roles_in_spec(eval_spec)`: role -> model string as a log header records them.
+- `usage_by_turn(sample, model_roles)`: a sample's tokens per role, auditor turn by turn.
 - `sender_started_early()`: a block in which the Braintrust sender process is started
   ahead of an export, so the SDK is imported while other work goes on.
 """
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING
 from petri_bt._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from petri_bt.export._context import roles_in_spec
     from petri_bt.export._cost import PriceTable
     from petri_bt.export._export import export_logs
     from petri_bt.export._live import live_export
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
     from petri_bt.export._topics import topics_init
     from petri_bt.export._transcript import SampleText
     from petri_bt.export._upload import upload_bundle
+    from petri_bt.export._usage import usage_by_turn
     from petri_bt.export.sinks import sender_started_early
 
 _HOMES = {
@@ -62,6 +66,8 @@ _HOMES = {
     "sample_name_key": "petri_bt.export._reader",
     "SampleText": "petri_bt.export._transcript",
     "sender_started_early": "petri_bt.export.sinks",
+    "roles_in_spec": "petri_bt.export._context",
+    "usage_by_turn": "petri_bt.export._usage",
 }
 
 __all__ = [
@@ -76,12 +82,14 @@ __all__ = [
     "reprice_logs",
     "require_api_key",
     "resolve_log_paths",
+    "roles_in_spec",
     "sample_name_key",
     "sink_choice",
     "sender_started_early",
     "summarise_log",
     "topics_init",
     "upload_bundle",
+    "usage_by_turn",
     "usage_of_logs",
 ]
 

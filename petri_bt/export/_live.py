@@ -18,11 +18,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from inspect_ai.hooks import Hooks, SampleEnd, TaskStart, hooks
 
+from petri_bt.adapters import active_sample_log
 from petri_bt.export._context import (
     LogContext,
     experiment_metadata,
@@ -50,27 +50,7 @@ class _LiveHook(Hooks):
 
     async def on_sample_end(self, data: SampleEnd) -> None:
         if _ACTIVE is not None:
-            _ACTIVE.submit(("sample", data.eval_id, (data.sample, _log_location())))
-
-
-def _log_location() -> str:
-    """The absolute path of the log the running sample is written to ("" when unknown).
-
-    Inspect's public hook data does not carry it; the active sample does (its
-    `log_location`, relative to the working directory of the eval when inside it).
-    """
-    try:
-        from inspect_ai.log._samples import sample_active
-
-        active = sample_active()
-    except ImportError:
-        return ""
-    location = getattr(active, "log_location", None) if active is not None else None
-    if not location:
-        return ""
-    if "://" in str(location):
-        return str(location)
-    return str(Path(location).resolve())
+            _ACTIVE.submit(("sample", data.eval_id, (data.sample, active_sample_log())))
 
 
 @dataclass

@@ -44,6 +44,7 @@ def unreadable_figures(path: str | Path, error: str) -> dict[str, Any]:
         "models": {},
         "samples": 0,
         "errors": 0,
+        "cancelled": 0,
         "judge_refusals": 0,
         "dimension_means": {},
         "judge_agreement": None,
@@ -57,6 +58,18 @@ _MAX_LISTED = 10  # errored samples listed per log (all are counted)
 
 def _failed_calls(sample: dict[str, Any]) -> list[dict[str, Any]]:
     return [e for e in sample.get("events") or () if e.get("event") == "model" and e.get("error")]
+
+
+def was_cancelled(sample: dict[str, Any]) -> bool:
+    """True for a sample cancelled by its run (by `budget_usd`, or an operator), not failed.
+
+    Inspect stores such a sample with its CancelledError and an `operator` limit event.
+    """
+    message = str((sample.get("error") or {}).get("message") or "")
+    return message.startswith("CancelledError") and any(
+        e.get("event") == "sample_limit" and e.get("type") == "operator"
+        for e in sample.get("events") or ()
+    )
 
 
 def sample_error_reason(sample: dict[str, Any]) -> str:
@@ -114,6 +127,7 @@ class LogFigures:
         self._status = status
         self.samples = 0
         self.errors = 0
+        self.cancelled = 0
         self.refusals = 0
         self.judge_failures = 0
         self._errored: list[dict[str, Any]] = []
@@ -139,6 +153,9 @@ class LogFigures:
                 explain_call_error(str(event["error"])),
             )
             self._failures[key] = self._failures.get(key, 0) + 1
+        if was_cancelled(sample):
+            self.cancelled += 1
+            return
         if sample.get("error"):
             self.errors += 1
             if len(self._errored) < _MAX_LISTED:
@@ -191,7 +208,8 @@ class LogFigures:
         }
 
     def as_dict(self) -> dict[str, Any]:
-        """log, task, status, eval_id, models, samples, errors, judge_refusals,
+        """log, task, status, eval_id, models, samples, errors, cancelled (samples the run
+        cancelled: not started once `budget_usd` was spent), judge_refusals,
         dimension_means (mean raw 1-10 score per dimension), the judge panel's
         agreement (when the log was judged by a panel), judge_failures (no valid answer),
         sample_errors (id, epoch and reason of errored samples), failed_model_calls (role,
@@ -211,6 +229,7 @@ class LogFigures:
             },
             "samples": self.samples,
             "errors": self.errors,
+            "cancelled": self.cancelled,
             "judge_refusals": self.refusals,
             "dimension_means": {
                 dim: round(self._totals[dim] / self._counts[dim], 3) for dim in sorted(self._totals)

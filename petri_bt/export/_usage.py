@@ -291,3 +291,51 @@ class UsageTotals:
             },
             "unpriced_models": self.unpriced(),
         }
+
+
+FORECAST_TOKENS = (
+    "input_tokens",
+    "output_tokens",
+    "input_tokens_cache_read",
+    "input_tokens_cache_write",
+)
+"""The token counts a forecast prices (Inspect's ModelUsage keys)."""
+
+JUDGING_ROLE = "judge"
+
+
+def usage_by_turn(
+    sample: dict[str, Any], model_roles: dict[str, str]
+) -> tuple[list[dict[str, dict[str, int]]], dict[str, dict[str, int]]] | None:
+    """Tokens per role of each auditor turn of a stored sample, and of its judging.
+
+    Turn k runs from the auditor's k-th model call up to its next one (Petri's
+    `max_turns` counts these calls); calls before the first are turn 0. Calls by the
+    judge role are the judging's, whenever they happen.
+
+    Args:
+        sample: The sample as stored in the log.
+        model_roles: Role -> model string of the log.
+
+    Returns:
+        (turns, judging), each role -> `FORECAST_TOKENS` counts; None when the sample
+        holds no model event (its usage is known only as a total).
+    """
+    turns: list[dict[str, dict[str, int]]] = [{}]
+    judging: dict[str, dict[str, int]] = {}
+    span_roles: dict[str, str] = {}
+    seen = False
+    for event in sample.get("events") or []:
+        if not isinstance(event, dict) or event.get("event") != "model":
+            continue
+        seen = True
+        role = role_of(event, model_roles, span_roles)
+        span_roles.setdefault(str(event.get("span_id")), role)
+        if role == "auditor":
+            turns.append({})
+        bucket = judging if role == JUDGING_ROLE else turns[-1]
+        counts = bucket.setdefault(role, dict.fromkeys(FORECAST_TOKENS, 0))
+        usage = (event.get("output") or {}).get("usage") or {}
+        for key in FORECAST_TOKENS:
+            counts[key] += _num(usage.get(key))
+    return (turns, judging) if seen else None

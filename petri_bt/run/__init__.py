@@ -7,6 +7,7 @@ loads when a task is built or an eval runs.
 from petri_bt.run._audit import (
     RunResult,
     announce_export,
+    budget_held,
     export_and_summarise,
     prepare,
     run_audit,
@@ -31,10 +32,14 @@ from petri_bt.run._plan import (
 )
 from petri_bt.run._rejudge import rejudge_logs, rejudged_path
 from petri_bt.run._seeds import SeedSource, check_seeds, seed_dataset, seed_source
+from petri_bt.run._spend import format_spend, spend_against_forecast
 from petri_bt.run._task import build_task
 
 __all__ = [
     "announce_export",
+    "budget_held",
+    "format_spend",
+    "spend_against_forecast",
     "Forecast",
     "check_budget",
     "forecast",

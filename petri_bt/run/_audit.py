@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt.run._eval import run_eval
-from petri_bt.run._forecast import check_budget
+from petri_bt.run._forecast import Forecast, check_budget
 from petri_bt.run._plan import RunPlan
 from petri_bt.run._seeds import check_seeds
+from petri_bt.run._spend import format_spend, spend_against_forecast
 from petri_bt.run._task import build_task
 from petri_bt.summary import format_run_table, write_json
 
@@ -55,7 +56,7 @@ def announce_export(plan: RunPlan) -> None:
         print(plan.export_note)
 
 
-def prepare(plan: RunPlan, *, seeds: bool = True) -> None:
+def prepare(plan: RunPlan, *, seeds: bool = True) -> Forecast | None:
     """Every check that can fail before a model is called (raises UserError): the
     models can be called, the seeds exist, the forecast is within `budget_usd`.
 
@@ -63,6 +64,9 @@ def prepare(plan: RunPlan, *, seeds: bool = True) -> None:
         plan: The run plan.
         seeds: Also check the seed selection and the budget (a study brings its own
             seeds and checks its budget itself).
+
+    Returns:
+        The run's forecast, when it has a pilot or a budget (and `seeds` is true).
     """
     from petri_bt.preflight import preflight  # only runs that call models need it
 
@@ -72,9 +76,10 @@ def prepare(plan: RunPlan, *, seeds: bool = True) -> None:
     for warning in preflight(plan.checked_models, **checks):
         print(f"petri_bt: warning: {warning}", file=sys.stderr)
     check_export(plan)
-    if seeds:
-        count = check_seeds(plan.seeds, plan.limit)
-        check_budget(plan, count * plan.epochs)
+    if not seeds:
+        return None
+    count = check_seeds(plan.seeds, plan.limit)
+    return check_budget(plan, count * plan.epochs)
 
 
 def summary_block(
@@ -96,6 +101,7 @@ def summary_block(
         "logs": logs,
         "samples": sum(e["samples"] for e in logs),
         "errors": sum(e["errors"] for e in logs),
+        "cancelled": sum(e.get("cancelled", 0) for e in logs),
         "export": export,
         **extra,
     }
@@ -108,6 +114,7 @@ def export_and_summarise(
     *,
     extra: dict[str, Any] | None = None,
     already_sent: Collection[str] = (),
+    forecast: Forecast | None = None,
 ) -> RunResult:
     """Export the logs (unless export is off), then write and print the run summary.
 
@@ -118,6 +125,8 @@ def export_and_summarise(
         log_paths: The logs to summarise and export.
         extra: Further keys for summary.json.
         already_sent: Root row ids the live export delivered (not sent again).
+        forecast: The run's forecast: the summary and the table then show what it
+            spent against it.
     """
     result = RunResult(run_dir=run_dir, log_paths=log_paths)
     if plan.exporting:
@@ -138,9 +147,14 @@ def export_and_summarise(
 
         logs = [summarise_log(p) for p in log_paths]
     result.summary = summary_block(plan, run_dir, logs, result.export, **(extra or {}))
+    if forecast is not None:
+        ran = result.summary["samples"] - result.summary["cancelled"]
+        result.summary["spend"] = spend_against_forecast(forecast, log_paths, plan.export, ran)
     result.summary["ok"] = result.ok
     write_json(run_dir / "summary.json", result.summary)
     print(format_run_table(logs))
+    if forecast is not None:
+        print(format_spend(result.summary["spend"]))
     for folder in sorted({str(p.parent) for p in log_paths}):
         print(f"View the transcripts: inspect view --log-dir {folder}")
     print(f"Summary: {run_dir / 'summary.json'}")
@@ -154,7 +168,7 @@ def run_audit(plan: RunPlan, run_dir: Path) -> RunResult:
         plan: The run plan.
         run_dir: The run folder.
     """
-    prepare(plan)
+    expected = prepare(plan)
     announce_export(plan)
     task = build_task(plan)
     live: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
@@ -164,8 +178,20 @@ def run_audit(plan: RunPlan, run_dir: Path) -> RunResult:
         live = live_export(
             plan.export, run_config=dict(plan.run_config), experiment=plan.export.experiment
         )
-    with live as exporter:
+    with live as exporter, budget_held(plan) as guard:
         logs = run_eval(plan, [task], plan.logs_in(run_dir))
     log_paths = [Path(log.location) for log in logs]
     sent = exporter.confirmed if exporter is not None else ()
-    return export_and_summarise(plan, run_dir, log_paths, already_sent=sent)
+    extra = {"budget": guard.summary()} if guard is not None else None
+    return export_and_summarise(
+        plan, run_dir, log_paths, already_sent=sent, forecast=expected, extra=extra
+    )
+
+
+def budget_held(plan: RunPlan) -> contextlib.AbstractContextManager[Any]:
+    """A block in which the run's evals stop starting samples once `budget_usd` is spent."""
+    if plan.budget_usd is None:
+        return contextlib.nullcontext()
+    from petri_bt.run._budget import spend_guard
+
+    return spend_guard(plan.budget_usd, plan.export.pricing)

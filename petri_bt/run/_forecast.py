@@ -1,29 +1,23 @@
 """What a run will cost, forecast from a pilot: the pilot's tokens per sample, priced for
 the models the run will use, times the samples it will audit.
 
-A pilot is a small run of the same kind (its logs); its tokens per sample and role
-are assumed to hold for the planned run, whose turn budget and seeds should
-match the pilot's for the forecast to be close. Prices come from the pricing
-table (`petri_bt/export/pricing.yaml` plus `export.pricing`); local models cost 0
-unless priced.
+A pilot is a small run of the same kind (its logs, read by `_pilot`); its tokens per
+sample and role, scaled to the planned turn budget, are assumed to hold for the
+planned run. Prices come from the pricing table (`petri_bt/export/pricing.yaml` plus
+`export.pricing`); local models cost 0 unless priced.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from petri_bt.errors import UserError
 from petri_bt.roles import RoleModel
+from petri_bt.run._pilot import read_pilot
 from petri_bt.run._plan import RunPlan
-
-_TOKENS = {
-    "input_tokens": "input_tokens",
-    "output_tokens": "output_tokens",
-    "cache_read_tokens": "input_tokens_cache_read",
-    "cache_write_tokens": "input_tokens_cache_write",
-}
 
 
 @dataclass(frozen=True)
@@ -54,12 +48,15 @@ class Forecast:
         pilot_samples: Samples the pilot's logs hold.
         roles: Each role's cost per sample.
         unpriced: Models the pricing table does not price (counted as 0).
+        notes: What to know about the pilot (re-judged copies left out, differences
+            from the planned run, turn scaling).
     """
 
     samples: int
     pilot_samples: int
     roles: tuple[RoleCost, ...] = field(default_factory=tuple)
     unpriced: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def usd_per_sample(self) -> float:
@@ -81,6 +78,7 @@ class Forecast:
             "total_usd": round(self.total_usd, 4),
             "roles": [r.__dict__ for r in self.roles],
             "unpriced": list(self.unpriced),
+            "notes": list(self.notes),
         }
 
 
@@ -119,28 +117,17 @@ def forecast(plan: RunPlan, samples: int) -> Forecast:
     Raises:
         UserError: No pilot, or a pilot with no readable sample.
     """
-    from petri_bt.export import PriceTable, usage_of_logs
+    from petri_bt.export import PriceTable
 
-    pilot = usage_of_logs(pilot_logs(plan), plan.export)
-    totals = pilot["totals"]
-    n = int(totals["samples"])
-    if n == 0:
-        problems = [log["error"] for log in pilot["logs"] if log.get("error")]
-        raise UserError(
-            "the pilot holds no readable sample to forecast from"
-            + (f" ({problems[0]})" if problems else "")
-        )
+    pilot = read_pilot(plan, pilot_logs(plan))
     prices = PriceTable(dict(plan.export.pricing))
-    # A pilot judged by a panel holds every judge's calls under `judge`: one judge's share.
-    pilot_judges = _pilot_judges(pilot)
     roles = []
     unpriced = []
     for label, pilot_role, spec in _priced(plan):
-        figures = totals["roles"].get(pilot_role)
-        if figures is None:
+        # A pilot judged by a panel holds every judge's calls under `judge`: one judge's share.
+        usage = pilot.per_sample(pilot_role, pilot.judges if pilot_role == "judge" else 1)
+        if usage is None:
             continue
-        share = pilot_judges if pilot_role == "judge" else 1
-        usage = {inspect: figures[ours] / n / share for ours, inspect in _TOKENS.items()}
         price = prices.price(spec.model)
         if price.source == "unpriced":
             unpriced.append(spec.model)
@@ -154,13 +141,12 @@ def forecast(plan: RunPlan, samples: int) -> Forecast:
             )
         )
     return Forecast(
-        samples=samples, pilot_samples=n, roles=tuple(roles), unpriced=tuple(sorted(set(unpriced)))
+        samples=samples,
+        pilot_samples=pilot.samples,
+        roles=tuple(roles),
+        unpriced=tuple(sorted(set(unpriced))),
+        notes=tuple(pilot.notes),
     )
-
-
-def _pilot_judges(pilot: dict[str, Any]) -> int:
-    """How many judges scored the pilot (a panel's judges all have the `judge` role)."""
-    return max(1, len((pilot["totals"]["roles"].get("judge") or {}).get("models") or []))
 
 
 def format_forecast(result: Forecast, title: str) -> str:
@@ -182,23 +168,31 @@ def format_forecast(result: Forecast, title: str) -> str:
             f"  not in the pricing table (counted as 0): {', '.join(result.unpriced)}; "
             "price them with export.pricing"
         )
+    lines.extend(f"  note: {note}" for note in result.notes)
     return "\n".join(lines)
 
 
 def check_budget(plan: RunPlan, samples: int) -> Forecast | None:
-    """Refuse a run whose forecast exceeds `budget_usd`, before any model call.
+    """The run's forecast when it has a pilot or a budget; refuse it, before any model
+    call, when the forecast exceeds `budget_usd`. The pilot's notes are printed.
 
     Args:
         plan: The run plan.
         samples: Samples the run will audit.
 
+    Returns:
+        The forecast (None: neither `pilot` nor `budget_usd` is given).
+
     Raises:
         UserError: The forecast exceeds the budget (or there is no pilot to forecast from).
     """
-    if plan.budget_usd is None:
+    if plan.budget_usd is None and not plan.pilot:
         return None
     result = forecast(plan, samples)
-    refuse_over_budget(plan.budget_usd, result.total_usd, f"{samples} samples")
+    if plan.budget_usd is not None:
+        refuse_over_budget(plan.budget_usd, result.total_usd, f"{samples} samples")
+    for note in result.notes:
+        print(f"petri_bt: warning: forecast: {note}", file=sys.stderr)
     return result
 
 

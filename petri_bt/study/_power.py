@@ -17,7 +17,7 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
-from petri_bt.study._columns import aligned_lines
+from petri_bt._columns import aligned_lines
 
 POWER = 0.8
 ALPHA = 0.05

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from petri_bt.study._columns import aligned_lines
+from petri_bt._columns import aligned_lines
 
 REPORT_JSON = "report.json"
 REPORT_MD = "report.md"

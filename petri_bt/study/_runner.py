@@ -183,10 +183,13 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
     from petri_bt.export import summarise_log
     from petri_bt.run import (
         announce_export,
+        budget_held,
         build_task,
         check_budget,
+        format_spend,
         prepare,
         run_eval,
+        spend_against_forecast,
         summary_block,
     )
     from petri_bt.study._arms import arm_plan, judge_dimensions, study_samples, write_arms
@@ -195,7 +198,7 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
     _refuse_arm_knobs(plan, spec)
     # The arms audit the study's own seeds, so the run's seed selection is not checked.
     prepare(plan, seeds=False)
-    check_budget(plan, study_samples(plan, spec))
+    expected = check_budget(plan, study_samples(plan, spec))
     announce_export(plan)
     if plan.seeds is not None:
         print(
@@ -213,7 +216,8 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
         build_task(arm_plans[arm.condition.name], name=arm.task_name, judge_dimensions=dimensions)
         for arm in arms
     ]
-    evals = run_eval(plan, tasks, plan.logs_in(run_dir))
+    with budget_held(plan) as guard:
+        evals = run_eval(plan, tasks, plan.logs_in(run_dir))
 
     by_task = {log.eval.task: Path(log.location) for log in evals}
     arm_logs = {
@@ -249,8 +253,17 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
         report={kind: str(path) for kind, path in paths.items()},
         ok=ok,
     )
+    if guard is not None:
+        summary["budget"] = guard.summary()
+    if expected is not None:
+        ran = summary["samples"] - summary["cancelled"]
+        summary["spend"] = spend_against_forecast(
+            expected, list(arm_logs.values()), plan.export, ran
+        )
     write_json(run_dir / "summary.json", summary)
     print(format_table(report))
+    if expected is not None:
+        print(format_spend(summary["spend"]))
     for folder_name in sorted({str(p.parent) for p in arm_logs.values()}):
         print(f"View the transcripts: inspect view --log-dir {folder_name}")
     print(f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})")

@@ -57,7 +57,7 @@ def _prepared(jobs: list[SweepJob]) -> list[SweepJob]:
         names = SweepJobName(job.name, shared.experiment)
         try:
             job.plan = plan(job.cfg, job=names, overrides=job.overrides)
-            prepare(job.plan)
+            job.forecast = prepare(job.plan)
         except UserError as exc:
             _fail(job, exc)
             continue
@@ -136,7 +136,9 @@ def _finish(job: SweepJob, log_header: Any) -> None:
         extra["export_deferred"] = True
     HydraConfig.instance().set_config(job.config)
     with (job.job_dir / JOB_LOG).open("a") as out, contextlib.redirect_stdout(out):
-        result = export_and_summarise(job_plan, job.job_dir, log_paths, extra=extra)
+        result = export_and_summarise(
+            job_plan, job.job_dir, log_paths, extra=extra, forecast=job.forecast
+        )
     drop_superseded_logs(log_paths[0], str(log_header.eval.task_id))
     if result.ok:
         _succeed(job)
@@ -157,7 +159,7 @@ def run_jobs(
     """
     from inspect_ai import eval_set
 
-    from petri_bt.run import build_task
+    from petri_bt.run import budget_held, build_task
 
     ready = _prepared(jobs)
     if not ready:
@@ -173,17 +175,19 @@ def run_jobs(
     if not ready:
         return
     log_dir = (sweep_dir / LOG_FOLDER).resolve()
+    # budget_usd holds for the sweep as a whole, as its forecast check does
     try:
-        _, logs = eval_set(
-            tasks,
-            log_dir=str(log_dir),
-            model=None,
-            retry_attempts=retry_attempts,
-            retry_immediate=True,
-            log_dir_allow_dirty=True,
-            max_tasks=max_tasks or len(tasks),
-            **_eval_options([_job_plan(job) for job in ready]),
-        )
+        with budget_held(_job_plan(ready[0])):
+            _, logs = eval_set(
+                tasks,
+                log_dir=str(log_dir),
+                model=None,
+                retry_attempts=retry_attempts,
+                retry_immediate=True,
+                log_dir_allow_dirty=True,
+                max_tasks=max_tasks or len(tasks),
+                **_eval_options([_job_plan(job) for job in ready]),
+            )
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # one line per job; the eval set as a whole could not run

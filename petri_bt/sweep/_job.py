@@ -6,6 +6,7 @@ import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import JobReturn, JobRuntime
@@ -27,6 +28,7 @@ class SweepJob:
         job_dir: The job folder.
         ret: The JobReturn handed back to Hydra (its `cfg` is the run config).
         plan: The job's run plan, once made.
+        forecast: The job's forecast, when it has a pilot or a budget.
     """
 
     num: int
@@ -35,6 +37,7 @@ class SweepJob:
     job_dir: Path
     ret: JobReturn
     plan: RunPlan | None = field(default=None)
+    forecast: Any = field(default=None)
 
     @property
     def cfg(self) -> DictConfig:
