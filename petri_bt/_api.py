@@ -25,26 +25,9 @@ def compose(
     Returns:
         The validated run config.
     """
-    from hydra import initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-    from hydra.types import RunMode
-    from omegaconf import open_dict
+    from petri_bt.config import compose_config
 
-    import petri_bt.config  # noqa: F401  (registers the schema)
-    from petri_bt._paths import conf_dir
-
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-        cfg = GlobalHydra.instance().hydra.compose_config(  # type: ignore[union-attr]
-            config_name="config",
-            overrides=list(overrides or []),
-            run_mode=RunMode.MULTIRUN if sweep else RunMode.RUN,
-            from_shell=False,
-        )
-    if not hydra:
-        with open_dict(cfg):
-            del cfg["hydra"]
-    return cfg
+    return compose_config(overrides, hydra=hydra, sweep=sweep)
 
 
 def plan(config: DictConfig | list[str] | None = None) -> RunPlan:

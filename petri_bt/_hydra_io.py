@@ -95,6 +95,37 @@ def save_resolved_roles(run_dir: Path, roles: Mapping[str, Mapping[str, Any]]) -
     path.write_text(dump_yaml(data))
 
 
+def replace_saved_config(run_dir: Path, config: Mapping[str, Any]) -> None:
+    """Replace the saved `.hydra/config.yaml` with another config (already redacted):
+    `action=rerun` saves the config of the run it repeats, not its own.
+
+    Args:
+        run_dir: The run folder.
+        config: The run config as plain data, secrets redacted.
+    """
+    path = run_dir / ".hydra" / "config.yaml"
+    if path.parent.is_dir():
+        path.write_text(dump_yaml(dict(config)))
+
+
+def point_saved_config(run_dir: Path, key: str, node: Mapping[str, Any]) -> None:
+    """Update one node of the saved `.hydra/config.yaml` (e.g. the study's path to the
+    copy in the run folder, so the saved config describes what ran).
+
+    Args:
+        run_dir: The run (or sweep job) folder.
+        key: The top-level key.
+        node: The values to set in it.
+    """
+    path = run_dir / ".hydra" / "config.yaml"
+    if not path.is_file():
+        return
+    data = load_yaml(path.read_text()) or {}
+    current = data.get(key) if isinstance(data.get(key), dict) else {}
+    data[key] = {**current, **node}
+    path.write_text(dump_yaml(data))
+
+
 def _prune_empty_parents(folder: Path) -> None:
     """Remove the folders above `folder` that are now empty, up to the working folder."""
     stop = Path.cwd().resolve()

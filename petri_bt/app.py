@@ -9,7 +9,12 @@ from typing import Any
 
 from omegaconf import DictConfig
 
-from petri_bt._hydra_io import discard_if_empty, save_resolved_roles, scrub_saved_config
+from petri_bt._hydra_io import (
+    discard_if_empty,
+    replace_saved_config,
+    save_resolved_roles,
+    scrub_saved_config,
+)
 from petri_bt.config import Action
 from petri_bt.errors import UserError, print_error
 from petri_bt.naming import sweep_job_names
@@ -61,6 +66,13 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
         return None
     if action is Action.rejudge:
         return _rejudge(the_plan, run_dir)
+    if action is Action.rerun:
+        from petri_bt.run import rerun_plan
+
+        again = rerun_plan(the_plan)
+        replace_saved_config(run_dir, again.run_config)
+        _save_roles(run_dir, again)
+        return run_action(again, run_dir)
     if action is Action.plan:
         if the_plan.study is not None:
             from petri_bt.study import load_study, plan_study
@@ -116,6 +128,15 @@ def forecast_cost(the_plan: RunPlan) -> float:
     return forecast(the_plan, samples).total_usd
 
 
+def _save_roles(run_dir: Path, the_plan: RunPlan) -> None:
+    roles = {
+        role: {"model": spec.model, "source": spec.source}
+        for role, spec in the_plan.roles.items()
+        if role in ROLES
+    }
+    save_resolved_roles(run_dir, roles)
+
+
 def succeeded(result: Any) -> bool:
     """Whether an action's result means everything it promised was done."""
     if result is None:
@@ -155,14 +176,7 @@ def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
     read_only = Action(str(cfg.action)) in READ_ONLY
     try:
         the_plan = plan(cfg, job=job, overrides=overrides)
-        save_resolved_roles(
-            run_dir,
-            {
-                role: {"model": spec.model, "source": spec.source}
-                for role, spec in the_plan.roles.items()
-                if role in ROLES
-            },
-        )
+        _save_roles(run_dir, the_plan)
         ok = succeeded(run_action(the_plan, run_dir))
     except UserError as exc:
         if multirun:

@@ -35,6 +35,7 @@ class Action(StrEnum):
     upload = "upload"  # send a local export bundle to Braintrust
     rejudge = "rejudge"  # judge saved logs again (from_logs) with judge= or judges=
     plan = "plan"  # seeds and cost a run needs, forecast from a pilot's logs
+    rerun = "rerun"  # the run folder from_logs names, run again from its rerun record
 
 
 class TargetTools(StrEnum):
@@ -156,7 +157,7 @@ class RunConfig:
     """The whole run: roles, seeds, Petri's knobs (with Petri's defaults), export."""
 
     action: Action = knob(
-        Action.run, "run | export | show | topics | reprice | upload | rejudge | plan"
+        Action.run, "run | export | show | topics | reprice | upload | rejudge | plan | rerun"
     )
     preset: PresetConfig = MISSING
     target: ModelConfig | None = None

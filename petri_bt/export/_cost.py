@@ -81,8 +81,13 @@ class PriceTable:
                 **merged.get(str(key), {}),
                 **{k: v for k, v in dict(value).items() if v is not None},
             }
+        self._entries = merged
         self._prices = {key: self._price(key, value) for key, value in merged.items()}
         self._cache: dict[str, Price] = {}
+
+    def entries(self) -> dict[str, dict[str, Any]]:
+        """The whole table (shipped prices with the overrides applied), as plain data."""
+        return {key: dict(value) for key, value in sorted(self._entries.items())}
 
     @staticmethod
     def _price(key: str, value: dict[str, Any]) -> Price:

@@ -30,7 +30,9 @@ from petri_bt.run._plan import (
     plain_config,
     plan,
 )
+from petri_bt.run._record import package_versions, read_record, write_record
 from petri_bt.run._rejudge import rejudge_logs, rejudged_path
+from petri_bt.run._rerun import rerun_plan
 from petri_bt.run._seeds import SeedSource, check_seeds, seed_dataset, seed_source
 from petri_bt.run._spend import format_spend, spend_against_forecast
 from petri_bt.run._task import build_task
@@ -60,7 +62,11 @@ __all__ = [
     "plain_config",
     "plan",
     "prepare",
+    "package_versions",
+    "read_record",
     "rejudge_logs",
+    "rerun_plan",
+    "write_record",
     "rejudged_path",
     "run_audit",
     "run_eval",

@@ -12,6 +12,7 @@ from typing import Any
 from petri_bt.run._eval import run_eval
 from petri_bt.run._forecast import Forecast, check_budget
 from petri_bt.run._plan import RunPlan
+from petri_bt.run._record import write_record
 from petri_bt.run._seeds import check_seeds
 from petri_bt.run._spend import format_spend, spend_against_forecast
 from petri_bt.run._task import build_task
@@ -171,6 +172,7 @@ def run_audit(plan: RunPlan, run_dir: Path) -> RunResult:
     expected = prepare(plan)
     announce_export(plan)
     task = build_task(plan)
+    write_record(plan, run_dir, dataset=task.dataset)
     live: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
     if plan.export.live and plan.exporting:
         from petri_bt.export import live_export

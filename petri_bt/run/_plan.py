@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from omegaconf import DictConfig, OmegaConf
 
-from petri_bt._secrets import redact
+from petri_bt._secrets import redact, redact_override
 from petri_bt.config import Action, Sink, check_known_keys
 from petri_bt.errors import UserError
 from petri_bt.judging import check_aggregate, check_disagreement
@@ -91,6 +91,8 @@ class RunPlan:
         show_seeds: `action=show` of a study also prints every overlaid seed.
         explicit: Top-level keys the user set (command-line overrides), as opposed to
             defaults; a study refuses a knob its conditions set per arm.
+        overrides: The overrides the config was composed with, secrets redacted (a
+            rerun composes them again).
     """
 
     action: Action
@@ -120,6 +122,7 @@ class RunPlan:
     study: Path | None = None
     show_seeds: bool = False
     explicit: frozenset[str] = frozenset()
+    overrides: tuple[str, ...] = ()
     given_experiment: str | None = None
     run_stamp: str = ""
     _knobs: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -384,6 +387,7 @@ def plan(
         study=_study_path(study),
         show_seeds=bool(study.get("show_seeds", False)) if study is not None else False,
         explicit=explicit,
+        overrides=tuple(redact_override(str(o)) for o in overrides),
         _knobs=_frozen(knobs),
     )
 

@@ -7,6 +7,7 @@ scipy and matplotlib load when a study actually runs or is analysed.
 from petri_bt.study._agreement import judge_agreement
 from petri_bt.study._analysis import analyse
 from petri_bt.study._arms import arm_rows, experiment_name, study_samples, write_arms
+from petri_bt.study._copy import write_study_copy
 from petri_bt.study._dimensions import CustomDimension
 from petri_bt.study._fingerprint import canonical_spec, fingerprint
 from petri_bt.study._logs import panel_scores, read_arm_log
@@ -68,6 +69,7 @@ __all__ = [
     "spearman",
     "study_spec",
     "wilcoxon_test",
+    "write_study_copy",
     "write_arms",
     "write_report",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from petri_bt.errors import UserError
 from petri_bt.run import RunPlan
+from petri_bt.study._copy import write_study_copy
 from petri_bt.study._spec import StudySpec, load_study
 
 if TYPE_CHECKING:
@@ -180,6 +180,7 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
             "report": report,
         }
 
+    from petri_bt._hydra_io import point_saved_config
     from petri_bt.export import summarise_log
     from petri_bt.run import (
         announce_export,
@@ -191,6 +192,7 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
         run_eval,
         spend_against_forecast,
         summary_block,
+        write_record,
     )
     from petri_bt.study._arms import arm_plan, judge_dimensions, study_samples, write_arms
     from petri_bt.summary import write_json
@@ -206,8 +208,10 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
         )
     folder = run_dir / STUDY_FOLDER
     arms = write_arms(spec, folder, plan.seed_share(spec.base_seeds))
-    shutil.copyfile(spec.path, folder / spec.path.name)
+    copy = write_study_copy(spec, folder)
+    point_saved_config(run_dir, "study", {"path": str(copy.resolve())})
     dimensions = judge_dimensions(plan, spec)
+    write_record(plan, run_dir, dimensions=dimensions, study_file=copy)
     # arm_plan checks each arm's knobs: every arm is checked before any model call.
     arm_plans = {
         arm.condition.name: arm_plan(plan, spec, arm.condition, arm.dataset) for arm in arms

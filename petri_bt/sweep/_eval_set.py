@@ -159,7 +159,7 @@ def run_jobs(
     """
     from inspect_ai import eval_set
 
-    from petri_bt.run import budget_held, build_task
+    from petri_bt.run import budget_held, build_task, write_record
 
     ready = _prepared(jobs)
     if not ready:
@@ -169,6 +169,7 @@ def run_jobs(
         HydraConfig.instance().set_config(job.config)
         try:
             tasks.append(build_task(_job_plan(job), name=job.name))
+            write_record(_job_plan(job), job.job_dir, dataset=tasks[-1].dataset)
         except UserError as exc:
             _fail(job, exc)
             ready.remove(job)
