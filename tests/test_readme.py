@@ -17,6 +17,7 @@ The Python block of README.md runs too.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -116,10 +117,15 @@ def _jobs(printed: str) -> list[dict[str, Any]]:
     return [doc for doc in yaml.safe_load_all(printed) if isinstance(doc, dict)]
 
 
-def _calls_only_scripted_models(job: dict[str, Any]) -> bool:
+def _calls_only_scripted_models(job: dict[str, Any], cwd: Path) -> bool:
     if job["action"] in READ_ONLY_ACTIONS or (job["action"] == "run" and job["from_logs"]):
         return True
-    if job["action"] == "rejudge":
+    if job["action"] == "rerun":  # the models of the run it repeats
+        given = job["from_logs"]
+        folder = cwd / (given if isinstance(given, str) else given[0])
+        record = json.loads((folder / "rerun" / "record.json").read_text())
+        models = list(record["roles"].values())
+    elif job["action"] == "rejudge":
         models = [job["judge"]["model"], *job["judges"]]
     else:
         models = [job[role]["model"] for role in ("target", "auditor", "judge")]
@@ -145,7 +151,7 @@ def test_readme_command_runs_as_written(command: Command, user_runs: Path, tmp_p
         assert jobs, composed.stdout
         if any(launcher in args for launcher in CLUSTER_LAUNCHERS):
             return
-        if not all(_calls_only_scripted_models(job) for job in jobs):
+        if not all(_calls_only_scripted_models(job, tmp_path) for job in jobs):
             return
         ran = run_cli(*args, cwd=tmp_path, env=env)
     finally:

@@ -86,6 +86,13 @@ def rerun_plan(the_plan: RunPlan) -> RunPlan:
             cfg.export.pricing[model] = PricingOverride(**{k: price.get(k) for k in _PRICE_KEYS})
     planned = plan(cfg, overrides=overrides)
     print(f"petri_bt: rerun of {record.run_dir}")
+    secret = [o for o in record.overrides if "<redacted>" in o]
+    if secret:
+        print(
+            f"petri_bt: warning: {len(secret)} override(s) of the original held a secret, which "
+            f"was never saved, and are left out: {', '.join(secret)}; set keys in the environment",
+            file=sys.stderr,
+        )
     differences = version_differences(record)
     for line in differences:
         print(f"petri_bt: note: {line}", file=sys.stderr)
