@@ -8,16 +8,7 @@ from omegaconf import DictConfig, open_dict
 def compose_config(
     overrides: list[str] | None = None, *, hydra: bool = False, sweep: bool = False
 ) -> DictConfig:
-    """Compose the run config the command line would.
-
-    Args:
-        overrides: Hydra overrides, e.g. `["preset=offline", "limit=2"]`.
-        hydra: Keep the `hydra` node (launcher, sweeper params, run folders).
-        sweep: Compose for a sweep: sweep values (`target=a,b`) are accepted and left out.
-
-    Returns:
-        The validated run config.
-    """
+    """The run config the command line would compose: `petri_bt.compose` (its arguments)."""
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
     from hydra.types import RunMode
