@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +94,13 @@ def test_an_automated_monitor_deters_only_the_requests_the_target_gambles_agains
             assert abs(delta) <= 1
 
 
-def _root_rows(server: LoopbackBraintrust, name: str) -> list[dict[str, Any]]:
-    experiment = server.experiment(name)
-    assert experiment is not None, [e["name"] for e in server.experiments()]
+def _root_rows(server: LoopbackBraintrust, prefix: str) -> list[dict[str, Any]]:
+    """The root rows of the one experiment named `<prefix>-<run id>`."""
+    names = [e["name"] for e in server.experiments()]
+    (experiment,) = [
+        e for e in server.experiments() if re.fullmatch(rf"{prefix}-[0-9a-f]{{6}}", e["name"])
+    ] or [None]
+    assert experiment is not None, names
     return [r for r in server.rows(experiment["id"]) if not r.get("span_parents") and "input" in r]
 
 
