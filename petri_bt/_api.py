@@ -24,27 +24,47 @@ def compose(
 
     Returns:
         The validated run config.
+
+    Raises:
+        UserError: The overrides do not compose (an unknown key, a wrong type, an unknown
+            group option), in the one line the command line prints.
     """
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import HydraException
     from hydra.types import RunMode
     from omegaconf import open_dict
+    from omegaconf.errors import OmegaConfBaseException
 
     import petri_bt.config  # noqa: F401  (registers the schema)
+    from petri_bt._hydra_io import composition_error
     from petri_bt._paths import conf_dir
+    from petri_bt.errors import UserError
 
+    overrides = list(overrides or [])
     GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-        cfg = GlobalHydra.instance().hydra.compose_config(  # type: ignore[union-attr]
-            config_name="config",
-            overrides=list(overrides or []),
-            run_mode=RunMode.MULTIRUN if sweep else RunMode.RUN,
-            from_shell=False,
-        )
+    try:
+        with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+            cfg = GlobalHydra.instance().hydra.compose_config(  # type: ignore[union-attr]
+                config_name="config",
+                overrides=overrides,
+                run_mode=RunMode.MULTIRUN if sweep else RunMode.RUN,
+                from_shell=False,
+            )
+    except (HydraException, OmegaConfBaseException, AssertionError) as exc:
+        raise UserError(composition_error(_with_cause(exc), overrides)) from None
     if not hydra:
         with open_dict(cfg):
             del cfg["hydra"]
     return cfg
+
+
+def _with_cause(exc: BaseException) -> str:
+    """An exception's text followed by its cause's (Hydra wraps OmegaConf's errors)."""
+    texts = [str(exc)]
+    if exc.__cause__ is not None:
+        texts.append(str(exc.__cause__))
+    return "\n".join(texts)
 
 
 def plan(config: DictConfig | list[str] | None = None) -> RunPlan:

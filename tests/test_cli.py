@@ -67,7 +67,8 @@ def test_bad_input_is_one_line_and_leaves_no_result(
     [
         ("max_turn=3", ["max_turn", "did you mean max_turns"]),
         ("export.mod=x", ["export.mod", "did you mean export.mode"]),
-        ("target.modle=x", ["target.modle=x", "target=<option>"]),
+        ("target.modle=x", ["target.modle", "did you mean target.model"]),
+        ("study.show_seeds=true", ["study.show_seeds=true", "study=<option>"]),
         ("max_turns=abc", ["max_turns", "Integer"]),
         ("preset=nope", ["preset/nope", "offline", "local-target"]),
         ("export.mode=exp", ["experiment, logs, both"]),
@@ -126,6 +127,24 @@ def test_multirun_cfg_job_prints_every_jobs_config(tmp_path: Path) -> None:
     ]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "outputs").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "source"),
+    [({}, "preset offline"), ({"PETRI_BT_TARGET": "scripted/compliant"}, "PETRI_BT_TARGET")],
+)
+def test_settings_of_a_role_the_preset_or_env_picks(
+    tmp_path: Path, env: dict[str, str], source: str
+) -> None:
+    import yaml
+
+    args = ("preset=offline", "+target.config.attempt_timeout=99")
+    result = run_cli(*args, "--cfg", "job", cwd=tmp_path, env=cli_env(**env))
+    assert result.returncode == 0, result.stderr
+    target = yaml.safe_load(result.stdout)["target"]
+    assert (target["source"], target["config"]) == (source, {"attempt_timeout": 99})
+    shown = run_cli(*args, "action=show", cwd=tmp_path, env=cli_env(**env))
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
 
 
 def test_cfg_job_names_each_roles_model_and_where_it_came_from(tmp_path: Path) -> None:

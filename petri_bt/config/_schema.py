@@ -58,13 +58,16 @@ class ExportMode(StrEnum):
 
 @dataclass
 class ModelConfig:
-    """One model role chosen on the command line (`target=`, `auditor=`, `judge=`).
+    """One model role: the model chosen on the command line (`target=`, `auditor=`,
+    `judge=`), and the role's settings.
 
     Any Inspect model string is a valid option; curated files in `conf/target/`
-    add settings for a particular model.
+    add settings for a particular model. With no model chosen (`model` null) the
+    preset or `PETRI_BT_<ROLE>` picks it, and the settings given here
+    (`+target.config.attempt_timeout=99`) still apply to it.
     """
 
-    model: str = MISSING
+    model: str | None = None
     base_url: str | None = None
     max_connections: int | None = None
     display_name: str | None = None
@@ -159,9 +162,9 @@ class RunConfig:
         Action.run, "run | export | show | topics | reprice | upload | rejudge | plan"
     )
     preset: PresetConfig = MISSING
-    target: ModelConfig | None = None
-    auditor: ModelConfig | None = None
-    judge: ModelConfig | None = None
+    target: ModelConfig = field(default_factory=ModelConfig)
+    auditor: ModelConfig = field(default_factory=ModelConfig)
+    judge: ModelConfig = field(default_factory=ModelConfig)
     realism_model: str | None = knob(
         None, "model for Petri's realism filter when realism=true (default: the auditor)"
     )
