@@ -31,7 +31,13 @@ from petri_bt.run._plan import (
     plan,
 )
 from petri_bt.run._rejudge import rejudge_logs, rejudged_path
-from petri_bt.run._seeds import SeedSource, check_seeds, seed_dataset, seed_source
+from petri_bt.run._seeds import (
+    SeedSource,
+    check_seeds,
+    missing_seed_path,
+    seed_dataset,
+    seed_source,
+)
 from petri_bt.run._task import build_task
 
 __all__ = [
@@ -54,6 +60,7 @@ __all__ = [
     "check_seeds",
     "export_and_summarise",
     "local_path",
+    "missing_seed_path",
     "plain_config",
     "plan",
     "prepare",

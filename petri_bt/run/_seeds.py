@@ -33,28 +33,36 @@ def _is_seed_path(source: str) -> bool:
 
 
 def seed_source(seeds: DictConfig) -> SeedSource:
-    """The seed selection of a run config, with paths made absolute.
+    """The seed selection of a run config, with existing paths made absolute (a missing
+    one is kept as typed: `missing_seed_path` names it when the run is checked).
 
     Args:
         seeds: The `seeds` config node.
-
-    Raises:
-        UserError: A path that does not exist (Petri would read it as a literal seed).
     """
     if seeds.instructions:
         return tuple(str(s) for s in seeds.instructions)
     source = seeds.source
-    if source is None or source.startswith(("tags:", "id:")):
+    if source is None or source.startswith(("tags:", "id:")) or not _is_seed_path(source):
         return source
-    if _is_seed_path(source):
-        path = Path(source).expanduser()
-        if not path.exists():
-            raise UserError(
-                f"seeds={source}: no such seed file or folder; give an existing path, "
-                "tags:<tag>, id:<seed id>, or seeds=default"
-            )
-        return str(path.resolve())
-    return source
+    path = Path(source).expanduser()
+    return str(path.resolve()) if path.exists() else source
+
+
+def missing_seed_path(source: SeedSource) -> str | None:
+    """The problem with a selection naming a seed path that does not exist (Petri would
+    read it as a literal seed), else None.
+
+    Args:
+        source: A seed selection (`seed_source`).
+    """
+    if not isinstance(source, str) or source.startswith(("tags:", "id:")):
+        return None
+    if not _is_seed_path(source) or Path(source).expanduser().exists():
+        return None
+    return (
+        f"seeds={source}: no such seed file or folder; give an existing path, "
+        "tags:<tag>, id:<seed id>, or seeds=default"
+    )
 
 
 def is_seed_file(source: SeedSource) -> bool:
@@ -69,11 +77,15 @@ def seed_dataset(source: SeedSource) -> Any:
         source: A seed selection (see the module docstring).
 
     Raises:
-        UserError: A tag, id or file Petri cannot read, or a selection with no seed.
+        UserError: A missing path, a tag, id or file Petri cannot read, or a selection
+            with no seed.
     """
     from inspect_ai.dataset import MemoryDataset, Sample
     from inspect_petri import seeds_dataset
 
+    missing = missing_seed_path(source)
+    if missing:
+        raise UserError(missing)
     try:
         if is_seed_file(source):
             from inspect_petri.util import parse_markdown_file
