@@ -26,6 +26,17 @@ def test_help_lists_groups_presets_and_knobs(tmp_path: Path) -> None:
     assert not (tmp_path / "outputs").exists()
 
 
+def test_help_names_pricing_role_settings_and_show_seeds(tmp_path: Path) -> None:
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    out = result.stdout
+    assert "export.pricing={}" in out and "++export.pricing={" in out
+    assert "+<role>.config.<field>=" in out and "attempt_timeout" in out
+    assert "study.show_seeds=false" in out
+    seeds = out[out.index("\n  seeds\n") :].splitlines()[1].strip()
+    assert not seeds.startswith("or "), seeds
+
+
 def test_cfg_job_prints_the_resolved_config(tmp_path: Path) -> None:
     result = run_cli("preset=offline", "target=ollama/qwen3:8b", "--cfg", "job", cwd=tmp_path)
     assert result.returncode == 0

@@ -68,11 +68,15 @@ class ModelConfig:
     """
 
     model: str | None = None
-    base_url: str | None = None
-    max_connections: int | None = None
-    display_name: str | None = None
-    args: dict[str, Any] = field(default_factory=dict)  # provider model_args
-    config: dict[str, Any] = field(default_factory=dict)  # Inspect GenerateConfig fields
+    base_url: str | None = knob(None, "the provider's base URL for this role")
+    max_connections: int | None = knob(None, "concurrent connections to this role's model")
+    display_name: str | None = knob(None, "target only: its name in the auditor's prompts")
+    args: dict[str, Any] = knob(dict, "provider model_args (an api_key, a region, ...)")
+    config: dict[str, Any] = knob(
+        dict,
+        "Inspect GenerateConfig fields, winning over the run's: attempt_timeout, "
+        "max_retries, timeout, temperature, max_tokens, ...",
+    )
     # Where the model came from when a run saved it (`PETRI_BT_TARGET`, `preset offline`);
     # null for a role given on the command line.
     source: str | None = None
@@ -139,7 +143,11 @@ class ExportConfig:
     dimension_directions: dict[str, str] = knob(
         dict, "custom dimension -> good-low | good-high | neutral"
     )
-    pricing: dict[str, PricingOverride] = knob(dict, "price overrides (USD per million tokens)")
+    pricing: dict[str, PricingOverride] = knob(
+        dict,
+        "price overrides, USD per million tokens: "
+        "'++export.pricing={acme/model-x:{input:1.0,output:2.0}}' (also cache_read, cache_write)",
+    )
     bundle: str | None = knob(None, "action=upload: a local bundle (or its run folder)")
     dry_run: bool = knob(False, "action=topics: print the bt commands only")
     progress: bool = knob(True, "progress bar while exporting")
@@ -151,7 +159,7 @@ class StudyRef:
 
     name: str = MISSING
     path: str = MISSING
-    show_seeds: bool = False
+    show_seeds: bool = knob(False, "action=show also prints every seed as each arm sees it")
 
 
 @dataclass
