@@ -170,9 +170,9 @@ def check_sweep(jobs: Sequence[Sequence[str]]) -> None:
             raise UserError(f"sweep job {num} ({' '.join(overrides)}): {exc}") from None
     budgets = [p.budget_usd for p in plans if p.budget_usd is not None]
     if budgets:
-        from petri_bt.app import forecast_cost
+        from petri_bt.app import planned_forecast
 
-        total = sum(forecast_cost(p) for p in plans)
+        total = sum(planned_forecast(p).total_usd for p in plans)
         refuse_over_budget(min(budgets), total, f"a sweep of {len(plans)} jobs")
 
 

@@ -14,7 +14,7 @@ from petri_bt._hydra_io import discard_if_empty, save_resolved_roles, scrub_save
 from petri_bt.config import Action
 from petri_bt.errors import UserError, print_error
 from petri_bt.roles import ROLES
-from petri_bt.run import RunPlan, SweepJobName, plan
+from petri_bt.run import Forecast, RunPlan, SweepJobName, plan
 
 READ_ONLY = frozenset({Action.show, Action.topics, Action.reprice})
 """Actions that leave nothing behind in the run folder."""
@@ -33,14 +33,7 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
     """
     action = the_plan.action
     if action is Action.show:
-        if the_plan.study is not None:
-            from petri_bt.study import show_study
-
-            show_study(the_plan)
-        else:
-            from petri_bt.show import show_run
-
-            show_run(the_plan)
+        _show(the_plan)
         return None
     settings = the_plan.export
     if action is Action.topics:
@@ -99,8 +92,25 @@ def _rejudge(the_plan: RunPlan, run_dir: Path) -> Any:
     return export_and_summarise(the_plan, run_dir, rejudged)
 
 
-def forecast_cost(the_plan: RunPlan) -> float:
-    """A run's forecast cost in USD (from its pilot), for the samples it will audit.
+def _show(the_plan: RunPlan) -> None:
+    """`action=show`: what the run would do, and with a pilot what it would cost."""
+    if the_plan.study is not None:
+        from petri_bt.study import show_study
+
+        show_study(the_plan)
+    else:
+        from petri_bt.show import show_run
+
+        show_run(the_plan)
+    if the_plan.pilot:
+        from petri_bt.run import print_forecast
+
+        result = planned_forecast(the_plan)
+        print_forecast(the_plan, result, f"forecast for {result.samples} samples")
+
+
+def planned_forecast(the_plan: RunPlan) -> Forecast:
+    """A run's forecast cost (from its pilot), for the samples it will audit.
 
     Args:
         the_plan: The run plan (a study's counts its seeds in every arm).
@@ -113,7 +123,7 @@ def forecast_cost(the_plan: RunPlan) -> float:
         samples = study_samples(the_plan, load_study(the_plan.study))
     else:
         samples = check_seeds(the_plan.seeds, the_plan.limit) * the_plan.epochs
-    return forecast(the_plan, samples).total_usd
+    return forecast(the_plan, samples)
 
 
 def succeeded(result: Any) -> bool:

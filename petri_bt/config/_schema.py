@@ -155,11 +155,13 @@ class ExportConfig:
 
 @dataclass
 class StudyRef:
-    """The `study` group option: a committed study file by name."""
+    """The `study` group option: a committed study file by name (`name` null: no study)."""
 
-    name: str = MISSING
-    path: str = MISSING
-    show_seeds: bool = knob(False, "action=show also prints every seed as each arm sees it")
+    name: str | None = None
+    path: str | None = None
+    show_seeds: bool = knob(
+        False, "action=show also prints each seed's text (a study's: as each arm sees it)"
+    )
 
 
 @dataclass
@@ -178,7 +180,7 @@ class RunConfig:
     )
     seeds: SeedsConfig = field(default_factory=SeedsConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
-    study: StudyRef | None = None
+    study: StudyRef = field(default_factory=StudyRef)
 
     judges: list[str] = knob(
         list, "a judge panel: model strings, each scoring every sample (instead of judge=)"

@@ -20,6 +20,7 @@ from petri_bt.run._forecast import (
     format_forecast,
     pilot_logs,
     plan_run,
+    print_forecast,
     refuse_over_budget,
 )
 from petri_bt.run._plan import (
@@ -48,6 +49,7 @@ __all__ = [
     "format_forecast",
     "pilot_logs",
     "plan_run",
+    "print_forecast",
     "refuse_over_budget",
     "RETRY_ATTEMPTS",
     "TASK_KNOBS",

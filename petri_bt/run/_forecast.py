@@ -185,6 +185,20 @@ def format_forecast(result: Forecast, title: str) -> str:
     return "\n".join(lines)
 
 
+def print_forecast(plan: RunPlan, result: Forecast, title: str) -> None:
+    """Print a forecast's table, and how it stands against `budget_usd` when one is set.
+
+    Args:
+        plan: The run plan (its `budget_usd`).
+        result: The forecast.
+        title: The table's first line.
+    """
+    print(format_forecast(result, title))
+    if plan.budget_usd is not None:
+        verdict = "within" if result.total_usd <= plan.budget_usd else "OVER"
+        print(f"  {verdict} budget_usd={plan.budget_usd:g}")
+
+
 def check_budget(plan: RunPlan, samples: int) -> Forecast | None:
     """Refuse a run whose forecast exceeds `budget_usd`, before any model call.
 
@@ -229,10 +243,7 @@ def plan_run(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
 
     seeds = check_seeds(plan.seeds, plan.limit)
     result = forecast(plan, seeds * plan.epochs)
-    print(format_forecast(result, f"cost of {seeds} seeds x {plan.epochs} epoch(s)"))
-    if plan.budget_usd is not None:
-        verdict = "within" if result.total_usd <= plan.budget_usd else "OVER"
-        print(f"  {verdict} budget_usd={plan.budget_usd:g}")
+    print_forecast(plan, result, f"cost of {seeds} seeds x {plan.epochs} epoch(s)")
     summary = {"forecast": result.as_dict(), "budget_usd": plan.budget_usd, "ok": True}
     write_json(run_dir / "plan.json", summary)
     return summary

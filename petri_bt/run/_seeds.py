@@ -11,6 +11,7 @@ What a selection means:
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,38 @@ def missing_seed_path(source: SeedSource) -> str | None:
     )
 
 
+LIST_SEEDS = "python -m petri_bt action=show seeds=default limit=0"
+"""The command that lists every built-in seed with its id and tags."""
+
+
+def _closest(names: list[str], known: list[str]) -> str:
+    close = [m for n in names for m in difflib.get_close_matches(n, known, n=3, cutoff=0.5)]
+    return f" (closest: {', '.join(dict.fromkeys(close))})" if close else ""
+
+
+def _unknown_builtin(source: SeedSource) -> str | None:
+    """The problem with an `id:` or `tags:` selection that names no built-in seed or tag
+    (said in one short line, with the nearest names and how to list them), else None."""
+    if not isinstance(source, str) or not source.startswith(("id:", "tags:")):
+        return None
+    from inspect_petri import seeds_dataset
+
+    kind, _, listed = source.partition(":")
+    names = [n.strip() for n in listed.split(",") if n.strip()]
+    builtin = list(seeds_dataset(None))
+    if kind == "id":
+        known = [str(seed.id) for seed in builtin]
+        unknown = [n for n in names if n not in known]
+        what = f"no built-in seed has the id {', '.join(unknown)}"
+    else:
+        known = sorted({str(t) for seed in builtin for t in (seed.metadata or {}).get("tags", [])})
+        unknown = names if not set(names) & set(known) else []
+        what = f"no built-in seed has the tag {', '.join(unknown)}"
+    if not names or not unknown:
+        return None
+    return f"seeds={source}: {what}{_closest(unknown, known)}; {LIST_SEEDS} lists them all"
+
+
 def is_seed_file(source: SeedSource) -> bool:
     """True for a single `.md` seed file (one seed, front matter as metadata)."""
     return isinstance(source, str) and source.endswith(".md") and Path(source).is_file()
@@ -83,9 +116,9 @@ def seed_dataset(source: SeedSource) -> Any:
     from inspect_ai.dataset import MemoryDataset, Sample
     from inspect_petri import seeds_dataset
 
-    missing = missing_seed_path(source)
-    if missing:
-        raise UserError(missing)
+    problem = missing_seed_path(source) or _unknown_builtin(source)
+    if problem:
+        raise UserError(problem)
     try:
         if is_seed_file(source):
             from inspect_petri.util import parse_markdown_file

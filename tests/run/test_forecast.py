@@ -140,3 +140,10 @@ def test_action_plan_for_a_study_prints_seeds_for_power_and_cost(
     # 10 base seeds x 3 conditions as configured
     assert saved["forecast"]["samples"] == 30
     assert saved["powered"]["samples"] == saved["powered"]["seeds"] * 3
+
+
+def test_action_show_with_a_pilot_prints_the_forecast(pilot: Path, tmp_path: Path) -> None:
+    result = run_cli("action=show", f"pilot={pilot}", "limit=20", "epochs=2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "anthropic/claude-opus-4-6" in result.stdout and "40 samples: USD" in result.stdout
+    assert not (tmp_path / "outputs").exists()
