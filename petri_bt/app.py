@@ -10,6 +10,7 @@ from typing import Any
 
 from omegaconf import DictConfig
 
+from petri_bt._console import JOB_LOG, job_log
 from petri_bt._hydra_io import discard_if_empty, save_resolved_roles, scrub_saved_config
 from petri_bt.config import Action
 from petri_bt.errors import UserError, print_error
@@ -159,6 +160,8 @@ def sweep_job_name(overrides: Sequence[str], sweep_dir: str | Path) -> SweepJobN
 def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
     """Entry from Hydra: plan, then act, turning UserError into one line and exit 2.
 
+    What the run prints also goes to `<run folder>/petri_bt.log`.
+
     Args:
         cfg: The composed run config.
         run_dir: The run folder (default: Hydra's output folder for this job).
@@ -176,23 +179,24 @@ def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
     overrides = [str(o) for o in hydra_cfg.overrides.task] if hydra_cfg is not None else []
     job = sweep_job_name(overrides, hydra_cfg.sweep.dir) if multirun else None
     read_only = Action(str(cfg.action)) in READ_ONLY
-    try:
-        the_plan = plan(cfg, job=job, overrides=overrides)
-        save_resolved_roles(
-            run_dir,
-            {
-                role: {"model": spec.model, "source": spec.source}
-                for role, spec in the_plan.roles.items()
-                if role in ROLES
-            },
-        )
-        ok = succeeded(run_action(the_plan, run_dir))
-    except UserError as exc:
-        if multirun:
-            raise
-        print_error(str(exc))
-        discard_if_empty(run_dir)
-        sys.exit(2)
+    with job_log(run_dir / JOB_LOG):
+        try:
+            the_plan = plan(cfg, job=job, overrides=overrides)
+            save_resolved_roles(
+                run_dir,
+                {
+                    role: {"model": spec.model, "source": spec.source}
+                    for role, spec in the_plan.roles.items()
+                    if role in ROLES
+                },
+            )
+            ok = succeeded(run_action(the_plan, run_dir))
+        except UserError as exc:
+            if multirun:
+                raise
+            print_error(str(exc))
+            discard_if_empty(run_dir)
+            sys.exit(2)
     if read_only:
         discard_if_empty(run_dir)
     if not ok:
