@@ -251,8 +251,17 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
         ok=ok,
     )
     write_json(run_dir / "summary.json", summary)
-    print(format_table(report))
-    for folder_name in sorted({str(p.parent) for p in arm_logs.values()}):
-        print(f"View the transcripts: inspect view --log-dir {folder_name}")
-    print(f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})")
+    if plan.job is not None and plan.shard is not None:
+        # one shard of a sweep: the combined report is printed when the sweep ends
+        print(
+            f"study {spec.name}, shard {plan.shard + 1} of {plan.shards}: partial report in "
+            f"{paths['markdown']} (the report of all the shards follows when they are done)"
+        )
+    else:
+        print(format_table(report))
+        for folder_name in sorted({str(p.parent) for p in arm_logs.values()}):
+            print(f"View the transcripts: inspect view --log-dir {folder_name}")
+        print(
+            f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})"
+        )
     return {**summary, "report_files": paths, "report": report}
