@@ -31,7 +31,12 @@ from petri_bt.run._plan import (
     plain_config,
     plan,
 )
-from petri_bt.run._rejudge import rejudge_logs, rejudged_path
+from petri_bt.run._rejudge import (
+    rejudge_logs,
+    rejudged_logs_note,
+    rejudged_path,
+    set_aside_rejudged,
+)
 from petri_bt.run._seeds import (
     SeedSource,
     check_seeds,
@@ -67,7 +72,9 @@ __all__ = [
     "plan",
     "prepare",
     "rejudge_logs",
+    "rejudged_logs_note",
     "rejudged_path",
+    "set_aside_rejudged",
     "run_audit",
     "run_eval",
     "seed_dataset",
