@@ -17,9 +17,10 @@ CANARY = "sk-canary-7f3a9c2e51d04b6b"
 def offline_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     cwd = tmp_path_factory.mktemp("offline")
     env = cli_env(ANTHROPIC_API_KEY=CANARY, OPENAI_API_KEY=CANARY)
-    # display=rich: Inspect's choice when the output is not a terminal
+    # display=rich: Inspect's choice when the output is not a terminal. A process of its
+    # own, as a user runs it: Inspect keeps its display for the life of a process.
     args = ("preset=offline", "limit=2", "max_turns=8", "export=local", "display=rich")
-    result = run_cli(*args, cwd=cwd, env=env)
+    result = run_cli(*args, cwd=cwd, env=env, subprocess=True)
     return cwd, result
 
 
