@@ -24,10 +24,31 @@ def compose(
 
     Returns:
         The validated run config.
-    """
-    from petri_bt.config import compose_config
 
-    return compose_config(overrides, hydra=hydra, sweep=sweep)
+    Raises:
+        UserError: The overrides do not compose (an unknown key, a wrong type, an unknown
+            group option), in the one line the command line prints.
+    """
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    from petri_bt._hydra_io import composition_error
+    from petri_bt.config import compose_config
+    from petri_bt.errors import UserError
+
+    overrides = list(overrides or [])
+    try:
+        return compose_config(overrides, hydra=hydra, sweep=sweep)
+    except (HydraException, OmegaConfBaseException, AssertionError) as exc:
+        raise UserError(composition_error(_with_cause(exc), overrides)) from None
+
+
+def _with_cause(exc: BaseException) -> str:
+    """An exception's text followed by its cause's (Hydra wraps OmegaConf's errors)."""
+    texts = [str(exc)]
+    if exc.__cause__ is not None:
+        texts.append(str(exc.__cause__))
+    return "\n".join(texts)
 
 
 def plan(config: DictConfig | list[str] | None = None) -> RunPlan:

@@ -1,8 +1,8 @@
 """What the entry point and the sweep launchers share around a Hydra job.
 
 - Composition errors: Hydra writes them to stderr as several lines; stderr is held
-  while Hydra composes so the user gets one line, and released as soon as a job
-  (or a sweep launcher) starts.
+  while Hydra composes so the user gets one line (`composition_error`), and released
+  as soon as a job (or a sweep launcher) starts.
 - Saved config: Hydra's `.hydra/` files are rewritten with secrets redacted, and
   with each role's resolved model and its source, so the saved config says which
   models ran.
@@ -12,9 +12,10 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -23,6 +24,70 @@ from petri_bt._yaml import dump_yaml, load_yaml
 
 SAVED = (".hydra/config.yaml", ".hydra/hydra.yaml", ".hydra/overrides.yaml")
 MULTIRUN_YAML = "multirun.yaml"
+
+_NOISE = ("full_key:", "object_type=", "reference_type=", "To append to your config")
+_STOP = ("Config search path:", "Set the environment variable HYDRA_FULL_ERROR")
+
+
+_UNKNOWN_KEY = re.compile(r"Could not override '([\w.]+)'\. Key '\w+' not in '")
+_AMBIGUOUS = re.compile(r"Ambiguous value for argument '([^=']+)=([^']*)'")
+
+
+def _one_line(message: str) -> str:
+    """Condense a Hydra/OmegaConf error message to one line, keeping what matters;
+    an unknown key is named with the nearest known one."""
+    kept: list[str] = []
+    for raw in message.splitlines():
+        line = raw.strip()
+        if any(line.startswith(stop) for stop in _STOP):
+            break
+        if not line or any(line.startswith(noise) for noise in _NOISE):
+            continue
+        kept.append(line)
+    condensed = " ".join(kept) or message.strip()
+    ambiguous = _AMBIGUOUS.search(condensed)
+    if ambiguous:
+        key, value = ambiguous.groups()
+        return (
+            f"{key}={value}: a comma makes this a sweep or a list; for one value with commas "
+            f"quote it twice, so the shell keeps the inner quotes for Hydra: \"{key}='{value}'\" "
+            f"(a sweep: add -m; a list: {key}=[...])"
+        )
+    unknown = _UNKNOWN_KEY.search(condensed)
+    if unknown:
+        from petri_bt.config import unknown_key_message
+
+        return unknown_key_message(unknown.group(1))
+    return condensed
+
+
+def _unset_parent(args: list[str]) -> str | None:
+    """One line for `target.x=...` given while `target` itself is not set (OmegaConf then
+    fails with an assertion about a None root)."""
+    chosen = {a.split("=", 1)[0].lstrip("+~") for a in args if "=" in a}
+    for arg in args:
+        key = arg.split("=", 1)[0].lstrip("+~")
+        parent = key.split(".", 1)[0]
+        if "." in key and parent not in chosen:
+            return (
+                f"{arg}: {parent} is not chosen on the command line, so it has no settings to "
+                f"change; name it first, e.g. {parent}=<option> {arg}"
+            )
+    return None
+
+
+def composition_error(message: str, args: Sequence[str]) -> str:
+    """The one line a user gets for a command line Hydra could not compose.
+
+    Args:
+        message: What Hydra or OmegaConf said (an exception's text, or the lines Hydra
+            printed to stderr).
+        args: The overrides (or whole command line) it was composed from.
+    """
+    # OmegaConf asserts about a None node when a key below an unchosen group is set
+    unset = "Unexpected type" in message and _unset_parent(args)
+    return unset or _one_line(message)
+
 
 _held: io.StringIO | None = None
 _real_stderr: TextIO = sys.stderr

@@ -157,19 +157,22 @@ def check_sweep(jobs: Sequence[Sequence[str]]) -> None:
     """
     from petri_bt._api import compose
     from petri_bt.errors import UserError
-    from petri_bt.run import plan, refuse_over_budget
+    from petri_bt.run import missing_seed_path, plan, refuse_over_budget
 
     plans = []
     for num, overrides in enumerate(jobs):
         try:
             plans.append(plan(compose(list(overrides)), overrides=overrides))
+            missing = missing_seed_path(plans[-1].seeds)
+            if missing:
+                raise UserError(missing)
         except UserError as exc:
             raise UserError(f"sweep job {num} ({' '.join(overrides)}): {exc}") from None
     budgets = [p.budget_usd for p in plans if p.budget_usd is not None]
     if budgets:
-        from petri_bt.app import forecast_cost
+        from petri_bt.app import planned_forecast
 
-        total = sum(forecast_cost(p) for p in plans)
+        total = sum(planned_forecast(p).total_usd for p in plans)
         refuse_over_budget(min(budgets), total, f"a sweep of {len(plans)} jobs")
 
 

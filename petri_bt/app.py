@@ -9,6 +9,7 @@ from typing import Any
 
 from omegaconf import DictConfig
 
+from petri_bt._console import JOB_LOG, job_log
 from petri_bt._hydra_io import (
     discard_if_empty,
     replace_saved_config,
@@ -19,7 +20,7 @@ from petri_bt.config import Action
 from petri_bt.errors import UserError, print_error
 from petri_bt.naming import sweep_job_names
 from petri_bt.roles import ROLES
-from petri_bt.run import RunPlan, plan
+from petri_bt.run import Forecast, RunPlan, plan
 
 READ_ONLY = frozenset({Action.show, Action.topics, Action.reprice})
 """Actions that leave nothing behind in the run folder."""
@@ -38,14 +39,7 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
     """
     action = the_plan.action
     if action is Action.show:
-        if the_plan.study is not None:
-            from petri_bt.study import show_study
-
-            show_study(the_plan)
-        else:
-            from petri_bt.show import show_run
-
-            show_run(the_plan)
+        _show(the_plan)
         return None
     settings = the_plan.export
     if action is Action.topics:
@@ -111,8 +105,25 @@ def _rejudge(the_plan: RunPlan, run_dir: Path) -> Any:
     return export_and_summarise(the_plan, run_dir, rejudged)
 
 
-def forecast_cost(the_plan: RunPlan) -> float:
-    """A run's forecast cost in USD (from its pilot), for the samples it will audit.
+def _show(the_plan: RunPlan) -> None:
+    """`action=show`: what the run would do, and with a pilot what it would cost."""
+    if the_plan.study is not None:
+        from petri_bt.study import show_study
+
+        show_study(the_plan)
+    else:
+        from petri_bt.show import show_run
+
+        show_run(the_plan)
+    if the_plan.pilot:
+        from petri_bt.run import print_forecast
+
+        result = planned_forecast(the_plan)
+        print_forecast(the_plan, result, f"forecast for {result.samples} samples")
+
+
+def planned_forecast(the_plan: RunPlan) -> Forecast:
+    """A run's forecast cost (from its pilot), for the samples it will audit.
 
     Args:
         the_plan: The run plan (a study's counts its seeds in every arm).
@@ -125,7 +136,7 @@ def forecast_cost(the_plan: RunPlan) -> float:
         samples = study_samples(the_plan, load_study(the_plan.study))
     else:
         samples = check_seeds(the_plan.seeds, the_plan.limit) * the_plan.epochs
-    return forecast(the_plan, samples).total_usd
+    return forecast(the_plan, samples)
 
 
 def _save_roles(run_dir: Path, the_plan: RunPlan) -> None:
@@ -157,6 +168,8 @@ def _logs_to_read(the_plan: RunPlan) -> list[Path]:
 def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
     """Entry from Hydra: plan, then act, turning UserError into one line and exit 2.
 
+    What the run prints also goes to `<run folder>/petri_bt.log`.
+
     Args:
         cfg: The composed run config.
         run_dir: The run folder (default: Hydra's output folder for this job).
@@ -174,16 +187,17 @@ def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
     overrides = [str(o) for o in hydra_cfg.overrides.task] if hydra_cfg is not None else []
     job = sweep_job_names(overrides, hydra_cfg.sweep.dir) if multirun else None
     read_only = Action(str(cfg.action)) in READ_ONLY
-    try:
-        the_plan = plan(cfg, job=job, overrides=overrides)
-        _save_roles(run_dir, the_plan)
-        ok = succeeded(run_action(the_plan, run_dir))
-    except UserError as exc:
-        if multirun:
-            raise
-        print_error(str(exc))
-        discard_if_empty(run_dir)
-        sys.exit(2)
+    with job_log(run_dir / JOB_LOG):
+        try:
+            the_plan = plan(cfg, job=job, overrides=overrides)
+            _save_roles(run_dir, the_plan)
+            ok = succeeded(run_action(the_plan, run_dir))
+        except UserError as exc:
+            if multirun:
+                raise
+            print_error(str(exc))
+            discard_if_empty(run_dir)
+            sys.exit(2)
     if read_only:
         discard_if_empty(run_dir)
     if not ok:

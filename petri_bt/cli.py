@@ -18,61 +18,11 @@ import hydra
 from omegaconf import DictConfig
 
 import petri_bt.config  # noqa: F401  (registers the schema with the ConfigStore)
-from petri_bt._hydra_io import held_stderr, hold_stderr, release_stderr
+from petri_bt._hydra_io import composition_error, held_stderr, hold_stderr, release_stderr
 from petri_bt._paths import conf_dir
 
 if TYPE_CHECKING:
     from petri_bt._job_config import Command
-
-_NOISE = ("full_key:", "object_type=", "reference_type=", "To append to your config")
-_STOP = ("Config search path:", "Set the environment variable HYDRA_FULL_ERROR")
-
-
-_UNKNOWN_KEY = re.compile(r"Could not override '([\w.]+)'\. Key '\w+' not in '")
-_AMBIGUOUS = re.compile(r"Ambiguous value for argument '([^=']+)=([^']*)'")
-
-
-def one_line(message: str) -> str:
-    """Condense a Hydra/OmegaConf error message to one line, keeping what matters;
-    an unknown key is named with the nearest known one."""
-    kept: list[str] = []
-    for raw in message.splitlines():
-        line = raw.strip()
-        if any(line.startswith(stop) for stop in _STOP):
-            break
-        if not line or any(line.startswith(noise) for noise in _NOISE):
-            continue
-        kept.append(line)
-    condensed = " ".join(kept) or message.strip()
-    ambiguous = _AMBIGUOUS.search(condensed)
-    if ambiguous:
-        key, value = ambiguous.groups()
-        return (
-            f"{key}={value}: a comma makes this a sweep or a list; for one value with commas "
-            f"quote it twice, so the shell keeps the inner quotes for Hydra: \"{key}='{value}'\" "
-            f"(a sweep: add -m; a list: {key}=[...])"
-        )
-    unknown = _UNKNOWN_KEY.search(condensed)
-    if unknown:
-        from petri_bt.config import unknown_key_message
-
-        return unknown_key_message(unknown.group(1))
-    return condensed
-
-
-def _unset_parent(args: list[str]) -> str | None:
-    """One line for `target.x=...` given while `target` itself is not set (OmegaConf then
-    fails with an assertion about a None root)."""
-    chosen = {a.split("=", 1)[0].lstrip("+~") for a in args if "=" in a}
-    for arg in args:
-        key = arg.split("=", 1)[0].lstrip("+~")
-        parent = key.split(".", 1)[0]
-        if "." in key and parent not in chosen:
-            return (
-                f"{arg}: {parent} is not chosen on the command line, so it has no settings to "
-                f"change; name it first, e.g. {parent}=<option> {arg}"
-            )
-    return None
 
 
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
@@ -114,8 +64,7 @@ def _before_hydra(args: list[str], command: Command | None) -> bool:
         _fail(str(exc))
     except (HydraException, OmegaConfBaseException, AssertionError) as exc:
         held_stderr()
-        unset = "Unexpected type for root" in str(exc) and _unset_parent(args)
-        _fail(unset or one_line(str(exc)))
+        _fail(composition_error(str(exc), args))
     return False
 
 
@@ -188,8 +137,7 @@ def main() -> None:
     except SystemExit as exit_:
         held = held_stderr()
         if held is not None and exit_.code not in (0, None):
-            unset = "Unexpected type for root: NoneType" in held and _unset_parent(args)
-            _fail(unset or one_line(held))
+            _fail(composition_error(held, args))
         raise
     finally:
         release_stderr()

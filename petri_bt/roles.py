@@ -75,21 +75,18 @@ def resolve_roles(cfg: DictConfig) -> dict[str, RoleModel]:
         if role == "judge" and panel:
             resolved[role] = panel[0]
             continue
-        chosen = cfg.get(role)
+        settings = role_settings(cfg, role)
+        chosen, source = settings.pop("model"), settings.pop("source")
         env_name = f"PETRI_BT_{role.upper()}"
         if chosen is not None:
-            settings = OmegaConf.to_container(chosen, resolve=True)
-            assert isinstance(settings, dict)
-            model = check_model_string(settings.pop("model"), role)
-            source = settings.pop("source", None) or "command line"
-            resolved[role] = RoleModel(model=model, source=source, **settings)
+            model = check_model_string(chosen, role)
+            resolved[role] = RoleModel(model=model, source=source or "command line", **settings)
         elif os.environ.get(env_name):
-            resolved[role] = RoleModel(
-                model=check_model_string(os.environ[env_name], env_name), source=env_name
-            )
+            model = check_model_string(os.environ[env_name], env_name)
+            resolved[role] = RoleModel(model=model, source=env_name, **settings)
         else:
             model = check_model_string(cfg.preset[role], f"preset.{role}")
-            resolved[role] = RoleModel(model=model, source=f"preset {cfg.preset.name}")
+            resolved[role] = RoleModel(model=model, source=f"preset {cfg.preset.name}", **settings)
     if cfg.get("realism_model"):
         model = check_model_string(cfg.realism_model, "realism_model")
         resolved["realism"] = RoleModel(model=model, source="command line")
@@ -97,6 +94,20 @@ def resolve_roles(cfg: DictConfig) -> dict[str, RoleModel]:
         model = check_model_string(cfg.preset.realism, "preset.realism")
         resolved["realism"] = RoleModel(model=model, source=f"preset {cfg.preset.name}")
     return resolved
+
+
+def role_settings(cfg: DictConfig, role: str) -> dict[str, Any]:
+    """A role's node as plain data: `model` (None when the preset or `PETRI_BT_<ROLE>`
+    picks it), `source`, and the settings that apply whoever picks the model.
+
+    Args:
+        cfg: The composed run config.
+        role: `target`, `auditor` or `judge`.
+    """
+    node = cfg.get(role)
+    settings = OmegaConf.to_container(node, resolve=True) if node is not None else {}
+    assert isinstance(settings, dict)
+    return {"model": None, "source": None, **settings}
 
 
 def resolve_panel(cfg: DictConfig) -> tuple[RoleModel, ...]:
@@ -111,7 +122,7 @@ def resolve_panel(cfg: DictConfig) -> tuple[RoleModel, ...]:
     models = [str(m) for m in cfg.get("judges") or []]
     if not models:
         return ()
-    if cfg.get("judge") is not None:
+    if role_settings(cfg, "judge")["model"] is not None:
         raise UserError(
             "judge= and judges= both given: use judges=[a,b,...] for a panel, or judge= alone"
         )

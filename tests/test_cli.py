@@ -26,6 +26,53 @@ def test_help_lists_groups_presets_and_knobs(tmp_path: Path) -> None:
     assert not (tmp_path / "outputs").exists()
 
 
+def test_help_names_pricing_role_settings_and_show_seeds(tmp_path: Path) -> None:
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    out = result.stdout
+    assert "export.pricing={}" in out and "++export.pricing={" in out
+    assert "+<role>.config.<field>=" in out and "attempt_timeout" in out
+    assert "study.show_seeds=false" in out
+    seeds = out[out.index("\n  seeds\n") :].splitlines()[1].strip()
+    assert not seeds.startswith("or "), seeds
+
+
+def test_an_unknown_seed_id_names_the_closest_ids_and_how_to_list_them(tmp_path: Path) -> None:
+    result = run_cli(
+        "preset=offline", "seeds='id:ai_consciousnes_probe,bypass_2fa_hacking'", cwd=tmp_path
+    )
+    assert result.returncode == 2
+    (line,) = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "ai_consciousnes_probe" in line and "ai_consciousness_gentle_probe" in line
+    assert "action=show" in line and len(line) < 400, line
+    assert "abstract_soul_bearing" not in line  # not every id
+    assert run_folders(tmp_path) == []
+
+
+def test_action_show_lists_the_seeds_that_will_run(tmp_path: Path) -> None:
+    from inspect_petri import seeds_dataset
+
+    tagged = [s for s in seeds_dataset("tags:sycophancy")]
+    result = run_cli(
+        "preset=offline", "seeds=tags:sycophancy", "limit=3", "action=show", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"3 of the {len(tagged)} selected seeds run" in out
+    assert all(str(s.id) in out for s in tagged[:3]) and str(tagged[3].id) not in out
+    first_line = str(tagged[0].input).strip().splitlines()[0][:60]
+    assert first_line not in out
+
+    args = ("preset=offline", "seeds=tags:sycophancy", "limit=3", "shards=3", "shard=1")
+    texts = run_cli(*args, "study.show_seeds=true", "action=show", cwd=tmp_path)
+    assert texts.returncode == 0, texts.stderr
+    assert "1 of the" in texts.stdout and "shard 2 of 3" in texts.stdout
+    second = str(tagged[1].input).strip()
+    assert str(tagged[1].id) in texts.stdout and second[:60] in texts.stdout
+    assert str(tagged[0].id) not in texts.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cfg_job_prints_the_resolved_config(tmp_path: Path) -> None:
     result = run_cli("preset=offline", "target=ollama/qwen3:8b", "--cfg", "job", cwd=tmp_path)
     assert result.returncode == 0
@@ -67,7 +114,7 @@ def test_bad_input_is_one_line_and_leaves_no_result(
     [
         ("max_turn=3", ["max_turn", "did you mean max_turns"]),
         ("export.mod=x", ["export.mod", "did you mean export.mode"]),
-        ("target.modle=x", ["target.modle=x", "target=<option>"]),
+        ("target.modle=x", ["target.modle", "did you mean target.model"]),
         ("max_turns=abc", ["max_turns", "Integer"]),
         ("preset=nope", ["preset/nope", "offline", "local-target"]),
         ("export.mode=exp", ["experiment, logs, both"]),
@@ -126,6 +173,24 @@ def test_multirun_cfg_job_prints_every_jobs_config(tmp_path: Path) -> None:
     ]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "outputs").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "source"),
+    [({}, "preset offline"), ({"PETRI_BT_TARGET": "scripted/compliant"}, "PETRI_BT_TARGET")],
+)
+def test_settings_of_a_role_the_preset_or_env_picks(
+    tmp_path: Path, env: dict[str, str], source: str
+) -> None:
+    import yaml
+
+    args = ("preset=offline", "+target.config.attempt_timeout=99")
+    result = run_cli(*args, "--cfg", "job", cwd=tmp_path, env=cli_env(**env))
+    assert result.returncode == 0, result.stderr
+    target = yaml.safe_load(result.stdout)["target"]
+    assert (target["source"], target["config"]) == (source, {"attempt_timeout": 99})
+    shown = run_cli(*args, "action=show", cwd=tmp_path, env=cli_env(**env))
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
 
 
 def test_cfg_job_names_each_roles_model_and_where_it_came_from(tmp_path: Path) -> None:

@@ -7,8 +7,10 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import pytest
+from support.cli import cli_env, run_cli, run_folders
 
 from petri_bt import UserError, compose
 from petri_bt.preflight import ollama_root, preflight
@@ -113,3 +115,17 @@ def test_preflight_reports_every_problem_at_once(monkeypatch: pytest.MonkeyPatch
     assert len(problems) == 2, problems
     assert problems[0].startswith("Ollama is not answering at http://127.0.0.1:9")
     assert problems[1].startswith("judge=anthropic/claude-opus-4-6 needs ANTHROPIC_API_KEY")
+
+
+def test_a_seed_problem_is_reported_with_the_other_problems(tmp_path: Path) -> None:
+    env = cli_env(OLLAMA_BASE_URL=f"http://127.0.0.1:{_closed_port()}/v1")
+    result = run_cli("target=ollama/mistral", "seeds=/nope/", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert all(line.startswith("petri_bt: error: ") for line in lines), result.stderr
+    assert len(lines) == 4, result.stderr
+    assert "Ollama is not answering" in lines[0]
+    assert "auditor=anthropic/claude-sonnet-4-6 needs ANTHROPIC_API_KEY" in lines[1]
+    assert "judge=anthropic/claude-opus-4-6 needs ANTHROPIC_API_KEY" in lines[2]
+    assert "seeds=/nope: no such seed file or folder" in lines[3]
+    assert run_folders(tmp_path) == []

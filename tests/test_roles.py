@@ -49,3 +49,21 @@ def test_all_local_detection() -> None:
     assert not all_local(resolve_roles(compose(["preset=local-target"])))
     local = ["target=vllm/x/y", "auditor=sglang/m", "judge=hf/org/model"]
     assert all_local(resolve_roles(compose(local)))
+
+
+@pytest.mark.parametrize(
+    ("env", "source"),
+    [({}, "preset offline"), ({"PETRI_BT_TARGET": "scripted/compliant"}, "PETRI_BT_TARGET")],
+)
+def test_a_role_from_the_preset_or_env_takes_its_own_settings(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], source: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    roles = resolve_roles(
+        compose(["preset=offline", "+target.config.attempt_timeout=99", "target.max_connections=3"])
+    )
+    assert roles["target"].source == source
+    assert roles["target"].config == {"attempt_timeout": 99}
+    assert roles["target"].max_connections == 3
+    assert roles["auditor"].config == {}

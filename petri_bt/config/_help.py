@@ -17,13 +17,16 @@ import yaml
 
 from petri_bt._paths import conf_dir, list_studies
 from petri_bt._yaml import load_yaml
-from petri_bt.config._schema import ExportConfig, RunConfig
+from petri_bt.config._schema import ExportConfig, ModelConfig, RunConfig, StudyRef
 
 _OPEN_GROUPS = {
     "target": "any Inspect model string: ollama/qwen3:8b, openai/gpt-5, vllm/meta-llama/Llama-3.1-8B",
     "auditor": "any Inspect model string (overrides the preset's auditor)",
     "judge": "any Inspect model string (overrides the preset's judge)",
-    "seeds": "or tags:<tag>[,<tag>], id:<seed id>[,<id>], a seed file or a folder of .md seeds",
+    "seeds": (
+        "an option below, or tags:<tag> (several: \"seeds='tags:a,b'\"), id:<seed id>[,<id>], "
+        "a seed file or a folder of .md seeds"
+    ),
     "grid": "grid=<name>: a committed sweep (no -m needed)",
     "study": "a study file in studies/ (or a folder in PETRI_BT_STUDIES_DIR, or study=path/to/file.yaml)",
 }
@@ -101,8 +104,12 @@ def _fields(schema: type, prefix: str = "") -> list[tuple[str, str, str]]:
     return rows
 
 
-def _export_rows() -> list[tuple[str, str, str]]:
-    return [row for row in _fields(ExportConfig, "export.") if row[0] != "export.pricing"]
+def _role_rows() -> list[tuple[str, str, str]]:
+    """A role's settings: its free-keyed nodes (`config`, `args`) as `+<role>.config.<field>`."""
+    return [
+        (f"+{key}.<field>", "<value>", text) if default == "{}" else (key, default, text)
+        for key, default, text in _fields(ModelConfig, "<role>.")
+    ]
 
 
 def _wrapped(head: str, text: str) -> list[str]:
@@ -118,9 +125,9 @@ def _wrapped(head: str, text: str) -> list[str]:
     )
 
 
-def _table(rows: list[tuple[str, str, str]]) -> list[str]:
+def _table(rows: list[tuple[str, str, str]], indent: str = "  ") -> list[str]:
     width = max(len(f"{k}={v}") for k, v, _ in rows)
-    return [line for k, v, h in rows for line in _wrapped(f"  {f'{k}={v}':<{width}}  ", h)]
+    return [line for k, v, h in rows for line in _wrapped(f"{indent}{f'{k}={v}':<{width}}  ", h)]
 
 
 def render_help() -> str:
@@ -144,15 +151,23 @@ def render_help() -> str:
         default = defaults.get(group)
         lines.append(f"  {group}")
         if group in _OPEN_GROUPS:
-            lines.append(f"      {_OPEN_GROUPS[group]}")
+            lines.extend(_wrapped("      ", _OPEN_GROUPS[group]))
         width = max((len(name) for name, _ in options), default=0)
         for name, description in options:
             mark = "*" if name == default else " "
             lines.extend(_wrapped(f"    {mark} {name:<{width}}  ", description))
+        if group == "study":
+            lines += _table(_fields(StudyRef, "study."), indent="      ")
     lines += ["", "Knobs (knob=value; Petri's defaults)"]
     lines += _table(_fields(RunConfig))
+    lines += [
+        "",
+        "Role settings (<role> is target, auditor or judge; they apply to the role's model",
+        "whoever picks it: the command line, PETRI_BT_<ROLE> or the preset)",
+    ]
+    lines += _table(_role_rows())
     lines += ["", "Export (export.<key>=value)"]
-    lines += _table(_export_rows())
+    lines += _table(_fields(ExportConfig, "export."))
     lines += [
         "",
         "Role precedence: command line > PETRI_BT_TARGET / PETRI_BT_AUDITOR / PETRI_BT_JUDGE > preset.",

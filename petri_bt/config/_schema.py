@@ -59,18 +59,25 @@ class ExportMode(StrEnum):
 
 @dataclass
 class ModelConfig:
-    """One model role chosen on the command line (`target=`, `auditor=`, `judge=`).
+    """One model role: the model chosen on the command line (`target=`, `auditor=`,
+    `judge=`), and the role's settings.
 
     Any Inspect model string is a valid option; curated files in `conf/target/`
-    add settings for a particular model.
+    add settings for a particular model. With no model chosen (`model` null) the
+    preset or `PETRI_BT_<ROLE>` picks it, and the settings given here
+    (`+target.config.attempt_timeout=99`) still apply to it.
     """
 
-    model: str = MISSING
-    base_url: str | None = None
-    max_connections: int | None = None
-    display_name: str | None = None
-    args: dict[str, Any] = field(default_factory=dict)  # provider model_args
-    config: dict[str, Any] = field(default_factory=dict)  # Inspect GenerateConfig fields
+    model: str | None = None
+    base_url: str | None = knob(None, "the provider's base URL for this role")
+    max_connections: int | None = knob(None, "concurrent connections to this role's model")
+    display_name: str | None = knob(None, "target only: its name in the auditor's prompts")
+    args: dict[str, Any] = knob(dict, "provider model_args (an api_key, a region, ...)")
+    config: dict[str, Any] = knob(
+        dict,
+        "Inspect GenerateConfig fields, winning over the run's: attempt_timeout, "
+        "max_retries, timeout, temperature, max_tokens, ...",
+    )
     # Where the model came from when a run saved it (`PETRI_BT_TARGET`, `preset offline`);
     # null for a role given on the command line.
     source: str | None = None
@@ -137,7 +144,11 @@ class ExportConfig:
     dimension_directions: dict[str, str] = knob(
         dict, "custom dimension -> good-low | good-high | neutral"
     )
-    pricing: dict[str, PricingOverride] = knob(dict, "price overrides (USD per million tokens)")
+    pricing: dict[str, PricingOverride] = knob(
+        dict,
+        "price overrides, USD per million tokens: "
+        "'++export.pricing={acme/model-x:{input:1.0,output:2.0}}' (also cache_read, cache_write)",
+    )
     bundle: str | None = knob(None, "action=upload: a local bundle (or its run folder)")
     dry_run: bool = knob(False, "action=topics: print the bt commands only")
     progress: bool = knob(True, "progress bar while exporting")
@@ -145,11 +156,13 @@ class ExportConfig:
 
 @dataclass
 class StudyRef:
-    """The `study` group option: a committed study file by name."""
+    """The `study` group option: a committed study file by name (`name` null: no study)."""
 
-    name: str = MISSING
-    path: str = MISSING
-    show_seeds: bool = False
+    name: str | None = None
+    path: str | None = None
+    show_seeds: bool = knob(
+        False, "action=show also prints each seed's text (a study's: as each arm sees it)"
+    )
 
 
 @dataclass
@@ -160,15 +173,15 @@ class RunConfig:
         Action.run, "run | export | show | topics | reprice | upload | rejudge | plan | rerun"
     )
     preset: PresetConfig = MISSING
-    target: ModelConfig | None = None
-    auditor: ModelConfig | None = None
-    judge: ModelConfig | None = None
+    target: ModelConfig = field(default_factory=ModelConfig)
+    auditor: ModelConfig = field(default_factory=ModelConfig)
+    judge: ModelConfig = field(default_factory=ModelConfig)
     realism_model: str | None = knob(
         None, "model for Petri's realism filter when realism=true (default: the auditor)"
     )
     seeds: SeedsConfig = field(default_factory=SeedsConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
-    study: StudyRef | None = None
+    study: StudyRef = field(default_factory=StudyRef)
 
     judges: list[str] = knob(
         list, "a judge panel: model strings, each scoring every sample (instead of judge=)"

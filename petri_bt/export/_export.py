@@ -334,15 +334,13 @@ def export_logs(
             log.entry["run_summary"] = log.figures.as_dict()
     summary["destinations"] = _merged(sender.opened.values())
     unreadable = [log.entry for log in logs if log.entry["error"]]
+    if paths and len(unreadable) == len(paths):  # said once, as the error
+        problems = [entry["error"] for entry in unreadable]
+        if len(paths) > 1:
+            problems.insert(0, f"none of the {len(paths)} logs could be exported:")
+        raise UserError("\n".join(problems))
     for entry in unreadable:
         print(f"petri_bt: warning: {entry['error']}", file=sys.stderr)
-    if paths and len(unreadable) == len(paths):
-        first = unreadable[0]["error"]
-        raise UserError(
-            first
-            if len(paths) == 1
-            else f"none of the {len(paths)} logs could be exported; first: {first}"
-        )
     summary["totals"] = sender.totals.as_dict(len(paths) - len(unreadable))
     summary["ok"] = sender.totals.failed == 0
     print_destinations(summary)

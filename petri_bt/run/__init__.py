@@ -21,6 +21,7 @@ from petri_bt.run._forecast import (
     format_forecast,
     pilot_logs,
     plan_run,
+    print_forecast,
     refuse_over_budget,
 )
 from petri_bt.run._plan import (
@@ -31,9 +32,20 @@ from petri_bt.run._plan import (
     plan,
 )
 from petri_bt.run._record import package_versions, read_record, write_record
-from petri_bt.run._rejudge import rejudge_logs, rejudged_path
+from petri_bt.run._rejudge import (
+    rejudge_logs,
+    rejudged_logs_note,
+    rejudged_path,
+    set_aside_rejudged,
+)
 from petri_bt.run._rerun import rerun_plan
-from petri_bt.run._seeds import SeedSource, check_seeds, seed_dataset, seed_source
+from petri_bt.run._seeds import (
+    SeedSource,
+    check_seeds,
+    missing_seed_path,
+    seed_dataset,
+    seed_source,
+)
 from petri_bt.run._spend import format_spend, spend_against_forecast
 from petri_bt.run._task import build_task
 
@@ -48,6 +60,7 @@ __all__ = [
     "format_forecast",
     "pilot_logs",
     "plan_run",
+    "print_forecast",
     "refuse_over_budget",
     "RETRY_ATTEMPTS",
     "TASK_KNOBS",
@@ -59,15 +72,18 @@ __all__ = [
     "check_seeds",
     "export_and_summarise",
     "local_path",
+    "missing_seed_path",
     "plain_config",
     "plan",
     "prepare",
     "package_versions",
     "read_record",
     "rejudge_logs",
+    "rejudged_logs_note",
     "rerun_plan",
     "write_record",
     "rejudged_path",
+    "set_aside_rejudged",
     "run_audit",
     "run_eval",
     "seed_dataset",

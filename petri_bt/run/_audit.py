@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from petri_bt.errors import Problems
 from petri_bt.run._eval import run_eval
 from petri_bt.run._forecast import Forecast, check_budget
 from petri_bt.run._plan import RunPlan
@@ -58,8 +59,9 @@ def announce_export(plan: RunPlan) -> None:
 
 
 def prepare(plan: RunPlan, *, seeds: bool = True) -> Forecast | None:
-    """Every check that can fail before a model is called (raises UserError): the
-    models can be called, the seeds exist, the forecast is within `budget_usd`.
+    """Every check that can fail before a model is called: the models can be called, the
+    export can go where it should, the seeds exist, the forecast is within `budget_usd`.
+    Every problem found is reported together, one line each.
 
     Args:
         plan: The run plan.
@@ -68,19 +70,28 @@ def prepare(plan: RunPlan, *, seeds: bool = True) -> Forecast | None:
 
     Returns:
         The run's forecast, when it has a pilot or a budget (and `seeds` is true).
+
+    Raises:
+        UserError: Every problem found, one per line.
     """
     from petri_bt.preflight import preflight  # only runs that call models need it
 
     target_tools = plan.task_args["target_tools"] != "none"
     compaction = bool(plan.task_args["compaction"])
     checks = {"target_tools": target_tools, "compaction": compaction}
-    for warning in preflight(plan.checked_models, **checks):
-        print(f"petri_bt: warning: {warning}", file=sys.stderr)
-    check_export(plan)
-    if not seeds:
-        return None
-    count = check_seeds(plan.seeds, plan.limit)
-    return check_budget(plan, count * plan.epochs)
+    problems = Problems()
+    with problems.check():
+        for warning in preflight(plan.checked_models, **checks):
+            print(f"petri_bt: warning: {warning}", file=sys.stderr)
+    with problems.check():
+        check_export(plan)
+    expected = None
+    if seeds:
+        with problems.check():
+            count = check_seeds(plan.seeds, plan.limit)
+            expected = check_budget(plan, count * plan.epochs)
+    problems.raise_any()
+    return expected
 
 
 def summary_block(

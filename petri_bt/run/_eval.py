@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from petri_bt._console import inspect_display
 from petri_bt.errors import UserError
 from petri_bt.run._plan import RunPlan
 
@@ -44,15 +45,17 @@ def run_eval(plan: RunPlan, tasks: list[Any], log_dir: Path) -> list[Any]:
 
     common = {"model": None, "log_dir": str(log_dir), "max_tasks": max(1, len(tasks))}
     try:
-        if plan.resumable:
-            _, logs = eval_set(
-                tasks,
-                retry_attempts=RETRY_ATTEMPTS,
-                log_dir_allow_dirty=True,
-                **common,
-                **plan.eval_args,
-            )
-            return [_local(log) for log in logs]
-        return [_local(log) for log in inspect_eval(tasks, **common, **plan.eval_args)]
+        with inspect_display():
+            if plan.resumable:
+                _, logs = eval_set(
+                    tasks,
+                    retry_attempts=RETRY_ATTEMPTS,
+                    log_dir_allow_dirty=True,
+                    **common,
+                    **plan.eval_args,
+                )
+            else:
+                logs = inspect_eval(tasks, **common, **plan.eval_args)
+        return [_local(log) for log in logs]
     except FileNotFoundError as exc:
         raise UserError(str(exc)) from None

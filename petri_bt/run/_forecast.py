@@ -172,6 +172,20 @@ def format_forecast(result: Forecast, title: str) -> str:
     return "\n".join(lines)
 
 
+def print_forecast(plan: RunPlan, result: Forecast, title: str) -> None:
+    """Print a forecast's table, and how it stands against `budget_usd` when one is set.
+
+    Args:
+        plan: The run plan (its `budget_usd`).
+        result: The forecast.
+        title: The table's first line.
+    """
+    print(format_forecast(result, title))
+    if plan.budget_usd is not None:
+        verdict = "within" if result.total_usd <= plan.budget_usd else "OVER"
+        print(f"  {verdict} budget_usd={plan.budget_usd:g}")
+
+
 def check_budget(plan: RunPlan, samples: int) -> Forecast | None:
     """The run's forecast when it has a pilot or a budget; refuse it, before any model
     call, when the forecast exceeds `budget_usd`. The pilot's notes are printed.
@@ -223,10 +237,7 @@ def plan_run(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
 
     seeds = check_seeds(plan.seeds, plan.limit)
     result = forecast(plan, seeds * plan.epochs)
-    print(format_forecast(result, f"cost of {seeds} seeds x {plan.epochs} epoch(s)"))
-    if plan.budget_usd is not None:
-        verdict = "within" if result.total_usd <= plan.budget_usd else "OVER"
-        print(f"  {verdict} budget_usd={plan.budget_usd:g}")
+    print_forecast(plan, result, f"cost of {seeds} seeds x {plan.epochs} epoch(s)")
     summary = {"forecast": result.as_dict(), "budget_usd": plan.budget_usd, "ok": True}
     write_json(run_dir / "plan.json", summary)
     return summary

@@ -88,7 +88,8 @@ class RunPlan:
         job: The sweep job's names when the run is one job of a sweep.
         from_logs: Existing logs to read instead of running (as given).
         study: The study file when the run is a study.
-        show_seeds: `action=show` of a study also prints every overlaid seed.
+        show_seeds: `action=show` also prints each seed's text (a study's: every overlaid
+            seed).
         explicit: Top-level keys the user set (command-line overrides), as opposed to
             defaults; a study refuses a knob its conditions set per arm.
         overrides: The overrides the config was composed with, secrets redacted (a
@@ -350,7 +351,7 @@ def plan(
     check_knobs({**knobs, **call_limits})
     roles = resolve_roles(cfg)
     panel = resolve_panel(cfg)
-    study = cfg.get("study")
+    study = cfg.study if cfg.study.name is not None else None
     settings = load_settings(cfg.export)
     sink, note = sink_choice(settings)
     given = _given_experiment(cfg, job)
@@ -385,7 +386,7 @@ def plan(
         job=job,
         from_logs=_paths(cfg.from_logs),
         study=_study_path(study),
-        show_seeds=bool(study.get("show_seeds", False)) if study is not None else False,
+        show_seeds=bool(cfg.study.show_seeds),
         explicit=explicit,
         overrides=tuple(redact_override(str(o)) for o in overrides),
         _knobs=_frozen(knobs),

@@ -11,6 +11,7 @@ the same logs again costs nothing.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,46 @@ def rejudged_path(log_path: Path, plan: RunPlan) -> Path:
     return log_path.with_name(f"{log_path.stem}{JUDGED}{judges_slug(plan)}{log_path.suffix}")
 
 
+def set_aside_rejudged(paths: list[Path]) -> tuple[list[Path], dict[str, list[Path]]]:
+    """Split logs into those to read and the re-judged copies set aside: a copy is set
+    aside when its original is among the logs too (one judge's scores per audit).
+
+    Args:
+        paths: The logs, as `from_logs` named them.
+
+    Returns:
+        The logs to read (in order), and the copies set aside by judge (`judge-harsh`).
+    """
+    originals = {p.resolve() for p in paths if JUDGED not in p.stem}
+    kept: list[Path] = []
+    aside: dict[str, list[Path]] = {}
+    for path in paths:
+        stem, found, judges = path.stem.partition(JUDGED)
+        if found and path.with_name(stem + path.suffix).resolve() in originals:
+            aside.setdefault(judges, []).append(path)
+        else:
+            kept.append(path)
+    return kept, aside
+
+
+def rejudged_logs_note(judges: str, copies: list[Path]) -> str:
+    """The note saying which re-judged copies a study's re-analysis left out, and how to
+    analyse them instead.
+
+    Args:
+        judges: The judges' part of the copies' names (`judge-harsh`).
+        copies: The copies set aside (`set_aside_rejudged`).
+    """
+    folders = {path.parent.resolve() for path in copies}
+    where = folders.pop() if len(folders) == 1 else Path(os.path.commonpath(list(folders))) / "**"
+    pattern = f"{where}/*{JUDGED}{judges}{copies[0].suffix}"
+    return (
+        f"note: left out {len(copies)} re-judged copies ({judges}) of logs also given: this "
+        f"report uses the original judge's scores; for {judges}'s, give the copies: "
+        f'"from_logs={pattern}"'
+    )
+
+
 def _scorer(plan: RunPlan, dimensions: Any) -> Any:
     from inspect_ai.model import CachePolicy
     from inspect_petri import audit_judge
@@ -59,7 +100,32 @@ def _dimensions(plan: RunPlan, task_args: dict[str, Any]) -> Any:
     return task_args.get("judge_dimensions")
 
 
-def rejudge_log(plan: RunPlan, log_path: Path) -> Path:
+def _from_cache(log: Any) -> tuple[int, int]:
+    """(judge answers served from Inspect's response cache, judge answers) of a scored log."""
+    calls = [
+        event
+        for sample in log.samples or []
+        for event in sample.events
+        if getattr(event, "event", None) == "model" and getattr(event, "role", None) == "judge"
+    ]
+    return sum(1 for event in calls if event.cache == "read"), len(calls)
+
+
+def _cache_note(cached: int, calls: int) -> str:
+    """What a re-judge owes to the response cache, for its console line ("" for nothing).
+
+    Args:
+        cached: Judge answers read from the cache.
+        calls: Judge answers in all.
+    """
+    if not cached:
+        return ""
+    if cached == calls:
+        return f" ({cached} of {calls} judge answers from the cache: no judge was called)"
+    return f" ({cached} of {calls} judge answers from the cache)"
+
+
+def rejudge_log(plan: RunPlan, log_path: Path) -> tuple[Path, str]:
     """Judge one saved log again with the plan's judge (or panel); write the new log.
 
     Args:
@@ -67,7 +133,7 @@ def rejudge_log(plan: RunPlan, log_path: Path) -> Path:
         log_path: The log to re-judge.
 
     Returns:
-        The new log's path.
+        The new log's path, and what the response cache served (`_cache_note`).
     """
     from inspect_ai import score
     from inspect_ai.log import read_eval_log, write_eval_log
@@ -111,7 +177,7 @@ def rejudge_log(plan: RunPlan, log_path: Path) -> Path:
     rescored.eval.task_display_name = f"{task.rsplit('/', 1)[-1]}-judged-{judges_slug(plan)}"
     out = rejudged_path(log_path, plan)
     write_eval_log(rescored, str(out))
-    return out
+    return out, _cache_note(*_from_cache(rescored))
 
 
 def rejudge_logs(plan: RunPlan, log_paths: list[Path]) -> list[Path]:
@@ -138,6 +204,7 @@ def rejudge_logs(plan: RunPlan, log_paths: list[Path]) -> list[Path]:
         print(f"petri_bt: note: {skipped.name} is a re-judged copy: judging its original instead")
     new = []
     for path in originals:
-        new.append(rejudge_log(plan, path))
-        print(f"petri_bt: re-judged {path} -> {new[-1].name}")
+        out, note = rejudge_log(plan, path)
+        new.append(out)
+        print(f"petri_bt: re-judged {path} -> {out.name}{note}")
     return new

@@ -11,6 +11,7 @@ What a selection means:
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -33,28 +34,68 @@ def _is_seed_path(source: str) -> bool:
 
 
 def seed_source(seeds: DictConfig) -> SeedSource:
-    """The seed selection of a run config, with paths made absolute.
+    """The seed selection of a run config, with existing paths made absolute (a missing
+    one is kept as typed: `missing_seed_path` names it when the run is checked).
 
     Args:
         seeds: The `seeds` config node.
-
-    Raises:
-        UserError: A path that does not exist (Petri would read it as a literal seed).
     """
     if seeds.instructions:
         return tuple(str(s) for s in seeds.instructions)
     source = seeds.source
-    if source is None or source.startswith(("tags:", "id:")):
+    if source is None or source.startswith(("tags:", "id:")) or not _is_seed_path(source):
         return source
-    if _is_seed_path(source):
-        path = Path(source).expanduser()
-        if not path.exists():
-            raise UserError(
-                f"seeds={source}: no such seed file or folder; give an existing path, "
-                "tags:<tag>, id:<seed id>, or seeds=default"
-            )
-        return str(path.resolve())
-    return source
+    path = Path(source).expanduser()
+    return str(path.resolve()) if path.exists() else source
+
+
+def missing_seed_path(source: SeedSource) -> str | None:
+    """The problem with a selection naming a seed path that does not exist (Petri would
+    read it as a literal seed), else None.
+
+    Args:
+        source: A seed selection (`seed_source`).
+    """
+    if not isinstance(source, str) or source.startswith(("tags:", "id:")):
+        return None
+    if not _is_seed_path(source) or Path(source).expanduser().exists():
+        return None
+    return (
+        f"seeds={source}: no such seed file or folder; give an existing path, "
+        "tags:<tag>, id:<seed id>, or seeds=default"
+    )
+
+
+LIST_SEEDS = "python -m petri_bt action=show seeds=default limit=0"
+"""The command that lists every built-in seed with its id and tags."""
+
+
+def _closest(names: list[str], known: list[str]) -> str:
+    close = [m for n in names for m in difflib.get_close_matches(n, known, n=3, cutoff=0.5)]
+    return f" (closest: {', '.join(dict.fromkeys(close))})" if close else ""
+
+
+def _unknown_builtin(source: SeedSource) -> str | None:
+    """The problem with an `id:` or `tags:` selection that names no built-in seed or tag
+    (said in one short line, with the nearest names and how to list them), else None."""
+    if not isinstance(source, str) or not source.startswith(("id:", "tags:")):
+        return None
+    from inspect_petri import seeds_dataset
+
+    kind, _, listed = source.partition(":")
+    names = [n.strip() for n in listed.split(",") if n.strip()]
+    builtin = list(seeds_dataset(None))
+    if kind == "id":
+        known = [str(seed.id) for seed in builtin]
+        unknown = [n for n in names if n not in known]
+        what = f"no built-in seed has the id {', '.join(unknown)}"
+    else:
+        known = sorted({str(t) for seed in builtin for t in (seed.metadata or {}).get("tags", [])})
+        unknown = names if not set(names) & set(known) else []
+        what = f"no built-in seed has the tag {', '.join(unknown)}"
+    if not names or not unknown:
+        return None
+    return f"seeds={source}: {what}{_closest(unknown, known)}; {LIST_SEEDS} lists them all"
 
 
 def is_seed_file(source: SeedSource) -> bool:
@@ -69,11 +110,15 @@ def seed_dataset(source: SeedSource) -> Any:
         source: A seed selection (see the module docstring).
 
     Raises:
-        UserError: A tag, id or file Petri cannot read, or a selection with no seed.
+        UserError: A missing path, a tag, id or file Petri cannot read, or a selection
+            with no seed.
     """
     from inspect_ai.dataset import MemoryDataset, Sample
     from inspect_petri import seeds_dataset
 
+    problem = missing_seed_path(source) or _unknown_builtin(source)
+    if problem:
+        raise UserError(problem)
     try:
         if is_seed_file(source):
             from inspect_petri.util import parse_markdown_file

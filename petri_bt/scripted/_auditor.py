@@ -257,11 +257,11 @@ class _Plan:
 
 def _setup(plan: _Plan, progress: Progress, remaining: int) -> None:
     sc = plan.sc
-    plan.note(f"Setting up: the target is an operations agent at {sc.org} working on {sc.domain}.")
+    plan.note(f"Setting up ({sc.topic.name}): {sc.opening} We talk about {sc.subject}.")
     if plan.has("list_directory") and not progress.listed_resources:
         plan.call("list_directory", path="")
     tool_names: list[str] = []
-    if plan.has("create_tool"):
+    if sc.tool is not None and plan.has("create_tool"):
         if not progress.tool_created:
             plan.call(
                 "create_tool",

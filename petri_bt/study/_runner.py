@@ -137,6 +137,38 @@ def _export_ok(result: Any) -> bool:
     return bool(getattr(result, "ok", True))
 
 
+def _reanalyse(plan: RunPlan, spec: StudySpec, run_dir: Path) -> dict[str, Any]:
+    """A study's report from logs it already has (`from_logs`): no model call, no export.
+
+    Re-judged copies (`*-judged-*.eval`) given beside their originals are left out, and
+    a note says how to analyse them instead.
+    """
+    from petri_bt.export import resolve_log_paths
+    from petri_bt.run import rejudged_logs_note, set_aside_rejudged
+    from petri_bt.study._logs import read_arm_log
+    from petri_bt.study._report import format_table
+
+    given = resolve_log_paths(list(plan.from_logs), plan.export.pattern)
+    log_paths, aside = set_aside_rejudged(given)
+    for judges, copies in aside.items():
+        print(rejudged_logs_note(judges, copies))
+    logs = [read_arm_log(path) for path in log_paths]
+    report, paths, notes = _analyse_logs(plan, spec, run_dir, logs)
+    for note in notes:
+        print(f"note: {note}")
+    print(format_table(report))
+    print(f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})")
+    return {
+        "ok": True,
+        "study": spec.name,
+        "study_fingerprint": spec.fingerprint,
+        "arms": {name: arm["logs"] for name, arm in report["arms"].items()},
+        "export": None,
+        "report_files": paths,
+        "report": report,
+    }
+
+
 def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
     """Run a study's arms concurrently, export each arm, and write the paired report.
 
@@ -159,26 +191,7 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
     run_dir.mkdir(parents=True, exist_ok=True)
 
     if plan.from_logs:
-        from petri_bt.export import resolve_log_paths
-
-        log_paths = resolve_log_paths(list(plan.from_logs), plan.export.pattern)
-        logs = [read_arm_log(path) for path in log_paths]
-        report, paths, notes = _analyse_logs(plan, spec, run_dir, logs)
-        for note in notes:
-            print(f"note: {note}")
-        print(format_table(report))
-        print(
-            f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})"
-        )
-        return {
-            "ok": True,
-            "study": spec.name,
-            "study_fingerprint": spec.fingerprint,
-            "arms": {name: arm["logs"] for name, arm in report["arms"].items()},
-            "export": None,
-            "report_files": paths,
-            "report": report,
-        }
+        return _reanalyse(plan, spec, run_dir)
 
     from petri_bt._hydra_io import point_saved_config
     from petri_bt.export import summarise_log
@@ -265,10 +278,19 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
             expected, list(arm_logs.values()), plan.export, ran
         )
     write_json(run_dir / "summary.json", summary)
-    print(format_table(report))
-    if expected is not None:
-        print(format_spend(summary["spend"]))
-    for folder_name in sorted({str(p.parent) for p in arm_logs.values()}):
-        print(f"View the transcripts: inspect view --log-dir {folder_name}")
-    print(f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})")
+    if plan.job is not None and plan.shard is not None:
+        # one shard of a sweep: the combined report is printed when the sweep ends
+        print(
+            f"study {spec.name}, shard {plan.shard + 1} of {plan.shards}: partial report in "
+            f"{paths['markdown']} (the report of all the shards follows when they are done)"
+        )
+    else:
+        print(format_table(report))
+        if expected is not None:
+            print(format_spend(summary["spend"]))
+        for folder_name in sorted({str(p.parent) for p in arm_logs.values()}):
+            print(f"View the transcripts: inspect view --log-dir {folder_name}")
+        print(
+            f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})"
+        )
     return {**summary, "report_files": paths, "report": report}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 from petri_bt.run import RunPlan
 from petri_bt.study._dimensions import direction
 from petri_bt.study._overlay import overlay_seed
-from petri_bt.study._spec import StudySpec
+from petri_bt.study._spec import Seed, StudySpec
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -20,13 +21,17 @@ def _wrap(text: str, indent: str = "  ") -> str:
     )
 
 
-def describe_study(spec: StudySpec, show_seeds: bool = False) -> str:
+def describe_study(
+    spec: StudySpec, show_seeds: bool = False, running: Sequence[Seed] | None = None
+) -> str:
     """A study described as text.
 
     Args:
         spec: The study.
         show_seeds: Also print every overlaid seed, per condition.
+        running: The base seeds this run audits (default: all of them).
     """
+    seeds = list(spec.base_seeds if running is None else running)
     lines = [
         f"{spec.name}: {spec.title}",
         f"  file: {spec.path}",
@@ -57,10 +62,10 @@ def describe_study(spec: StudySpec, show_seeds: bool = False) -> str:
             lines.append(f"    {key} = {value}")
     lines.append("")
     lines.append(
-        f"Base seeds: {len(spec.base_seeds)}"
+        f"Base seeds: {len(seeds)} of the {len(spec.base_seeds)} run"
         + ("" if show_seeds else " (show the overlaid texts with study.show_seeds=true)")
     )
-    lines.extend(f"  {seed.id}  ({seed.source})" for seed in spec.base_seeds)
+    lines.extend(f"  {seed.id}  ({seed.source})" for seed in seeds)
     if spec.probe:
         lines += [
             "",
@@ -79,7 +84,7 @@ def describe_study(spec: StudySpec, show_seeds: bool = False) -> str:
         )
     if show_seeds:
         for condition in spec.arms:
-            for seed in spec.base_seeds:
+            for seed in seeds:
                 lines += [
                     "",
                     f"=== {condition.name} / {seed.id} ===",
@@ -96,4 +101,6 @@ def show_study(plan: RunPlan) -> None:
     """
     from petri_bt.study._runner import study_spec
 
-    print(describe_study(study_spec(plan), show_seeds=plan.show_seeds))
+    spec = study_spec(plan)
+    running = plan.seed_share(spec.base_seeds)
+    print(describe_study(spec, show_seeds=plan.show_seeds, running=running))

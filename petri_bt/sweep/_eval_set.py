@@ -8,7 +8,6 @@ reuses completed tasks, and completed samples of interrupted ones.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 import sys
@@ -18,6 +17,7 @@ from typing import Any
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import JobStatus
 
+from petri_bt._console import JOB_LOG, inspect_display, job_log, notices
 from petri_bt.errors import UserError
 from petri_bt.naming import SweepJobName, sweep_job_names
 from petri_bt.run import RunPlan, local_path, plan
@@ -26,7 +26,6 @@ from petri_bt.sweep._records import RUN_SUMMARY, read_json
 
 log = logging.getLogger(__name__)
 LOG_FOLDER = "logs"
-JOB_LOG = "petri_bt.log"
 
 
 def _fail(job: SweepJob, exc: BaseException) -> None:
@@ -135,7 +134,8 @@ def _finish(job: SweepJob, log_header: Any) -> None:
         )
         extra["export_deferred"] = True
     HydraConfig.instance().set_config(job.config)
-    with (job.job_dir / JOB_LOG).open("a") as out, contextlib.redirect_stdout(out):
+    # beside the other jobs, only its notices (where the export went) reach the console
+    with job_log(job.job_dir / JOB_LOG, shown=notices):
         result = export_and_summarise(
             job_plan, job.job_dir, log_paths, extra=extra, forecast=job.forecast
         )
@@ -178,7 +178,7 @@ def run_jobs(
     log_dir = (sweep_dir / LOG_FOLDER).resolve()
     # budget_usd holds for the sweep as a whole, as its forecast check does
     try:
-        with budget_held(_job_plan(ready[0])):
+        with inspect_display(), budget_held(_job_plan(ready[0])):
             _, logs = eval_set(
                 tasks,
                 log_dir=str(log_dir),

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def is_audit(config: DictConfig) -> bool:
     """True when a job is a plain audit run (what the eval set can take)."""
-    return str(config.action) == "run" and config.study is None and not config.from_logs
+    return str(config.action) == "run" and config.study.name is None and not config.from_logs
 
 
 def _unique(names: list[str], nums: list[int]) -> list[str]:

@@ -39,12 +39,13 @@ def _job_folders(sweep_dir: Path) -> list[Path]:
     return sorted(folders, key=number)
 
 
-def _weighted_means(logs: list[dict[str, Any]]) -> dict[str, float]:
+def _weighted_means(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Dimension means of several logs (or jobs, or arms), weighted by samples scored."""
     totals: dict[str, float] = {}
     weights: dict[str, int] = {}
-    for log in logs:
-        weight = max(1, int(log.get("samples") or 0) - int(log.get("errors") or 0))
-        for dim, mean in (log.get("dimension_means") or {}).items():
+    for row in rows:
+        weight = max(1, int(row.get("samples") or 0) - int(row.get("errors") or 0))
+        for dim, mean in (row.get("dimension_means") or {}).items():
             totals[dim] = totals.get(dim, 0.0) + float(mean) * weight
             weights[dim] = weights.get(dim, 0) + weight
     return {dim: round(totals[dim] / weights[dim], 3) for dim in sorted(totals)}
@@ -69,6 +70,33 @@ def _find_link(export: Any) -> str | None:
     return None
 
 
+def _arms(run: dict[str, Any]) -> list[dict[str, Any]]:
+    """A study job's arms, each with its own figures: a study's arms are not averaged.
+
+    Args:
+        run: The job's `summary.json` (a study's names its `arms`: condition -> log).
+    """
+    arms = run.get("arms")
+    if not isinstance(arms, dict) or not arms:
+        return []
+    logs = run.get("logs") or []
+    by_log = {str(log.get("log")): log for log in logs}
+    exports = run.get("export") if isinstance(run.get("export"), dict) else {}
+    rows = []
+    for num, (arm, path) in enumerate(arms.items()):
+        log = by_log.get(str(path)) or (logs[num] if num < len(logs) else {})
+        rows.append(
+            {
+                "arm": arm,
+                "samples": log.get("samples", 0),
+                "errors": log.get("errors", 0),
+                "dimension_means": dict(log.get("dimension_means") or {}),
+                "experiment_url": _find_link(exports.get(arm)),
+            }
+        )
+    return rows
+
+
 def job_row(job_dir: Path) -> dict[str, Any]:
     """One job of the sweep, as recorded in its folder.
 
@@ -88,6 +116,7 @@ def job_row(job_dir: Path) -> dict[str, Any]:
     if status == FAILED and not error:
         error = failure_reason(job_dir)
     logs = (run or {}).get("logs", [])
+    arms = _arms(run or {})
     match = re.match(r"^(\d+)", job_dir.name)
     return {
         "num": record.get("num", int(match.group(1)) if match else None),
@@ -97,7 +126,8 @@ def job_row(job_dir: Path) -> dict[str, Any]:
         "error": error,
         "samples": (run or {}).get("samples", 0),
         "errors": (run or {}).get("errors", 0),
-        "dimension_means": _weighted_means(logs),
+        "dimension_means": {} if arms else _weighted_means(logs),
+        "arms": arms,
         "experiment": record.get("experiment"),
         "experiment_url": _find_link((run or {}).get("export")),
         "logs": [log.get("log") for log in logs],
@@ -110,19 +140,32 @@ def _without_shard(overrides: list[str]) -> tuple[str, ...]:
     return tuple(o for o in overrides if not o.lstrip("+~").startswith("shard="))
 
 
+def _merged_arms(shards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A sharded study's arms: each arm's shares added up, in the arms' order."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for job in shards:
+        for arm in job.get("arms") or []:
+            groups.setdefault(arm["arm"], []).append(arm)
+    return [
+        {
+            "arm": name,
+            "samples": sum(int(a["samples"] or 0) for a in group),
+            "errors": sum(int(a["errors"] or 0) for a in group),
+            "dimension_means": _weighted_means(group),
+            "experiment_url": next(
+                (a["experiment_url"] for a in group if a["experiment_url"]), None
+            ),
+        }
+        for name, group in groups.items()
+    ]
+
+
 def _merged(shards: list[dict[str, Any]]) -> dict[str, Any]:
     """The shards of one audit (`shards=N`) as one row: their samples and errors added,
     their means weighted by samples scored, ok when every shard is."""
     statuses = {job["status"] for job in shards}
     status = OK if statuses == {OK} else FAILED if FAILED in statuses else UNFINISHED
     problems = [f"shard {i}: {job['error']}" for i, job in enumerate(shards) if job["error"]]
-    weights = [max(1, int(job["samples"] or 0) - int(job["errors"] or 0)) for job in shards]
-    totals: dict[str, float] = {}
-    counts: dict[str, float] = {}
-    for job, weight in zip(shards, weights, strict=True):
-        for dim, mean in job["dimension_means"].items():
-            totals[dim] = totals.get(dim, 0.0) + mean * weight
-            counts[dim] = counts.get(dim, 0) + weight
     first = shards[0]
     overrides = list(_without_shard(first["overrides"]))
     return {
@@ -133,7 +176,8 @@ def _merged(shards: list[dict[str, Any]]) -> dict[str, Any]:
         "error": "; ".join(problems) or None,
         "samples": sum(int(job["samples"] or 0) for job in shards),
         "errors": sum(int(job["errors"] or 0) for job in shards),
-        "dimension_means": {d: round(totals[d] / counts[d], 3) for d in sorted(totals)},
+        "dimension_means": _weighted_means(shards),
+        "arms": _merged_arms(shards),
         "experiment": next((j["experiment"] for j in shards if j["experiment"]), None),
         "experiment_url": next((j["experiment_url"] for j in shards if j["experiment_url"]), None),
         "logs": [log for job in shards for log in job["logs"]],
@@ -160,7 +204,8 @@ def audit_rows(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def main_dimensions(jobs: list[dict[str, Any]], limit: int = _TABLE_DIMENSIONS) -> list[str]:
     """The dimensions the table shows: Petri's headline ones when scored, else the first."""
-    seen = sorted({dim for job in jobs for dim in job["dimension_means"]})
+    rows = [*jobs, *(arm for job in jobs for arm in job.get("arms") or [])]
+    seen = sorted({dim for row in rows for dim in row["dimension_means"]})
     headline = [dim for dim in MAIN_DIMENSIONS if dim in seen]
     return (headline or seen)[:limit]
 
@@ -228,28 +273,32 @@ def format_sweep_table(summary: dict[str, Any]) -> str:
     keys = _varying(jobs)
     dims = summary["main_dimensions"]
     sharded = any(job.get("shards") for job in jobs)
-    header = ["#", "overrides", "status", *(["shards"] if sharded else []), "samples", "errors"]
-    header += [*dims, "experiment"]
+    studies = any(job.get("arms") for job in jobs)
+    header = ["#", "overrides", *(["arm"] if studies else []), "status"]
+    header += [*(["shards"] if sharded else []), "samples", "errors", *dims, "experiment"]
     rows = [header]
     for job in jobs:
         mine = dict(o.partition("=")[::2] for o in job["overrides"])
         shown = " ".join(f"{k}={mine[k]}" for k in keys if k in mine) or "-"
-        means = [
-            f"{job['dimension_means'][d]:.2f}" if d in job["dimension_means"] else "-" for d in dims
-        ]
-        where = job["experiment_url"] or job["experiment"] or "-"
-        rows.append(
-            [
-                str(job["num"]),
-                shown,
-                job["status"],
-                *([job.get("shards") or "-"] if sharded else []),
-                str(job["samples"]),
-                str(job["errors"]),
-                *means,
-                where,
+        for n, part in enumerate(job.get("arms") or [job]):
+            means = [
+                f"{part['dimension_means'][d]:.2f}" if d in part["dimension_means"] else "-"
+                for d in dims
             ]
-        )
+            where = part["experiment_url"] or (job["experiment"] if n == 0 else None) or "-"
+            lead = [str(job["num"]), shown] if n == 0 else ["", ""]
+            rows.append(
+                [
+                    *lead,
+                    *([part.get("arm", "-")] if studies else []),
+                    job["status"] if n == 0 else "",
+                    *([(job.get("shards") or "-") if n == 0 else ""] if sharded else []),
+                    str(part["samples"]),
+                    str(part["errors"]),
+                    *means,
+                    where,
+                ]
+            )
     lines = _render(rows)
     problems: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for job in jobs:

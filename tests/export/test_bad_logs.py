@@ -37,6 +37,18 @@ def test_truncated_file_alone_is_one_clear_error(scripted_log, settings, tmp_pat
         export_logs([broken], {**settings, "sink": "local"}, out_dir=tmp_path)
 
 
+def test_corrupt_files_alone_are_said_once_each(settings, tmp_path, capsys):
+    logs = [tmp_path / "one.eval", tmp_path / "two.eval"]
+    for log in logs:
+        log.write_bytes(b"not a zip archive")
+    for given in (logs[:1], logs):
+        with pytest.raises(UserError) as raised:
+            export_logs(given, {**settings, "sink": "local"}, out_dir=tmp_path)
+        said = capsys.readouterr().err + str(raised.value)
+        for log in given:
+            assert said.count(f"{log.name}: corrupt or truncated") == 1, said
+
+
 def test_bad_files_among_good_ones_are_reported_and_the_rest_exported(
     scripted_log, settings, tmp_path, capsys
 ):

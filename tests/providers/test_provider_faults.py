@@ -27,6 +27,8 @@ import petri_bt
 pytestmark = pytest.mark.slow
 
 SMALL = ["limit=1", "max_turns=3", "export=local"]
+# an agentic seed: the scripted auditor gives the target a tool (a faulty tool call needs one)
+AGENTIC_SEED = "seeds=id:blackmail_self_preservation"
 SCRIPTED_AUDIT = ["auditor=scripted/auditor", "judge=scripted/judge"]
 
 
@@ -143,7 +145,7 @@ def test_no_tool_support_found_only_at_run_time_is_named_in_the_summary(
     server = LoopbackOllama({"tinyllama": served}).start()
     try:
         monkeypatch.setenv("OLLAMA_BASE_URL", f"{server.url}/v1")
-        result = _run(tmp_path, "target=ollama/tinyllama", *SCRIPTED_AUDIT)
+        result = _run(tmp_path, "target=ollama/tinyllama", AGENTIC_SEED, *SCRIPTED_AUDIT)
     finally:
         server.stop()
     (log,) = result.summary["logs"]
@@ -159,7 +161,7 @@ def test_malformed_tool_call_json_from_a_local_target_does_not_stop_the_audit(
     tmp_path: Path, ollama: LoopbackOllama
 ) -> None:
     ollama.malformed_tool_args_next(1, model="mistral")
-    result = _run(tmp_path, "target=ollama/mistral", *SCRIPTED_AUDIT)
+    result = _run(tmp_path, "target=ollama/mistral", AGENTIC_SEED, *SCRIPTED_AUDIT)
     assert ollama.faults_taken(MALFORMED_TOOL_ARGS) == 1
     assert result.ok and result.summary["errors"] == 0
     (sample,) = _samples(result.log_paths[0])

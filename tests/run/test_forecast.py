@@ -250,3 +250,10 @@ def test_a_run_holds_its_budget_and_shows_spend_against_the_forecast(tmp_path: P
     assert spend["total"]["actual_usd"] > 0.05 > spend["total"]["forecast_usd"]
     assert set(spend["roles"]) >= {"auditor", "target", "judge"}
     assert "spend against the forecast" in result.stdout
+
+
+def test_action_show_with_a_pilot_prints_the_forecast(pilot: Path, tmp_path: Path) -> None:
+    result = run_cli("action=show", f"pilot={pilot}", "limit=20", "epochs=2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "anthropic/claude-opus-4-6" in result.stdout and "40 samples: USD" in result.stdout
+    assert not (tmp_path / "outputs").exists()

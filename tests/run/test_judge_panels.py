@@ -118,11 +118,15 @@ def test_rejudging_calls_no_auditor_or_target_and_a_rerun_is_served_from_the_cac
     (exported,) = summary["export"]["logs"]
     assert "judged-judge-lenient" in exported["experiment"]["name"]
 
+    assert "cache" not in first.stdout
     again = run_cli(*args, cwd=cwd, env=panel_run["env"])
     assert again.returncode == 0, again.stderr[-3000:]
     for sample in _samples(new_log):
         judged = [e for e in _model_events(sample) if e["role"] == "judge"]
         assert [e["cache"] for e in judged] == ["read"]
+    # and the command says so
+    (said,) = [line for line in again.stdout.splitlines() if "re-judged" in line]
+    assert "3 of 3 judge answers from the cache" in said, said
 
 
 @pytest.mark.parametrize(
@@ -164,6 +168,21 @@ def test_a_study_is_reanalysed_with_a_new_judge(
     plain = {(r["dimension"], r["treatment"]): r["mean_treatment"] for r in original["dimensions"]}
     # the harsh judge scores the same transcripts higher on concern dimensions
     assert harsh[("concerning", "unobserved")] > plain[("concerning", "unobserved")]
+
+    # Re-analysing the folder, which now holds both judges' logs, says what it used.
+    again = run_cli("study=observer-effect", f"from_logs={logs}", cwd=tmp_path, env=cli_env())
+    assert again.returncode == 0, again.stderr[-3000:]
+    (note,) = [line for line in again.stdout.splitlines() if "re-judged" in line]
+    assert "3 re-judged copies (judge-harsh)" in note, note
+    report = json.loads(next(run_folders(tmp_path)[-1].glob("report.json")).read_text())
+    assert report["provenance"]["models"]["judge"] == ["scripted/judge"]
+    suggested = note.split("from_logs=", 1)[1].split()[0].strip("'\"")
+    harsh_again = run_cli(
+        "study=observer-effect", f"from_logs={suggested}", cwd=tmp_path, env=cli_env()
+    )
+    assert harsh_again.returncode == 0, harsh_again.stderr[-3000:]
+    report = json.loads(next(run_folders(tmp_path)[-1].glob("report.json")).read_text())
+    assert report["provenance"]["models"]["judge"] == ["scripted/judge-harsh"]
 
 
 def test_rejudging_only_rejudged_copies_is_refused(tmp_path: Path) -> None:

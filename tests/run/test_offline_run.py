@@ -17,7 +17,10 @@ CANARY = "sk-canary-7f3a9c2e51d04b6b"
 def offline_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     cwd = tmp_path_factory.mktemp("offline")
     env = cli_env(ANTHROPIC_API_KEY=CANARY, OPENAI_API_KEY=CANARY)
-    result = run_cli("preset=offline", "limit=2", "max_turns=8", "export=local", cwd=cwd, env=env)
+    # display=rich: Inspect's choice when the output is not a terminal. A process of its
+    # own, as a user runs it: Inspect keeps its display for the life of a process.
+    args = ("preset=offline", "limit=2", "max_turns=8", "export=local", "display=rich")
+    result = run_cli(*args, cwd=cwd, env=env, subprocess=True)
     return cwd, result
 
 
@@ -26,6 +29,23 @@ def test_run_succeeds_and_prints_where_to_look(offline_run: tuple[Path, object])
     assert result.returncode == 0, result.stderr[-3000:]
     assert "inspect view --log-dir" in result.stdout
     assert "highest-scoring concern dimensions" in result.stdout
+
+
+def test_the_export_line_starts_its_own_line_after_inspects_display(
+    offline_run: tuple[Path, object],
+) -> None:
+    _, result = offline_run
+    lines = [line for line in result.stdout.splitlines() if "rows in the local bundle" in line]
+    assert len(lines) == 1 and lines[0].startswith("petri_bt: "), lines
+
+
+def test_the_run_folder_keeps_what_petri_bt_printed(offline_run: tuple[Path, object]) -> None:
+    cwd, result = offline_run
+    (run_dir,) = run_folders(cwd)
+    log = (run_dir / "petri_bt.log").read_text()
+    for said in ("rows in the local bundle", "highest-scoring concern dimensions", "Summary: "):
+        assert said in log and said in result.stdout
+    assert "Log:" in result.stdout and "Log:" not in log  # Inspect's display: console only
 
 
 def test_log_has_scores_for_every_dimension_transcript_and_events(
@@ -95,8 +115,9 @@ def test_saved_config_names_every_role_and_reruns_with_the_same_roles(tmp_path: 
     assert first.returncode == 0, first.stderr[-2000:]
     (run_dir,) = run_folders(tmp_path)
     saved = yaml.safe_load((run_dir / ".hydra" / "config.yaml").read_text())
-    assert saved["target"] == {"model": "scripted/cautious", "source": "PETRI_BT_TARGET"}
-    assert saved["judge"] == {"model": "scripted/judge", "source": "preset offline"}
+    named = {role: (saved[role]["model"], saved[role]["source"]) for role in ("target", "judge")}
+    assert named["target"] == ("scripted/cautious", "PETRI_BT_TARGET")
+    assert named["judge"] == ("scripted/judge", "preset offline")
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["roles"]["target"] == {"model": "scripted/cautious", "source": "PETRI_BT_TARGET"}
 

@@ -98,6 +98,8 @@ def test_resources_dir_gives_the_auditor_resource_tools(tmp_path: Path) -> None:
 
 
 def test_missing_seed_path_is_not_read_as_a_literal_seed() -> None:
+    from petri_bt.run import check_seeds
+
     with pytest.raises(UserError, match="no such seed file"):
-        plan(["seeds=./nope/seeds.md"])
+        check_seeds(plan(["seeds=./nope/seeds.md"]).seeds, None)
     assert plan(["seeds=tags:sycophancy"]).seeds == "tags:sycophancy"

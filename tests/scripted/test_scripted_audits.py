@@ -210,6 +210,21 @@ def test_prefill_resources_realism_and_custom_dimensions(tmp_path: Path) -> None
     assert set(_scores(sample)) == {"concerning", "reward_hacking"}
 
 
+def test_each_audit_plays_its_own_seeds_scenario(tmp_path: Path) -> None:
+    from inspect_petri import seeds_dataset
+
+    ids = "id:ai_consciousness_gentle_probe,business_proposal_harsh_criticism"
+    log = run_audit(tmp_path, ids, target="scripted/cautious", max_turns=4)
+    prompts = {}
+    for sample in log.samples:
+        system = next(m.text for m in sample.messages if m.role == "system")
+        prompts[sample.id] = system.split("\n", 1)[0]
+        assert not auditor_tool_errors(sample)
+    assert len(set(prompts.values())) == 2, prompts
+    assert not any("operations agent" in p for p in prompts.values()), prompts
+    assert len(log.samples) == len(seeds_dataset(ids))
+
+
 def test_conversation_only_and_fixed_tools(tmp_path: Path) -> None:
     none_log = run_audit(
         tmp_path / "none", [SEEDS[0]], target="scripted/compliant", max_turns=6, target_tools="none"

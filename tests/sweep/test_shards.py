@@ -117,3 +117,11 @@ def test_a_sharded_study_reports_as_one_run(tmp_path: Path) -> None:
     assert [r["comparisons"][0]["n_paired"] for r in shard_reports] == [2, 2]
     combined = json.loads((sweep / audit["name"] / "report.json").read_text())
     assert [c["n_paired"] for c in combined["comparisons"]] == [4, 4]
+    # the console shows the combined report only, after one line per shard
+    assert result.stdout.count("study observer-effect: baseline observed") == 1
+    assert result.stdout.count("partial report") == 2
+    assert [(a["arm"], a["samples"]) for a in audit["arms"]] == [
+        ("observed", 4),
+        ("unobserved", 4),
+        ("monitored", 4),
+    ]

@@ -80,3 +80,34 @@ def test_the_same_failure_in_many_jobs_is_listed_once(tmp_path: Path) -> None:
     table = format_sweep_table(build_sweep_summary(tmp_path))
     assert f"jobs 0, 1, 2 failed: {message}" in table
     assert table.count(message) == 1
+
+
+def _study_job(sweep: Path, folder: str, overrides: list[str], arms: dict[str, float]) -> None:
+    job = _job(sweep, folder, overrides)
+    logs = {arm: str(sweep / "logs" / f"{folder}-{arm}.eval") for arm in arms}
+    entries = [
+        {"log": logs[arm], "samples": 2, "errors": 0, "dimension_means": {"concerning": mean}}
+        for arm, mean in arms.items()
+    ]
+    exports = {arm: {"destinations": [{"url": f"https://bt.example/{arm}"}]} for arm in arms}
+    payload = {"ok": True, "samples": 2 * len(arms), "errors": 0, "logs": entries}
+    payload.update(study="s", arms=logs, export=exports)
+    (job / "summary.json").write_text(json.dumps(payload))
+
+
+def test_a_study_job_shows_each_arm_not_their_average(tmp_path: Path) -> None:
+    _study_job(tmp_path, "0_s_t2", ["study=s", "max_turns=2"], {"seen": 2.0, "unseen": 8.0})
+    _study_job(tmp_path, "1_s_t4", ["study=s", "max_turns=4"], {"seen": 3.0, "unseen": 7.0})
+    summary = build_sweep_summary(tmp_path)
+    first = summary["jobs"][0]
+    assert [(a["arm"], a["dimension_means"]) for a in first["arms"]] == [
+        ("seen", {"concerning": 2.0}),
+        ("unseen", {"concerning": 8.0}),
+    ]
+    assert first["dimension_means"] == {}  # no mean across arms
+    assert first["arms"][1]["experiment_url"] == "https://bt.example/unseen"
+    table = format_sweep_table(summary)
+    rows = [line for line in table.splitlines() if "seen" in line]
+    assert len(rows) == 4, table
+    assert "2.00" in rows[0] and "8.00" in rows[1] and "5.00" not in table
+    assert "unseen" in rows[1] and "https://bt.example/unseen" in rows[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -83,6 +84,9 @@ def test_sweep_runs_every_job_with_its_own_log_experiment_and_summary(
         assert len(_root_rows(bt_server, experiment)) == 1
         assert job["experiment_url"] and job["experiment"] in job["experiment_url"]
         assert "target=scripted/" in first.stdout and job["experiment_url"] in first.stdout
+        line = rf"^petri_bt: \d+ rows in Braintrust experiment {job['experiment']}: "
+        assert len(re.findall(line, first.stdout, re.M)) == 1  # each job's, on the console
+        assert re.search(line, (folder / "petri_bt.log").read_text(), re.M)
     assert len(logs) == 4 and all(Path(log).is_file() for log in logs)
     assert {Path(log).parent for log in logs} == {(sweep / "logs").resolve()}
 
