@@ -34,6 +34,14 @@ def _ci(row: dict[str, Any]) -> str:
     return f"[{ci['low']:+.2f}, {ci['high']:+.2f}]"
 
 
+def _effect(row: dict[str, Any]) -> str:
+    size = row.get("effect_size") or {}
+    if size.get("low") is None:
+        return "n/a"
+    point = "n/a" if size["d_z"] is None else f"{size['d_z']:+.2f}"
+    return f"{point} [{size['low']:+.2f}, {size['high']:+.2f}]"
+
+
 def _alphas(report: dict[str, Any]) -> dict[str, float | None] | None:
     """Dimension -> the judge panel's alpha, or None when a single judge scored."""
     agreement = report.get("agreement")
@@ -61,9 +69,9 @@ def format_table(report: dict[str, Any]) -> str:
         "mean treatment",
         "delta",
         "95% CI",
-        "sign p",
-        "wilcoxon p",
-        "holm p (wilcoxon)",
+        "d_z [95% CI]",
+        "p",
+        "holm p",
         "n",
         *(("judge alpha",) if alphas is not None else ()),
     )
@@ -77,9 +85,9 @@ def format_table(report: dict[str, Any]) -> str:
                 _num(row["mean_treatment"]),
                 _signed(row["mean_delta"]),
                 _ci(row),
-                _p(row["sign_test"]["p"]),
-                _p(row["wilcoxon"]["p"]),
-                _p(row["wilcoxon"]["p_holm"]),
+                _effect(row),
+                _p(row["t_test"]["p"]),
+                _p(row["t_test"]["p_holm"]),
                 str(row["n"]),
                 *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
             )
@@ -88,6 +96,8 @@ def format_table(report: dict[str, Any]) -> str:
         f"study {study['name']}: baseline {study['baseline']}; delta = {_paired_line(report)}; "
         "raw 1-10 judge scores",
         *aligned_lines(rows),
+        "one unit per paired seed (its epochs averaged); 95% CI: Student t widened for skew; "
+        "p: paired t-test (skew-checked), holm p across every row; methods in report.md",
     ]
     if report["excluded"] or report["unpaired"]:
         lines.append(
@@ -146,6 +156,21 @@ def _agreement_section(agreement: dict[str, Any] | None) -> list[str]:
     return [*out, ""]
 
 
+def _methods_lines(report: dict[str, Any]) -> list[str]:
+    methods = report["methods"]
+    used = sorted({row["ci95"]["method"] for row in report["dimensions"]})
+    return [
+        "Methods:",
+        "",
+        f"- Unit of analysis: {methods['unit']}.",
+        f"- Interval: {methods['interval']} (used here: {'; '.join(used)}).",
+        f"- p: {methods['test']}.",
+        f"- Effect size: {methods['effect_size']}.",
+        f"- Checks: {methods['checks']}.",
+        "- Coverage and error rates are measured by simulation in `bench/calibration.py`.",
+    ]
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     """The report as Markdown, for people.
 
@@ -191,10 +216,11 @@ def render_markdown(report: dict[str, Any]) -> str:
                 _num(row["mean_treatment"]),
                 _signed(row["mean_delta"]),
                 _ci(row),
+                _effect(row),
+                _p(row["t_test"]["p"]),
+                _p(row["t_test"]["p_holm"]),
                 f"{sign['positive']}+/{sign['negative']}-/{sign['zero']}=",
-                _p(sign["p"]),
                 _p(sign["p_holm"]),
-                _p(row["wilcoxon"]["p"]),
                 _p(row["wilcoxon"]["p_holm"]),
                 str(row["n"]),
                 *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
@@ -209,23 +235,19 @@ def render_markdown(report: dict[str, Any]) -> str:
             "treatment mean",
             "delta",
             "95% CI",
+            "d_z [95% CI]",
+            "p",
+            "p (Holm)",
             "signs",
-            "sign p",
             "sign p (Holm)",
-            "Wilcoxon p",
             "Wilcoxon p (Holm)",
             "n",
             *(("judge alpha",) if alphas is not None else ()),
         ],
         rows,
     )
-    methods = sorted({row["ci95"]["method"] for row in report["dimensions"]})
+    out += ["", *_methods_lines(report), ""]
     out += [
-        "",
-        f"Intervals: {', '.join(methods)} (fixed seed). Sign test: exact two-sided binomial on nonzero deltas. "
-        "Wilcoxon: signed-rank (scipy defaults). Holm: step-down adjustment across every "
-        "(focus dimension, treatment) comparison, separately for each test.",
-        "",
         "![forest plot](forest.png)",
         "",
     ]
