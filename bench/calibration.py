@@ -1,9 +1,9 @@
 """Calibration of the study report's statistics on judge-like data with a known truth.
 
-    python bench/calibration.py                  # about 3 minutes on 2 busy cores
+    python bench/calibration.py                  # 1-3 minutes on 2 busy cores
     python bench/calibration.py --studies 10000  # tighter Monte Carlo error
     python bench/calibration.py --quick          # a smoke run (figures too noisy to judge)
-    python bench/calibration.py --bca 300        # add the old BCa interval (slow: ~15 min)
+    python bench/calibration.py --bca 1000       # add the old BCa interval (a few minutes more)
 
 Simulated paired studies (tests/support/judge_data.py): integer 1-10 scores on three
 shapes (floor-heavy, mid-scale, near the ceiling), a latent level per seed shared by both
@@ -21,7 +21,8 @@ Prints, each with its Monte Carlo standard error and PASS/FAIL against its goal:
 2. family-wise error of the Holm-adjusted test under a global null across 6 focus
    dimensions x 2 treatments, correlated as one transcript's scores are (goal <= 0.05);
 3. the power the report's test reaches at the seeds `action=plan` asks for 80% power,
-   from a pilot of --pilot seeds (goal 0.75-0.90).
+   from a pilot of --pilot seeds (goal 0.75-0.90), beside the power a plan that trusts
+   the pilot's SD as exact reaches (the baseline).
 """
 
 from __future__ import annotations
@@ -64,14 +65,16 @@ def _cell(share: float, count: int) -> str:
     return f"{100 * share:5.1f}±{100 * _se(share, count):.1f}"
 
 
-def _student(studies: np.ndarray, mean: float) -> float:
-    """Coverage of the plain Student t-interval (zero width when the deltas are equal)."""
+def _student(studies: np.ndarray, mean: float) -> tuple[float, float]:
+    """Coverage and median width of the plain Student t-interval (zero width when the
+    deltas are equal)."""
     from scipy import special
 
     n = studies.shape[1]
     centre, sd = studies.mean(1), studies.std(1, ddof=1)
     half = special.stdtrit(n - 1, 0.975) * sd / math.sqrt(n)
-    return float(np.mean((centre - half <= mean) & (mean <= centre + half)))
+    covered = float(np.mean((centre - half <= mean) & (mean <= centre + half)))
+    return covered, float(np.median(2 * half))
 
 
 def _bca(studies: np.ndarray, mean: float) -> float:
@@ -103,6 +106,7 @@ def _coverage_tables(rng: np.random.Generator, studies: int, bca: int) -> bool:
     if bca:
         rows["bca"] = []
     worst = (1.0, "")
+    ratios = []
     for shape in SHAPES:
         for effect in EFFECTS:
             for epochs in EPOCHS:
@@ -112,7 +116,9 @@ def _coverage_tables(rng: np.random.Generator, studies: int, bca: int) -> bool:
                 for n in SIZES:
                     data = paired_deltas(rng, shape, effect, n, epochs, studies)
                     found = coverage(data, mean, sd)
-                    found["student"] = _student(data, mean)
+                    found["student"], width = _student(data, mean)
+                    if width > 0:
+                        ratios.append(found["width"] / width)
                     if bca:
                         found["bca"] = _bca(data[:bca], mean)
                     worst = min(worst, (found["mean"], f"{label.split()[0]} {effect:+} n={n}"))
@@ -136,6 +142,10 @@ def _coverage_tables(rng: np.random.Generator, studies: int, bca: int) -> bool:
     )
     print(head, *rows["d_z"], sep="\n")
     passed = worst[0] >= COVERAGE_GOAL
+    print(
+        f"\n   median width / plain Student's median width: {np.median(ratios):.2f} "
+        f"(cells {min(ratios):.2f}-{max(ratios):.2f})"
+    )
     print(
         f"\n   lowest coverage {100 * worst[0]:.1f}% ({worst[1]}); goal >= {COVERAGE_GOAL:.0%} "
         f"in every cell: {'PASS' if passed else 'FAIL'}"
@@ -173,8 +183,10 @@ def _power_table(rng: np.random.Generator, pilots: int, pilot: int) -> bool:
         passed = passed and ok
         print(
             f"   {name:12s} {effect:+.1f}  mean delta {found['truth']:+.2f}: power "
-            f"{_cell(found['power'], sized)}%  median seeds {found['seeds']}  "
-            f"pilots unsized {100 * found['undefined']:.0f}%  {'PASS' if ok else 'FAIL'}"
+            f"{_cell(found['power'], sized)}% at median {found['seeds']:3d} seeds  "
+            f"(trusting the pilot's SD: {_cell(found['power_if_sd_known'], sized)}% at "
+            f"{found['seeds_if_sd_known']:3d})  pilots unsized {100 * found['undefined']:.0f}%  "
+            f"{'PASS' if ok else 'FAIL'}"
         )
     low, high = POWER_GOAL
     print(f"   goal {low:.0%}-{high:.0%} in every row: {'PASS' if passed else 'FAIL'}")
@@ -183,7 +195,7 @@ def _power_table(rng: np.random.Generator, pilots: int, pilot: int) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--studies", type=int, default=2000, help="studies per coverage cell")
+    parser.add_argument("--studies", type=int, default=4000, help="studies per coverage cell")
     parser.add_argument("--null-studies", type=int, default=2000, help="null families per n")
     parser.add_argument("--pilots", type=int, default=1000, help="pilot-to-study rounds a row")
     parser.add_argument("--pilot", type=int, default=10, help="seeds in each pilot")

@@ -6,8 +6,8 @@ the deltas: effect size d = the smallest effect of interest / the deltas' standa
 deviation, power from the noncentral t distribution (two-sided).
 
 A pilot of a few seeds estimates that standard deviation loosely, and a plan that
-trusts the estimate falls short of its target on average (72-81% for 80% with a 10-seed
-pilot on judge-like data, in bench/calibration.py). So the seeds asked for are the
+trusts the estimate falls short of its target on average (67-76% power for 80% with a
+10-seed pilot on judge-like data, in bench/calibration.py). So the seeds asked for are the
 fewest whose power, averaged over what the true standard deviation could be given the
 pilot, reaches the target: sigma^2 = s^2 df / chi-square(df), with df = n_pilot - 1 for
 normal deltas, fewer when the pilot's deltas are heavy-tailed (judge deltas are mostly 0

@@ -128,17 +128,20 @@ def coverage(studies: np.ndarray, mean: float, sd: float) -> dict[str, float]:
     Returns:
         mean (share of studies whose mean-delta interval covers the truth), d_z (the same
         for the effect size; an undefined interval counts as a miss), constant (share of
-        studies whose deltas were all equal).
+        studies whose deltas were all equal), width (median width of the mean's interval).
     """
     hits = Counter[str]()
+    widths = []
     for row in studies:
         values = row.tolist()
         interval = mean_delta_interval(values)
         hits["mean"] += interval["low"] <= mean <= interval["high"]
+        widths.append(interval["high"] - interval["low"])
         size = effect_size(values)
         hits["d_z"] += size["low"] is not None and size["low"] <= mean / sd <= size["high"]
         hits["constant"] += len(set(values)) == 1
-    return {key: hits[key] / len(studies) for key in ("mean", "d_z", "constant")}
+    found = {key: hits[key] / len(studies) for key in ("mean", "d_z", "constant")}
+    return {**found, "width": float(np.median(widths))}
 
 
 def null_family(
@@ -198,6 +201,23 @@ def family_wise_error(
     }
 
 
+def _power_at(
+    rng: np.random.Generator,
+    shape: Shape,
+    effect: float,
+    planned: Counter[int],
+    alpha: float,
+) -> float:
+    """Share of studies, run at each planned size, where the report's test has p < alpha."""
+    hits = 0
+    for seeds, count in sorted(planned.items()):
+        for row in paired_deltas(rng, shape, effect, seeds, 1, count):
+            p = mean_delta_test(row.tolist())["p"]
+            hits += p is not None and p < alpha
+    total = sum(planned.values())
+    return hits / total if total else math.nan
+
+
 def planned_power(
     rng: np.random.Generator,
     shape: Shape,
@@ -212,25 +232,23 @@ def planned_power(
     the true mean delta, then runs a study of that many seeds and tests it.
 
     Returns:
-        power (share of planned studies with p < alpha), seeds (median planned), undefined
-        (share of pilots the plan could not size, left out of power), truth.
+        power (share of planned studies with p < alpha), seeds (median planned), power
+        and seeds if the plan had trusted the pilot's SD (`seeds_if_sd_known`), undefined
+        (share of pilots the plan could not size, left out), truth (the true mean delta).
     """
     mean, _ = true_delta(shape, effect, 1)
-    planned = Counter[int]()
+    planned, trusting = Counter[int](), Counter[int]()
     for row in paired_deltas(rng, shape, effect, pilot, 1, pilots):
-        seeds = seeds_needed(row.tolist(), abs(mean), alpha=alpha)["seeds"]
-        if seeds is not None:
-            planned[seeds] += 1
-    sized = sum(planned.values())
-    hits = 0
-    for seeds, count in sorted(planned.items()):
-        for row in paired_deltas(rng, shape, effect, seeds, 1, count):
-            p = mean_delta_test(row.tolist())["p"]
-            hits += p is not None and p < alpha
-    ordered = sorted(planned.elements())
+        plan = seeds_needed(row.tolist(), abs(mean), alpha=alpha)
+        if plan["seeds"] is not None:
+            planned[plan["seeds"]] += 1
+            trusting[plan["seeds_if_sd_known"]] += 1
+    ordered, trusted = sorted(planned.elements()), sorted(trusting.elements())
     return {
-        "power": hits / sized if sized else math.nan,
+        "power": _power_at(rng, shape, effect, planned, alpha),
         "seeds": ordered[len(ordered) // 2] if ordered else None,
-        "undefined": 1 - sized / pilots,
+        "power_if_sd_known": _power_at(rng, shape, effect, trusting, alpha),
+        "seeds_if_sd_known": trusted[len(trusted) // 2] if trusted else None,
+        "undefined": 1 - sum(planned.values()) / pilots,
         "truth": mean,
     }
