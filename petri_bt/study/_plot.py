@@ -53,7 +53,7 @@ def forest_plot(report: dict[str, Any], path: Path) -> Path:
     else:
         deltas = f"treatment - {study['baseline']}"
     axes.set_xlabel(
-        f"{deltas}: mean paired delta, raw 1-10 score, 95% CI (Student t widened for skew)",
+        f"{deltas}: mean paired delta, raw 1-10 score\n95% CI: Student t widened for skew",
         fontsize=9,
     )
     paired = ", ".join(f"{c['treatment']} {c['n_paired']}" for c in report["comparisons"])

@@ -156,6 +156,56 @@ def _agreement_section(agreement: dict[str, Any] | None) -> list[str]:
     return [*out, ""]
 
 
+def _focus_section(report: dict[str, Any], alphas: dict[str, float | None] | None) -> list[str]:
+    """The Markdown table of every (focus dimension, treatment) row."""
+    rows = []
+    for row in report["dimensions"]:
+        sign = row["sign_test"]
+        rows.append(
+            [
+                f"`{row['dimension']}`",
+                row["treatment"],
+                row["direction"],
+                _num(row["mean_baseline"]),
+                _num(row["mean_treatment"]),
+                _signed(row["mean_delta"]),
+                _ci(row),
+                _effect(row),
+                _p(row["t_test"]["p"]),
+                _p(row["t_test"]["p_holm"]),
+                f"{sign['positive']}+/{sign['negative']}-/{sign['zero']}=",
+                _p(sign["p_holm"]),
+                _p(row["wilcoxon"]["p_holm"]),
+                str(row["n"]),
+                *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
+            ]
+        )
+    return [
+        "## Focus dimensions",
+        "",
+        *_md_table(
+            [
+                "dimension",
+                "treatment",
+                "direction",
+                report["study"]["baseline"],
+                "treatment mean",
+                "delta",
+                "95% CI",
+                "d_z [95% CI]",
+                "p",
+                "p (Holm)",
+                "signs",
+                "sign p (Holm)",
+                "Wilcoxon p (Holm)",
+                "n",
+                *(("judge alpha",) if alphas is not None else ()),
+            ],
+            rows,
+        ),
+    ]
+
+
 def _methods_lines(report: dict[str, Any]) -> list[str]:
     methods = report["methods"]
     used = sorted({row["ci95"]["method"] for row in report["dimensions"]})
@@ -169,6 +219,35 @@ def _methods_lines(report: dict[str, Any]) -> list[str]:
         f"- Checks: {methods['checks']}.",
         "- Coverage and error rates are measured by simulation in `bench/calibration.py`.",
     ]
+
+
+def _excluded_section(report: dict[str, Any]) -> list[str]:
+    """The samples left out of the analysis and the seeds that could not pair, with why."""
+    out = ["", "## Excluded and unpaired", ""]
+    if not report["excluded"] and not report["unpaired"]:
+        out.append("None: every audited seed was usable in every arm.")
+    for item in report["excluded"]:
+        out.append(
+            f"- excluded `{item['seed_id']}` (epoch {item['epoch']}) in `{item['arm']}`: {item['reason']}"
+        )
+    for item in report["unpaired"]:
+        out.append(f"- unpaired `{item['seed_id']}` ({item['treatment']}): {item['reason']}")
+    return out
+
+
+def _provenance_section(report: dict[str, Any]) -> list[str]:
+    """Where the report came from: the study spec's fingerprint, versions, models, logs."""
+    prov = report["provenance"]
+    out = ["", "## Provenance", "", f"- study fingerprint: `{prov['study_fingerprint']}`"]
+    out.append(f"- study file: `{prov['study_file']}`")
+    for package, version in prov["versions"].items():
+        out.append(f"- {package}: {version}")
+    for role, models in prov["models"].items():
+        out.append(f"- {role}: {', '.join(models)}")
+    for name, arm in report["arms"].items():
+        for log in arm["logs"]:
+            out.append(f"- `{name}` log: `{log}`")
+    return out
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -203,49 +282,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     for warning in report["warnings"]:
         out += [f"> **Warning:** {warning}", ""]
 
-    out += ["## Focus dimensions", ""]
-    rows = []
-    for row in report["dimensions"]:
-        sign = row["sign_test"]
-        rows.append(
-            [
-                f"`{row['dimension']}`",
-                row["treatment"],
-                row["direction"],
-                _num(row["mean_baseline"]),
-                _num(row["mean_treatment"]),
-                _signed(row["mean_delta"]),
-                _ci(row),
-                _effect(row),
-                _p(row["t_test"]["p"]),
-                _p(row["t_test"]["p_holm"]),
-                f"{sign['positive']}+/{sign['negative']}-/{sign['zero']}=",
-                _p(sign["p_holm"]),
-                _p(row["wilcoxon"]["p_holm"]),
-                str(row["n"]),
-                *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
-            ]
-        )
-    out += _md_table(
-        [
-            "dimension",
-            "treatment",
-            "direction",
-            base,
-            "treatment mean",
-            "delta",
-            "95% CI",
-            "d_z [95% CI]",
-            "p",
-            "p (Holm)",
-            "signs",
-            "sign p (Holm)",
-            "Wilcoxon p (Holm)",
-            "n",
-            *(("judge alpha",) if alphas is not None else ()),
-        ],
-        rows,
-    )
+    out += _focus_section(report, alphas)
     out += ["", *_methods_lines(report), ""]
     out += [
         "![forest plot](forest.png)",
@@ -283,25 +320,8 @@ def render_markdown(report: dict[str, Any]) -> str:
             for t, deltas in s["delta"].items()
         ],
     )
-    out += ["", "## Excluded and unpaired", ""]
-    if not report["excluded"] and not report["unpaired"]:
-        out.append("None: every audited seed was usable in every arm.")
-    for item in report["excluded"]:
-        out.append(
-            f"- excluded `{item['seed_id']}` (epoch {item['epoch']}) in `{item['arm']}`: {item['reason']}"
-        )
-    for item in report["unpaired"]:
-        out.append(f"- unpaired `{item['seed_id']}` ({item['treatment']}): {item['reason']}")
-    prov = report["provenance"]
-    out += ["", "## Provenance", "", f"- study fingerprint: `{prov['study_fingerprint']}`"]
-    out.append(f"- study file: `{prov['study_file']}`")
-    for package, version in prov["versions"].items():
-        out.append(f"- {package}: {version}")
-    for role, models in prov["models"].items():
-        out.append(f"- {role}: {', '.join(models)}")
-    for name, arm in report["arms"].items():
-        for log in arm["logs"]:
-            out.append(f"- `{name}` log: `{log}`")
+    out += _excluded_section(report)
+    out += _provenance_section(report)
     return "\n".join(out) + "\n"
 
 
