@@ -42,6 +42,19 @@ def _effect(row: dict[str, Any]) -> str:
     return f"{point} [{size['low']:+.2f}, {size['high']:+.2f}]"
 
 
+def _figures(row: dict[str, Any]) -> list[str]:
+    """A row's means, delta with its CI, d_z with its CI, p and Holm p, as table cells."""
+    return [
+        _num(row["mean_baseline"]),
+        _num(row["mean_treatment"]),
+        _signed(row["mean_delta"]),
+        _ci(row),
+        _effect(row),
+        _p(row["t_test"]["p"]),
+        _p(row["t_test"]["p_holm"]),
+    ]
+
+
 def _alphas(report: dict[str, Any]) -> dict[str, float | None] | None:
     """Dimension -> the judge panel's alpha, or None when a single judge scored."""
     agreement = report.get("agreement")
@@ -81,13 +94,7 @@ def format_table(report: dict[str, Any]) -> str:
             (
                 row["dimension"],
                 row["treatment"],
-                _num(row["mean_baseline"]),
-                _num(row["mean_treatment"]),
-                _signed(row["mean_delta"]),
-                _ci(row),
-                _effect(row),
-                _p(row["t_test"]["p"]),
-                _p(row["t_test"]["p_holm"]),
+                *_figures(row),
                 str(row["n"]),
                 *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
             )
@@ -166,13 +173,7 @@ def _focus_section(report: dict[str, Any], alphas: dict[str, float | None] | Non
                 f"`{row['dimension']}`",
                 row["treatment"],
                 row["direction"],
-                _num(row["mean_baseline"]),
-                _num(row["mean_treatment"]),
-                _signed(row["mean_delta"]),
-                _ci(row),
-                _effect(row),
-                _p(row["t_test"]["p"]),
-                _p(row["t_test"]["p_holm"]),
+                *_figures(row),
                 f"{sign['positive']}+/{sign['negative']}-/{sign['zero']}=",
                 _p(sign["p_holm"]),
                 _p(row["wilcoxon"]["p_holm"]),
