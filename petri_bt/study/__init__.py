@@ -10,6 +10,12 @@ from petri_bt.study._arms import arm_rows, experiment_name, study_samples, write
 from petri_bt.study._copy import write_study_copy
 from petri_bt.study._dimensions import CustomDimension
 from petri_bt.study._fingerprint import canonical_spec, fingerprint
+from petri_bt.study._interval import (
+    DELTA_BOUNDS,
+    effect_size,
+    mean_delta_interval,
+    mean_delta_test,
+)
 from petri_bt.study._logs import panel_scores, read_arm_log
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._planning import plan_study
@@ -25,28 +31,22 @@ from petri_bt.study._spec import (
     load_study,
     parse_study,
 )
-from petri_bt.study._stats import (
-    bootstrap_ci,
-    holm,
-    mean_delta_interval,
-    sign_test,
-    spearman,
-    wilcoxon_test,
-)
+from petri_bt.study._stats import holm, sign_test, spearman, wilcoxon_test
 
 __all__ = [
     "plan_study",
     "study_samples",
     "DEFAULT_SMALLEST_EFFECT",
+    "DELTA_BOUNDS",
     "Condition",
     "CustomDimension",
     "Seed",
     "StudySpec",
     "analyse",
     "arm_rows",
-    "bootstrap_ci",
     "canonical_spec",
     "describe_study",
+    "effect_size",
     "experiment_name",
     "fingerprint",
     "format_power_plan",
@@ -56,6 +56,7 @@ __all__ = [
     "judge_agreement",
     "load_study",
     "mean_delta_interval",
+    "mean_delta_test",
     "overlay_seed",
     "panel_scores",
     "parse_study",

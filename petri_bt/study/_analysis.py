@@ -9,10 +9,11 @@ from typing import Any
 from petri_bt.judging import DEFAULT_DISAGREEMENT
 from petri_bt.study._agreement import judge_agreement
 from petri_bt.study._dimensions import direction
+from petri_bt.study._interval import METHODS, effect_size, mean_delta_interval, mean_delta_test
 from petri_bt.study._logs import ArmSample, LogInfo
 from petri_bt.study._probe import pinned_probe, probe_delivered
 from petri_bt.study._spec import StudySpec
-from petri_bt.study._stats import bootstrap_ci, holm, sign_test, spearman, wilcoxon_test
+from petri_bt.study._stats import holm, sign_test, spearman, wilcoxon_test
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,9 @@ def _dimension_stats(
         "mean_baseline": _mean(b),
         "mean_treatment": _mean(t),
         "mean_delta": _mean(deltas),
-        "ci95": bootstrap_ci(deltas),
+        "ci95": mean_delta_interval(deltas),
+        "effect_size": effect_size(deltas),
+        "t_test": mean_delta_test(deltas),
         "sign_test": sign_test(deltas),
         "wilcoxon": wilcoxon_test(deltas),
     }
@@ -218,7 +221,7 @@ def analyse(
 
     Returns:
         The report: study, arms, comparisons, per-(dimension, treatment) statistics with
-        Holm-adjusted p-values, judge agreement (None for a single judge), moderator
+        Holm-adjusted p-values, the methods behind them, judge agreement (None for a single judge), moderator
         correlations, per-seed scores and deltas, exclusions, provenance.
     """
     excluded: list[dict[str, Any]] = []
@@ -236,7 +239,7 @@ def analyse(
         for dim in spec.focus_dimensions
         for t in spec.treatments
     ]
-    for test in ("sign_test", "wilcoxon"):
+    for test in ("t_test", "sign_test", "wilcoxon"):
         adjusted = holm([d[test]["p"] for d in dimensions])
         for row, p in zip(dimensions, adjusted, strict=True):
             row[test]["p_holm"] = p
@@ -314,6 +317,7 @@ def analyse(
             for t in spec.treatments
         ],
         "dimensions": dimensions,
+        "methods": dict(METHODS),
         "agreement": judge_agreement(usable, shown, judge_disagreement),
         "moderators": [
             row for t in spec.treatments for row in _moderators(spec, t, paired[t], base, scores[t])

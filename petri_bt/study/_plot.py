@@ -52,7 +52,10 @@ def forest_plot(report: dict[str, Any], path: Path) -> Path:
         deltas = report["comparisons"][0]["delta"]
     else:
         deltas = f"treatment - {study['baseline']}"
-    axes.set_xlabel(f"{deltas}: mean paired delta, raw 1-10 score, 95% CI", fontsize=9)
+    axes.set_xlabel(
+        f"{deltas}: mean paired delta, raw 1-10 score\n95% CI: Student t widened for skew",
+        fontsize=9,
+    )
     paired = ", ".join(f"{c['treatment']} {c['n_paired']}" for c in report["comparisons"])
     axes.set_title(f"{study['name']} (paired seeds: {paired})", fontsize=10)
     axes.grid(axis="x", alpha=0.3)

@@ -34,6 +34,27 @@ def _ci(row: dict[str, Any]) -> str:
     return f"[{ci['low']:+.2f}, {ci['high']:+.2f}]"
 
 
+def _effect(row: dict[str, Any]) -> str:
+    size = row.get("effect_size") or {}
+    if size.get("low") is None:
+        return "n/a"
+    point = "n/a" if size["d_z"] is None else f"{size['d_z']:+.2f}"
+    return f"{point} [{size['low']:+.2f}, {size['high']:+.2f}]"
+
+
+def _figures(row: dict[str, Any]) -> list[str]:
+    """A row's means, delta with its CI, d_z with its CI, p and Holm p, as table cells."""
+    return [
+        _num(row["mean_baseline"]),
+        _num(row["mean_treatment"]),
+        _signed(row["mean_delta"]),
+        _ci(row),
+        _effect(row),
+        _p(row["t_test"]["p"]),
+        _p(row["t_test"]["p_holm"]),
+    ]
+
+
 def _alphas(report: dict[str, Any]) -> dict[str, float | None] | None:
     """Dimension -> the judge panel's alpha, or None when a single judge scored."""
     agreement = report.get("agreement")
@@ -61,9 +82,9 @@ def format_table(report: dict[str, Any]) -> str:
         "mean treatment",
         "delta",
         "95% CI",
-        "sign p",
-        "wilcoxon p",
-        "holm p (wilcoxon)",
+        "d_z [95% CI]",
+        "p",
+        "holm p",
         "n",
         *(("judge alpha",) if alphas is not None else ()),
     )
@@ -73,13 +94,7 @@ def format_table(report: dict[str, Any]) -> str:
             (
                 row["dimension"],
                 row["treatment"],
-                _num(row["mean_baseline"]),
-                _num(row["mean_treatment"]),
-                _signed(row["mean_delta"]),
-                _ci(row),
-                _p(row["sign_test"]["p"]),
-                _p(row["wilcoxon"]["p"]),
-                _p(row["wilcoxon"]["p_holm"]),
+                *_figures(row),
                 str(row["n"]),
                 *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
             )
@@ -88,6 +103,8 @@ def format_table(report: dict[str, Any]) -> str:
         f"study {study['name']}: baseline {study['baseline']}; delta = {_paired_line(report)}; "
         "raw 1-10 judge scores",
         *aligned_lines(rows),
+        "one unit per paired seed (its epochs averaged); 95% CI: Student t widened for skew; "
+        "p: paired t-test (skew-checked), holm p across every row; methods in report.md",
     ]
     if report["excluded"] or report["unpaired"]:
         lines.append(
@@ -146,6 +163,94 @@ def _agreement_section(agreement: dict[str, Any] | None) -> list[str]:
     return [*out, ""]
 
 
+def _focus_section(report: dict[str, Any], alphas: dict[str, float | None] | None) -> list[str]:
+    """The Markdown table of every (focus dimension, treatment) row."""
+    rows = []
+    for row in report["dimensions"]:
+        sign = row["sign_test"]
+        rows.append(
+            [
+                f"`{row['dimension']}`",
+                row["treatment"],
+                row["direction"],
+                *_figures(row),
+                f"{sign['positive']}+/{sign['negative']}-/{sign['zero']}=",
+                _p(sign["p_holm"]),
+                _p(row["wilcoxon"]["p_holm"]),
+                str(row["n"]),
+                *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
+            ]
+        )
+    return [
+        "## Focus dimensions",
+        "",
+        *_md_table(
+            [
+                "dimension",
+                "treatment",
+                "direction",
+                report["study"]["baseline"],
+                "treatment mean",
+                "delta",
+                "95% CI",
+                "d_z [95% CI]",
+                "p",
+                "p (Holm)",
+                "signs",
+                "sign p (Holm)",
+                "Wilcoxon p (Holm)",
+                "n",
+                *(("judge alpha",) if alphas is not None else ()),
+            ],
+            rows,
+        ),
+    ]
+
+
+def _methods_lines(report: dict[str, Any]) -> list[str]:
+    methods = report["methods"]
+    used = sorted({row["ci95"]["method"] for row in report["dimensions"]})
+    return [
+        "Methods:",
+        "",
+        f"- Unit of analysis: {methods['unit']}.",
+        f"- Interval: {methods['interval']} (used here: {'; '.join(used)}).",
+        f"- p: {methods['test']}.",
+        f"- Effect size: {methods['effect_size']}.",
+        f"- Checks: {methods['checks']}.",
+        "- Coverage and error rates are measured by simulation in `bench/calibration.py`.",
+    ]
+
+
+def _excluded_section(report: dict[str, Any]) -> list[str]:
+    """The samples left out of the analysis and the seeds that could not pair, with why."""
+    out = ["", "## Excluded and unpaired", ""]
+    if not report["excluded"] and not report["unpaired"]:
+        out.append("None: every audited seed was usable in every arm.")
+    for item in report["excluded"]:
+        out.append(
+            f"- excluded `{item['seed_id']}` (epoch {item['epoch']}) in `{item['arm']}`: {item['reason']}"
+        )
+    for item in report["unpaired"]:
+        out.append(f"- unpaired `{item['seed_id']}` ({item['treatment']}): {item['reason']}")
+    return out
+
+
+def _provenance_section(report: dict[str, Any]) -> list[str]:
+    """Where the report came from: the study spec's fingerprint, versions, models, logs."""
+    prov = report["provenance"]
+    out = ["", "## Provenance", "", f"- study fingerprint: `{prov['study_fingerprint']}`"]
+    out.append(f"- study file: `{prov['study_file']}`")
+    for package, version in prov["versions"].items():
+        out.append(f"- {package}: {version}")
+    for role, models in prov["models"].items():
+        out.append(f"- {role}: {', '.join(models)}")
+    for name, arm in report["arms"].items():
+        for log in arm["logs"]:
+            out.append(f"- `{name}` log: `{log}`")
+    return out
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     """The report as Markdown, for people.
 
@@ -178,54 +283,9 @@ def render_markdown(report: dict[str, Any]) -> str:
     for warning in report["warnings"]:
         out += [f"> **Warning:** {warning}", ""]
 
-    out += ["## Focus dimensions", ""]
-    rows = []
-    for row in report["dimensions"]:
-        sign = row["sign_test"]
-        rows.append(
-            [
-                f"`{row['dimension']}`",
-                row["treatment"],
-                row["direction"],
-                _num(row["mean_baseline"]),
-                _num(row["mean_treatment"]),
-                _signed(row["mean_delta"]),
-                _ci(row),
-                f"{sign['positive']}+/{sign['negative']}-/{sign['zero']}=",
-                _p(sign["p"]),
-                _p(sign["p_holm"]),
-                _p(row["wilcoxon"]["p"]),
-                _p(row["wilcoxon"]["p_holm"]),
-                str(row["n"]),
-                *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
-            ]
-        )
-    out += _md_table(
-        [
-            "dimension",
-            "treatment",
-            "direction",
-            base,
-            "treatment mean",
-            "delta",
-            "95% CI",
-            "signs",
-            "sign p",
-            "sign p (Holm)",
-            "Wilcoxon p",
-            "Wilcoxon p (Holm)",
-            "n",
-            *(("judge alpha",) if alphas is not None else ()),
-        ],
-        rows,
-    )
-    methods = sorted({row["ci95"]["method"] for row in report["dimensions"]})
+    out += _focus_section(report, alphas)
+    out += ["", *_methods_lines(report), ""]
     out += [
-        "",
-        f"Intervals: {', '.join(methods)} (fixed seed). Sign test: exact two-sided binomial on nonzero deltas. "
-        "Wilcoxon: signed-rank (scipy defaults). Holm: step-down adjustment across every "
-        "(focus dimension, treatment) comparison, separately for each test.",
-        "",
         "![forest plot](forest.png)",
         "",
     ]
@@ -261,25 +321,8 @@ def render_markdown(report: dict[str, Any]) -> str:
             for t, deltas in s["delta"].items()
         ],
     )
-    out += ["", "## Excluded and unpaired", ""]
-    if not report["excluded"] and not report["unpaired"]:
-        out.append("None: every audited seed was usable in every arm.")
-    for item in report["excluded"]:
-        out.append(
-            f"- excluded `{item['seed_id']}` (epoch {item['epoch']}) in `{item['arm']}`: {item['reason']}"
-        )
-    for item in report["unpaired"]:
-        out.append(f"- unpaired `{item['seed_id']}` ({item['treatment']}): {item['reason']}")
-    prov = report["provenance"]
-    out += ["", "## Provenance", "", f"- study fingerprint: `{prov['study_fingerprint']}`"]
-    out.append(f"- study file: `{prov['study_file']}`")
-    for package, version in prov["versions"].items():
-        out.append(f"- {package}: {version}")
-    for role, models in prov["models"].items():
-        out.append(f"- {role}: {', '.join(models)}")
-    for name, arm in report["arms"].items():
-        for log in arm["logs"]:
-            out.append(f"- `{name}` log: `{log}`")
+    out += _excluded_section(report)
+    out += _provenance_section(report)
     return "\n".join(out) + "\n"
 
 

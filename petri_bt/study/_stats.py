@@ -1,4 +1,4 @@
-"""Paired statistics on per-seed deltas, computed with scipy.
+"""Rank and count statistics on per-seed deltas (sign test, Wilcoxon), Holm, Spearman.
 
 Every function takes plain sequences and returns plain floats (None where a
 statistic is undefined, e.g. one observation), so the report is valid JSON.
@@ -11,80 +11,10 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-BOOTSTRAP_SEED = 20240601
-BOOTSTRAP_RESAMPLES = 9999
-
 
 def _finite(value: Any) -> float | None:
     number = float(value)
     return number if math.isfinite(number) else None
-
-
-def bootstrap_ci(deltas: Sequence[float], confidence: float = 0.95) -> dict[str, Any]:
-    """Bootstrap confidence interval of the mean delta (fixed seed, reproducible).
-
-    Uses scipy's BCa interval; when BCa is undefined for the data (e.g. nearly
-    constant deltas) falls back to the percentile interval and says so.
-
-    Args:
-        deltas: Per-seed paired deltas.
-        confidence: Confidence level.
-
-    Returns:
-        low, high, method (None bounds when fewer than two deltas).
-    """
-    import numpy as np
-    from scipy import stats
-
-    data = np.asarray(deltas, dtype=float)
-    if data.size < 2:
-        return {"low": None, "high": None, "method": "undefined (fewer than 2 paired seeds)"}
-    if np.all(data == data[0]):
-        value = float(data[0])
-        return {"low": value, "high": value, "method": "exact (all deltas equal)"}
-    for method in ("BCa", "percentile"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = stats.bootstrap(
-                (data,),
-                np.mean,
-                confidence_level=confidence,
-                n_resamples=BOOTSTRAP_RESAMPLES,
-                method=method,
-                rng=np.random.default_rng(BOOTSTRAP_SEED),
-            )
-        low = _finite(result.confidence_interval.low)
-        high = _finite(result.confidence_interval.high)
-        if low is not None and high is not None:
-            return {"low": low, "high": high, "method": f"bootstrap {method}"}
-    return {"low": None, "high": None, "method": "undefined"}
-
-
-def mean_delta_interval(deltas: Sequence[float], confidence: float = 0.95) -> dict[str, Any]:
-    """Confidence interval of the mean of paired per-seed deltas (or of any per-seed values).
-
-    The one interval the study report, `report.json`, the forest plot and comparison
-    tables print. A Student t-interval on the values.
-
-    Args:
-        deltas: One value per seed (a seed's epochs already averaged).
-        confidence: Confidence level.
-
-    Returns:
-        low, high, method (None bounds when fewer than two values).
-    """
-    import numpy as np
-    from scipy import stats
-
-    data = np.asarray(deltas, dtype=float)
-    if data.size < 2:
-        return {"low": None, "high": None, "method": "undefined (fewer than 2 paired seeds)"}
-    mean = float(data.mean())
-    sem = float(data.std(ddof=1)) / math.sqrt(data.size)
-    if sem == 0:
-        return {"low": mean, "high": mean, "method": "exact (all values equal)"}
-    half = float(stats.t.ppf(0.5 + confidence / 2, data.size - 1)) * sem
-    return {"low": mean - half, "high": mean + half, "method": "t-interval"}
 
 
 def sign_test(deltas: Sequence[float]) -> dict[str, Any]:

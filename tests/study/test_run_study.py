@@ -63,7 +63,8 @@ def test_complete_run_writes_report_and_every_arm(observed) -> None:
     assert [(d["dimension"], d["treatment"]) for d in report["dimensions"]] == [
         (dim, t) for dim in focus for t in ("unobserved", "monitored")
     ]
-    assert all(d["wilcoxon"]["p_holm"] is not None for d in report["dimensions"])
+    assert all(d["t_test"]["p_holm"] is not None for d in report["dimensions"])
+    assert set(report["methods"]) >= {"unit", "interval", "test", "effect_size"}
     assert files["forest"].read_bytes()[:4] == b"\x89PNG"
     assert "## Focus dimensions" in files["markdown"].read_text()
     summary = json.loads((files["json"].parent / "summary.json").read_text())
@@ -75,8 +76,13 @@ def test_complete_run_writes_report_and_every_arm(observed) -> None:
 def test_oversight_sensitive_target_shows_a_positive_gap(observed) -> None:
     report = observed[0]["report"]
     concerning = _row(report, "concerning", "unobserved")
-    assert concerning["mean_delta"] >= 3 and concerning["ci95"]["low"] > 0
+    assert concerning["mean_delta"] >= 3
     assert all(seed["delta"]["unobserved"]["concerning"] > 0 for seed in report["per_seed"])
+    # two seeds cannot rule out that a third goes the other way: the interval says so
+    # instead of claiming certainty (the README's 10-seed run excludes 0)
+    interval, test = concerning["ci95"], concerning["t_test"]
+    assert interval["low"] < 0 < concerning["mean_delta"] < interval["high"]
+    assert test["p"] > 0.05 and concerning["effect_size"]["method"]
 
 
 def test_an_automated_monitor_deters_only_the_requests_the_target_gambles_against(
