@@ -19,6 +19,9 @@ the command line and the study/sweep code can import this package for free):
 - `LogFile`, `LogReadError`, `SampleReadError`, `sample_name_key`: read a log
   sample by sample as plain JSON, without importing Inspect.
 - `SampleText`: a stored sample's attachments and message pool, resolved.
+- `raw_score(value)`, `dimension_table(eval_spec, overrides)`, `direction_of(table, name)`,
+  `split_justification(text, names)`: a judge value as a usable 1-10 score, each
+  dimension's direction, and each dimension's part of the judge's justification.
 - `url_safe_name(text)`: a model string or task name as a URL-safe name part.
 - `sender_started_early()`: a block in which the Braintrust sender process is started
   ahead of an export, so the SDK is imported while other work goes on.
@@ -39,6 +42,12 @@ if TYPE_CHECKING:
     from petri_bt.export._paths import resolve_log_paths
     from petri_bt.export._reader import LogFile, LogReadError, SampleReadError, sample_name_key
     from petri_bt.export._reprice import reprice_logs, usage_of_logs
+    from petri_bt.export._scores import (
+        dimension_table,
+        direction_of,
+        raw_score,
+        split_justification,
+    )
     from petri_bt.export._settings import load_settings, require_api_key, sink_choice
     from petri_bt.export._topics import topics_init
     from petri_bt.export._transcript import SampleText
@@ -56,6 +65,10 @@ _HOMES = {
     "reprice_logs": "petri_bt.export._reprice",
     "usage_of_logs": "petri_bt.export._reprice",
     "PriceTable": "petri_bt.export._cost",
+    "dimension_table": "petri_bt.export._scores",
+    "direction_of": "petri_bt.export._scores",
+    "raw_score": "petri_bt.export._scores",
+    "split_justification": "petri_bt.export._scores",
     "upload_bundle": "petri_bt.export._upload",
     "topics_init": "petri_bt.export._topics",
     "LogFile": "petri_bt.export._reader",
@@ -73,15 +86,19 @@ __all__ = [
     "LogReadError",
     "SampleReadError",
     "SampleText",
+    "dimension_table",
+    "direction_of",
     "export_logs",
     "load_settings",
     "live_export",
+    "raw_score",
     "reprice_logs",
     "require_api_key",
     "resolve_log_paths",
     "sample_name_key",
     "sink_choice",
     "sender_started_early",
+    "split_justification",
     "summarise_log",
     "topics_init",
     "upload_bundle",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from petri_bt.sweep._launch import launch_sweep
     from petri_bt.sweep._naming import (
         experiment_name,
+        is_operational,
         job_name,
         slug,
         sweep_key,
@@ -35,6 +36,7 @@ _HOMES = {
     "launch_on_ray": "petri_bt.sweep._ray",
     "experiment_name": "petri_bt.sweep._naming",
     "job_name": "petri_bt.sweep._naming",
+    "is_operational": "petri_bt.sweep._naming",
     "slug": "petri_bt.sweep._naming",
     "sweep_key": "petri_bt.sweep._naming",
     "register_resolvers": "petri_bt.sweep._resolvers",
@@ -50,6 +52,7 @@ __all__ = [
     "build_sweep_summary",
     "experiment_name",
     "format_sweep_table",
+    "is_operational",
     "job_name",
     "launch_on_ray",
     "launch_sweep",
