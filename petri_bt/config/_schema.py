@@ -35,6 +35,8 @@ class Action(StrEnum):
     upload = "upload"  # send a local export bundle to Braintrust
     rejudge = "rejudge"  # judge saved logs again (from_logs) with judge= or judges=
     plan = "plan"  # seeds and cost a run needs, forecast from a pilot's logs
+    compare = "compare"  # one row per audit of from_logs: Markdown, CSV and Parquet tables
+    report = "report"  # report.html (heatmap, study, agreement, cost, samples) of from_logs
 
 
 class TargetTools(StrEnum):
@@ -156,7 +158,8 @@ class RunConfig:
     """The whole run: roles, seeds, Petri's knobs (with Petri's defaults), export."""
 
     action: Action = knob(
-        Action.run, "run | export | show | topics | reprice | upload | rejudge | plan"
+        Action.run,
+        "run | export | show | topics | reprice | upload | rejudge | plan | compare | report",
     )
     preset: PresetConfig = MISSING
     target: ModelConfig | None = None
