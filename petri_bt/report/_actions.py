@@ -64,15 +64,7 @@ def report_logs(
     return {"ok": True, "audits": len(written.audits), "report": str(written.page)}
 
 
-def page_after(
-    folder: Path,
-    logs: list[Path],
-    *,
-    title: str,
-    settings: Any = None,
-    study: dict[str, Any] | None = None,
-    forest: Path | None = None,
-) -> Path | None:
+def page_after(folder: Path, logs: list[Path], **page: Any) -> Path | None:
     """Write the page at the end of a run, sweep or study, and say where it is.
 
     The audit is done by then: a page that cannot be written is a warning, never a
@@ -81,10 +73,7 @@ def page_after(
     Args:
         folder: The run, sweep or study folder.
         logs: Its logs (those that exist are read).
-        title: What the page is about.
-        settings: The export settings.
-        study: A study's analysed report.
-        forest: The study's forest plot.
+        **page: `write_report`'s keywords: title, settings, study, forest.
 
     Returns:
         The page, or None when it was not written.
@@ -93,9 +82,7 @@ def page_after(
     if not existing:
         return None
     try:
-        written = write_report(
-            folder, existing, title=title, settings=settings, study=study, forest=forest
-        )
+        written = write_report(folder, existing, **page)
     except Exception as exc:  # noqa: BLE001 (the run's results stand; say why there is no page)
         print(f"petri_bt: warning: {folder / REPORT_HTML} not written: {exc}", file=sys.stderr)
         return None

@@ -230,7 +230,8 @@ def _read_log(path: Path) -> _LogRead:
             samples.append(_sample(raw, path))
             condition = (raw.get("metadata") or {}).get("condition")
             conditions.append(str(condition) if condition else None)
-        return _LogRead(path, log.eval_spec, log.status, _conditions(samples, conditions))
+        groups = _conditions(samples, conditions) or {None: []}  # a log with no sample yet
+        return _LogRead(path, log.eval_spec, log.status, groups)
 
 
 def _models(spec: dict[str, Any]) -> dict[str, str]:

@@ -24,12 +24,12 @@ table { border-collapse: collapse; font-size: 13px; background: #fff; }
 th, td { border: 1px solid #d8dde3; padding: 3px 7px; text-align: left; vertical-align: top; }
 th { background: #eef1f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; max-width: 100%; }
-table.heatmap td.cell { width: 44px; min-width: 44px; text-align: center; padding: 2px 1px;
+table.heatmap td.cell { width: 50px; min-width: 50px; text-align: center; padding: 2px 1px;
   font-variant-numeric: tabular-nums; }
 table.heatmap td.cell b { display: block; font-size: 12px; }
 table.heatmap td.cell small { display: block; font-size: 9px; opacity: 0.8; }
-table.heatmap th.dim { height: 190px; white-space: nowrap; vertical-align: bottom;
-  padding: 4px 2px; font-weight: 500; }
+table.heatmap th.dim { white-space: nowrap; vertical-align: bottom; padding: 4px 2px;
+  font-weight: 500; font-size: 11px; }
 table.heatmap th.dim span { writing-mode: vertical-rl; transform: rotate(180deg); }
 table.heatmap th.audit { white-space: nowrap; font-weight: 500; max-width: 340px;
   overflow: hidden; text-overflow: ellipsis; }

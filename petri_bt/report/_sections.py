@@ -14,12 +14,6 @@ TOP_DIMENSIONS = 8  # concern dimensions listed, those with the highest scores f
 TOP_SAMPLES = 3  # samples listed per dimension
 
 
-def _p(value: float | None) -> str:
-    if value is None:
-        return '<td class="num">n/a</td>'
-    return f'<td class="num">{"&lt;0.001" if value < 0.001 else f"{value:.3f}"}</td>'
-
-
 def study_section(report: dict[str, Any], forest: Path | None) -> str:
     """A study's forest plot and its table (one row per focus dimension and treatment).
 
@@ -27,6 +21,8 @@ def study_section(report: dict[str, Any], forest: Path | None) -> str:
         report: The analysed study report (`report.json`).
         forest: Its forest plot PNG, embedded in the page when it exists.
     """
+    from petri_bt.study import table_rows
+
     study = report["study"]
     parts = [
         f"<p><b>{esc(study.get('title') or study['name'])}</b>: baseline "
@@ -37,38 +33,12 @@ def study_section(report: dict[str, Any], forest: Path | None) -> str:
     if forest is not None and forest.is_file():
         data = base64.b64encode(forest.read_bytes()).decode("ascii")
         parts.append(f'<img class="forest" alt="forest plot" src="data:image/png;base64,{data}">')
-    rows = []
-    for row in report.get("dimensions") or []:
-        ci = row.get("ci95") or {}
-        interval = f"[{ci['low']:+.2f}, {ci['high']:+.2f}]" if ci.get("low") is not None else "n/a"
-        delta = row.get("mean_delta")
-        rows.append(
-            [
-                esc(row["dimension"]),
-                esc(row["treatment"]),
-                num(row.get("mean_baseline")),
-                num(row.get("mean_treatment")),
-                f'<td class="num">{"n/a" if delta is None else f"{delta:+.2f}"}</td>',
-                f'<td class="num">{esc(interval)}</td>',
-                _p((row.get("sign_test") or {}).get("p")),
-                _p((row.get("wilcoxon") or {}).get("p")),
-                _p((row.get("wilcoxon") or {}).get("p_holm")),
-                f'<td class="num">{row.get("n", 0)}</td>',
-            ]
-        )
-    header = [
-        "dimension",
-        "treatment",
-        f"mean {study['baseline']}",
-        "mean treatment",
-        "delta",
-        "95% CI",
-        "sign p",
-        "wilcoxon p",
-        "holm p",
-        "n",
+    header, *rows = table_rows(report)
+    cells = [
+        [esc(row[0]), esc(row[1]), *(f'<td class="num">{esc(c)}</td>' for c in row[2:])]
+        for row in rows
     ]
-    parts.append(table(header, rows, cls="study"))
+    parts.append(table(list(header), cells, cls="study"))
     return "".join(parts)
 
 

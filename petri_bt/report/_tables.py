@@ -21,6 +21,21 @@ from petri_bt.report._figures import (
 COMPARISON = "comparison"
 SAMPLES = "comparison_samples"
 CONSOLE_DIMENSIONS = 6  # dimensions the printed table shows when there are more
+# the long table: one row per sample and dimension
+SAMPLE_COLUMNS = (
+    "audit",
+    "name",
+    "target",
+    "judge",
+    "condition",
+    "seed_id",
+    "epoch",
+    "dimension",
+    "direction",
+    "score",
+    "explanation",
+    "log",
+)
 
 
 def audit_columns(audits: list[Audit]) -> list[dict[str, Any]]:
@@ -99,22 +114,21 @@ def sample_rows(audits: list[Audit]) -> list[dict[str, Any]]:
         for sample in audit.samples:
             parts, _ = split_justification(sample.explanation, list(sample.scores))
             for dim, score in sorted(sample.scores.items()):
-                rows.append(
-                    {
-                        "audit": audit.number,
-                        "name": audit.name,
-                        "target": audit.models.get("target", ""),
-                        "judge": audit.judge,
-                        "condition": audit.condition or "",
-                        "seed_id": sample.seed_id,
-                        "epoch": sample.epoch,
-                        "dimension": dim,
-                        "direction": audit.directions.get(dim, ""),
-                        "score": score,
-                        "explanation": parts.get(dim, ""),
-                        "log": str(sample.log),
-                    }
+                values = (
+                    audit.number,
+                    audit.name,
+                    audit.models.get("target", ""),
+                    audit.judge,
+                    audit.condition or "",
+                    sample.seed_id,
+                    sample.epoch,
+                    dim,
+                    audit.directions.get(dim, ""),
+                    score,
+                    parts.get(dim, ""),
+                    str(sample.log),
                 )
+                rows.append(dict(zip(SAMPLE_COLUMNS, values, strict=True)))
     return rows
 
 
@@ -176,8 +190,7 @@ def markdown(audits: list[Audit], *, all_dimensions: bool = True) -> str:
     return "\n".join(lines)
 
 
-def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    columns = list(dict.fromkeys(key for row in rows for key in row))
+def _write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
     tmp = path.with_suffix(".csv.tmp")
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
@@ -186,12 +199,13 @@ def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
     tmp.replace(path)
 
 
-def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
+def _write_parquet(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    table = pa.Table.from_pylist(rows) if rows else pa.table({c: pa.array([]) for c in columns})
     tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(pa.Table.from_pylist(rows), tmp)
+    pq.write_table(table, tmp)
     tmp.replace(path)
 
 
@@ -217,8 +231,9 @@ def write_tables(audits: list[Audit], folder: Path) -> dict[str, Path]:
         "samples_parquet": folder / f"{SAMPLES}.parquet",
     }
     paths["markdown"].write_text(markdown(audits) + "\n", encoding="utf-8")
-    _write_csv(paths["csv"], wide)
-    _write_parquet(paths["parquet"], wide)
-    _write_csv(paths["samples_csv"], long)
-    _write_parquet(paths["samples_parquet"], long)
+    columns = list(dict.fromkeys(key for row in wide for key in row))
+    _write_csv(paths["csv"], wide, columns)
+    _write_parquet(paths["parquet"], wide, columns)
+    _write_csv(paths["samples_csv"], long, list(SAMPLE_COLUMNS))
+    _write_parquet(paths["samples_parquet"], long, list(SAMPLE_COLUMNS))
     return paths

@@ -21,40 +21,44 @@ from urllib.parse import quote
 VIEWER_FOLDER = "viewer"
 
 
-def sample_address(log: Path, sample_id: str, epoch: int) -> str:
+def sample_address(name: str, sample_id: str, epoch: int) -> str:
     """A sample's address inside the viewer, relative to the viewer's folder.
 
     Args:
-        log: The log file (its name is its name in the bundle).
+        name: Its log's file name in the viewer (`bundle_viewer`).
         sample_id: The sample's id.
         epoch: Its epoch.
     """
-    parts = (quote(log.name, safe=""), quote(str(sample_id), safe=""), str(epoch))
+    parts = (quote(name, safe=""), quote(str(sample_id), safe=""), str(epoch))
     return f"index.html#/logs/{parts[0]}/samples/sample/{parts[1]}/{parts[2]}/"
 
 
-def _stage(logs: list[Path], staging: Path) -> None:
-    """Put the logs in one flat folder (hard links where possible, else copies)."""
+def _stage(logs: list[Path], staging: Path) -> dict[Path, str]:
+    """Put the logs in one flat folder (hard links where possible, else copies); two logs
+    of the same name get a number in front of the second's name."""
     staging.mkdir(parents=True)
+    names: dict[Path, str] = {}
     for log in logs:
-        target = staging / log.name
-        if target.exists():
-            continue
+        name = log.name
+        while (staging / name).exists():
+            name = f"{len(names)}-{name}"
         try:
-            os.link(log, target)
+            os.link(log, staging / name)
         except OSError:
-            shutil.copy2(log, target)
+            shutil.copy2(log, staging / name)
+        names[log] = name
+    return names
 
 
-def bundle_viewer(logs: list[Path], folder: Path) -> Path:
+def bundle_viewer(logs: list[Path], folder: Path) -> dict[Path, str]:
     """Write Inspect's static viewer of the logs into `<folder>/viewer/` (replacing it).
 
     Args:
-        logs: The log files (names unique: Inspect's names carry a random id).
+        logs: The log files.
         folder: The report's files folder.
 
     Returns:
-        The viewer's folder.
+        Each log -> its file name in the viewer (for `sample_address`).
     """
     from inspect_ai.log import bundle_log_dir
 
@@ -62,10 +66,10 @@ def bundle_viewer(logs: list[Path], folder: Path) -> Path:
     staging = folder / ".viewer-logs"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        _stage(logs, staging)
+        names = _stage(logs, staging)
         quiet = io.StringIO()  # Inspect prints a progress bar and two lines
         with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
             bundle_log_dir(log_dir=str(staging), output_dir=str(out), overwrite=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return out
+    return names

@@ -8,6 +8,7 @@ plot as a data URI). Beside it, `<folder>/report_files/` holds a page per linked
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,14 +52,25 @@ class Written:
 
 
 def _viewer_links(
-    chosen: list[tuple[str, list[tuple[Audit, Sample]]]], files: Path
+    chosen: list[tuple[str, list[tuple[Audit, Sample]]]], files: Path, names: dict[Path, str]
 ) -> dict[int, str]:
     links = {}
     for _, pairs in chosen:
         for _, sample in pairs:
-            address = sample_address(sample.log, sample.seed_id, sample.epoch)
-            links[id(sample)] = f"{files.name}/{VIEWER_FOLDER}/{address}"
+            if sample.log in names:
+                address = sample_address(names[sample.log], sample.seed_id, sample.epoch)
+                links[id(sample)] = f"{files.name}/{VIEWER_FOLDER}/{address}"
     return links
+
+
+def _bundle(logs: list[Path], files: Path) -> dict[Path, str]:
+    """Inspect's viewer beside the page; without it (a warning) the page still links each
+    sample's transcript page."""
+    try:
+        return bundle_viewer(logs, files)
+    except Exception as exc:  # noqa: BLE001 (Inspect's own errors: the page goes on without)
+        print(f"petri_bt: warning: Inspect's viewer not bundled: {exc}", file=sys.stderr)
+        return {}
 
 
 def _audit_list(audits: list[Audit]) -> str:
@@ -93,36 +105,17 @@ def study_files(folder: Path) -> tuple[dict[str, Any] | None, Path | None]:
     return report, forest if forest.is_file() else None
 
 
-def render_report(
-    folder: Path,
+def _body(
     audits: list[Audit],
-    *,
-    title: str,
-    settings: Any = None,
-    study: dict[str, Any] | None = None,
-    forest: Path | None = None,
-) -> Written:
-    """Write `report.html` and its files for audits already read.
-
-    Args:
-        folder: Where `report.html` goes.
-        audits: The audits to show.
-        title: What the page is about (a run, a sweep, a study, a comparison).
-        settings: The export settings (their pricing prices the calls).
-        study: A study's analysed report, shown with its forest plot.
-        forest: The study's forest plot.
-    """
-    from petri_bt.export import usage_of_logs
-
-    started = time.perf_counter()
-    folder.mkdir(parents=True, exist_ok=True)
-    files = folder / REPORT_FILES
-    logs = list(dict.fromkeys(log for audit in audits for log in audit.logs))
-    viewer_started = time.perf_counter()
-    bundle_viewer(logs, files)
-    viewer_seconds = time.perf_counter() - viewer_started
+    files: Path,
+    names: dict[Path, str],
+    usage: dict[str, Any],
+    study: dict[str, Any] | None,
+    forest: Path | None,
+) -> str:
+    """The page's sections; writes the transcript pages they link to."""
     chosen = top_samples(audits)
-    viewer_links = _viewer_links(chosen, files)
+    viewer_links = _viewer_links(chosen, files, names)
     pages = write_transcripts(files, [pair for _, pairs in chosen for pair in pairs], viewer_links)
     body = [section("heatmap", "Dimension means", heatmap(audits))]
     if study is not None:
@@ -130,11 +123,7 @@ def render_report(
     agreement = agreement_section(audits)
     if agreement:
         body.append(section("agreement", "Judge panel agreement", agreement))
-    body.append(
-        section(
-            "cost", "Cost and tokens per role", cost_section(audits, usage_of_logs(logs, settings))
-        )
-    )
+    body.append(section("cost", "Cost and tokens per role", cost_section(audits, usage)))
     body.append(
         section(
             "samples",
@@ -146,12 +135,7 @@ def render_report(
         )
     )
     body.append(section("audits", "Audits", _audit_list(audits)))
-    subtitle = f"{len(audits)} audit(s), {sum(len(a.samples) for a in audits)} sample(s)"
-    path = folder / REPORT_HTML
-    tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(page(title, subtitle, "".join(body)), encoding="utf-8")
-    tmp.replace(path)
-    return Written(path, audits, time.perf_counter() - started, viewer_seconds)
+    return "".join(body)
 
 
 def write_report(
@@ -168,16 +152,29 @@ def write_report(
     Args:
         folder: Where `report.html` goes.
         logs: The log files.
-        title: What the page is about.
-        settings: The export settings (dimension directions, pricing).
+        title: What the page is about (a run, a sweep, a study, a comparison).
+        settings: The export settings (dimension directions; pricing prices the calls).
         study: A study's analysed report, shown with its forest plot.
         forest: The study's forest plot.
 
     Raises:
         UserError: A log cannot be read at all.
     """
-    from petri_bt.export import load_settings
+    from petri_bt.export import load_settings, usage_of_logs
 
+    started = time.perf_counter()
     directions = load_settings(settings).dimension_directions if settings is not None else None
     audits = read_audits(logs, directions)
-    return render_report(folder, audits, title=title, settings=settings, study=study, forest=forest)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = folder / REPORT_FILES
+    read = list(dict.fromkeys(log for audit in audits for log in audit.logs))
+    viewer_started = time.perf_counter()
+    names = _bundle(read, files)
+    viewer_seconds = time.perf_counter() - viewer_started
+    body = _body(audits, files, names, usage_of_logs(read, settings), study, forest)
+    subtitle = f"{len(audits)} audit(s), {sum(len(a.samples) for a in audits)} sample(s)"
+    path = folder / REPORT_HTML
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text(page(title, subtitle, body), encoding="utf-8")
+    tmp.replace(path)
+    return Written(path, audits, time.perf_counter() - started, viewer_seconds)

@@ -142,3 +142,16 @@ def test_bad_logs_are_one_line_and_exit_2(folders: Folders, tmp_path: Path) -> N
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith("petri_bt: error: from_logs:") and "corrupt" in result.stderr
     assert not list(tmp_path.rglob("comparison.*"))
+
+
+def test_a_log_without_samples_is_an_audit_with_none(folders: Folders, tmp_path: Path) -> None:
+    from support.petri_logs import rewrite_log
+
+    (log,) = (folders.run / "logs").glob("*.eval")
+    (tmp_path / "logs").mkdir()
+    empty = rewrite_log(log, tmp_path / "logs" / "empty.eval", sample=lambda name, s: None)
+    out, printed = _compare(tmp_path / "cwd", empty, log)
+    first, second = _parquet(out / "comparison.parquet")
+    assert (first["samples"], first["n"], first["concerning"]) == (0, 0, None)
+    assert (second["samples"], second["n"]) == (2, 2)
+    assert _parquet(out / "comparison_samples.parquet")[0]["audit"] == 2

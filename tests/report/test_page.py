@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from conftest import PANEL, Folders
@@ -37,7 +39,11 @@ def _clean(browser: Any, page: Path) -> Loaded:
     assert loaded.console_errors == [], page
     for href in hrefs(loaded):
         assert not re.match(r"^[a-z]+:|^//", href), f"{page}: a link leaves the folder: {href}"
-        assert local_target(page.as_uri(), href).is_file(), f"{page}: broken link {href}"
+        target = local_target(page.as_uri(), href)
+        assert target.is_file(), f"{page}: broken link {href}"
+        viewed = re.search(r"#/logs/([^/]+)/samples/sample/", href)
+        if viewed:  # the viewer's copy of the sample's log is there
+            assert (target.parent / "logs" / unquote(viewed.group(1))).is_file(), href
     return loaded
 
 
@@ -165,3 +171,22 @@ def test_text_from_a_log_is_shown_never_run(tmp_path: Path) -> None:
         for page in (report.page, open_page(browser, (out / "report.html").as_uri()).page):
             assert page.locator("script").count() == 0
             assert page.evaluate("() => window.__pwned") is None
+
+
+def test_logs_of_the_same_name_keep_their_own_viewer_links(
+    folders: Folders, tmp_path: Path
+) -> None:
+    (log,) = (folders.run / "logs").glob("*.eval")
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(log, tmp_path / folder / "run.eval")
+    listed = f"from_logs=[{tmp_path / 'a' / 'run.eval'},{tmp_path / 'b' / 'run.eval'}]"
+    result = run_cli("action=report", listed, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (out,) = run_folders(tmp_path)
+    page = (out / "report.html").read_text()
+    linked = set(re.findall(r"#/logs/([^/]+)/samples/sample/", page))
+    assert len(linked) == 2  # one name per log in the viewer
+    assert all((out / "report_files" / "viewer" / "logs" / unquote(n)).is_file() for n in linked)
+    with chromium() as browser:
+        _clean(browser, out / "report.html")
