@@ -1,43 +1,26 @@
-"""The offline runs the report tests read: a two-job sweep, a run judged by a panel, and a
-study, each run once through the command line (about a minute on 2 cores)."""
+"""The runs every report test reads (tests/support/report_runs.py), made once per test
+session: with pytest-xdist the workers share one set (the first makes it under a lock, the
+others wait and read it) instead of each running it again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import fcntl
+import pickle
 
 import pytest
-from support.cli import run_cli, run_folders
-
-SMALL = ["preset=offline", "limit=2", "max_turns=2", "export=none"]
-SWEPT_TARGETS = ("scripted/cautious", "scripted/compliant")
-PANEL = ("scripted/judge", "scripted/judge-harsh")
-
-
-@dataclass(frozen=True)
-class Folders:
-    """Where each run wrote its results, and what it printed."""
-
-    sweep: Path
-    run: Path
-    study: Path
-    printed: dict[str, str]
+from support.report_runs import Folders, make_runs
 
 
 @pytest.fixture(scope="session")
-def folders(tmp_path_factory: pytest.TempPathFactory) -> Folders:
-    cwd = tmp_path_factory.mktemp("report-runs")
-    printed = {}
-    sweep = run_cli("-m", *SMALL, f"target={','.join(SWEPT_TARGETS)}", cwd=cwd)
-    assert sweep.returncode == 0, sweep.stderr[-3000:]
-    printed["sweep"] = sweep.stdout
-    run = run_cli(*SMALL, f"judges=[{','.join(PANEL)}]", cwd=cwd)
-    assert run.returncode == 0, run.stderr[-3000:]
-    printed["run"] = run.stdout
-    (run_dir,) = run_folders(cwd)
-    study = run_cli(*SMALL, "study=observer-effect", cwd=cwd)
-    assert study.returncode == 0, study.stderr[-3000:]
-    printed["study"] = study.stdout
-    (study_dir,) = [f for f in run_folders(cwd) if f != run_dir]
-    (sweep_dir,) = (cwd / "outputs" / "sweeps").iterdir()
-    return Folders(sweep=sweep_dir, run=run_dir, study=study_dir, printed=printed)
+def folders(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Folders:
+    if not hasattr(request.config, "workerinput"):  # no xdist: this process is the session
+        return make_runs(tmp_path_factory.mktemp("report-runs"))
+    shared = tmp_path_factory.getbasetemp().parent  # this session's, the same for every worker
+    made = shared / "report-runs.pickle"
+    with (shared / "report-runs.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if made.is_file():
+            return pickle.loads(made.read_bytes())
+        folders = make_runs(tmp_path_factory.mktemp("report-runs"))
+        made.write_bytes(pickle.dumps(folders))
+        return folders

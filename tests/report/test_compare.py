@@ -7,8 +7,8 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import PANEL, SWEPT_TARGETS, Folders
 from support.cli import run_cli, run_folders
+from support.report_runs import PANEL, SWEPT_TARGETS, Folders
 
 from petri_bt.report import Audit, Sample, audit_figures
 from petri_bt.study import mean_delta_interval
@@ -150,6 +150,7 @@ def test_a_log_without_samples_is_an_audit_with_none(folders: Folders, tmp_path:
     (log,) = (folders.run / "logs").glob("*.eval")
     (tmp_path / "logs").mkdir()
     empty = rewrite_log(log, tmp_path / "logs" / "empty.eval", sample=lambda name, s: None)
+    (tmp_path / "cwd").mkdir()
     out, printed = _compare(tmp_path / "cwd", empty, log)
     first, second = _parquet(out / "comparison.parquet")
     assert (first["samples"], first["n"], first["concerning"]) == (0, 0, None)

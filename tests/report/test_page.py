@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from conftest import PANEL, Folders
 from support.browser import Loaded, chromium, hrefs, local_target, open_page, served
 from support.cli import run_cli, run_folders
 from support.petri_logs import make_audit_log, rewrite_log
+from support.report_runs import PANEL, Folders
 
 pytestmark = pytest.mark.slow
 
