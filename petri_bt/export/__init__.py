@@ -12,7 +12,8 @@ the command line and the study/sweep code can import this package for free):
 - `live_export(settings, *, run_config, experiment)`: an Inspect hook sending each
   sample as soon as it is scored, as a context manager around the eval.
 - `reprice_logs(paths, settings)`: per-role cost, compute time and tokens/s, no export;
-  `usage_of_logs(paths, settings)`: the same figures, printing nothing.
+  `usage_of_logs(paths, settings)`: the same figures, printing nothing; `LogUsage(spec,
+  prices)`: one log's figures added sample by sample, for a reader streaming it anyway.
 - `PriceTable(pricing)`: the shipped pricing table plus `export.pricing` overrides.
 - `upload_bundle(bundle_dir, settings)`: send a local bundle to Braintrust.
 - `topics_init(project, dry_run)`: enable Braintrust Topics through the `bt` CLI.
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from petri_bt.export._log_figures import summarise_log
     from petri_bt.export._paths import resolve_log_paths
     from petri_bt.export._reader import LogFile, LogReadError, SampleReadError, sample_name_key
-    from petri_bt.export._reprice import reprice_logs, usage_of_logs
+    from petri_bt.export._reprice import LogUsage, reprice_logs, usage_of_logs
     from petri_bt.export._scores import (
         dimension_table,
         direction_of,
@@ -64,6 +65,7 @@ _HOMES = {
     "live_export": "petri_bt.export._live",
     "reprice_logs": "petri_bt.export._reprice",
     "usage_of_logs": "petri_bt.export._reprice",
+    "LogUsage": "petri_bt.export._reprice",
     "PriceTable": "petri_bt.export._cost",
     "dimension_table": "petri_bt.export._scores",
     "direction_of": "petri_bt.export._scores",
@@ -82,6 +84,7 @@ _HOMES = {
 
 __all__ = [
     "LogFile",
+    "LogUsage",
     "PriceTable",
     "LogReadError",
     "SampleReadError",

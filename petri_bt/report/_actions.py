@@ -25,7 +25,7 @@ def compare_logs(
     Returns:
         ok, the number of audits and the files written.
     """
-    audits = read_audits(logs, dict(settings.dimension_directions))
+    audits = read_audits(logs, settings)
     files = write_tables(audits, run_dir)
     print(f"{len(audits)} audit(s) in {len(logs)} log(s) from {', '.join(from_logs)}")
     print(markdown(audits, all_dimensions=False))

@@ -66,6 +66,8 @@ class Audit:
         samples: Every sample read.
         directions: Dimension -> `good-low`, `good-high` or `neutral`.
         panel_settings: A panel's judges, aggregate and disagreement threshold.
+        usage: Per log it came from, the calls, tokens, cost and compute time per role
+            (`petri_bt.export.LogUsage`).
     """
 
     number: int
@@ -80,6 +82,7 @@ class Audit:
     samples: list[Sample] = field(default_factory=list)
     directions: dict[str, str] = field(default_factory=dict)
     panel_settings: dict[str, Any] | None = None
+    usage: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def judge(self) -> str:
@@ -191,47 +194,43 @@ def _sample(raw: dict[str, Any], log: Path) -> Sample:
     )
 
 
-def _conditions(samples: list[Sample], raws: list[str | None]) -> dict[str | None, list[Sample]]:
-    """Samples by study arm; a log of one arm keeps its unreadable samples in that arm."""
-    named = {condition for condition in raws if condition}
-    if len(named) == 1:
-        raws = [next(iter(named))] * len(raws)
-    groups: dict[str | None, list[Sample]] = {}
-    for sample, condition in zip(samples, raws, strict=True):
-        groups.setdefault(condition, []).append(sample)
-    return groups
-
-
 @dataclass
 class _LogRead:
     path: Path
     spec: dict[str, Any]
     status: str
     by_condition: dict[str | None, list[Sample]]
+    usage: dict[str | None, dict[str, Any]]
 
 
-def _read_log(path: Path) -> _LogRead:
-    from petri_bt.export import LogFile, LogReadError, sample_name_key
+def _read_log(path: Path, prices: Any) -> _LogRead:
+    """A log's samples by study arm, with each arm's usage (calls, tokens, cost per role)."""
+    from petri_bt.export import LogFile, LogReadError, LogUsage, sample_name_key
 
     try:
         log = LogFile(path)
     except LogReadError as exc:
         raise UserError(f"from_logs: {exc}") from None
-    samples: list[Sample] = []
-    conditions: list[str | None] = []
+    groups: dict[str | None, list[Sample]] = {}
+    usage: dict[str | None, Any] = {}
+    unreadable: list[Sample] = []
     with log:
         for name, raw in log.samples():
             if isinstance(raw, Exception):
                 seed, _, epoch = sample_name_key(name).rpartition("/")
-                failed = Sample(seed, int(epoch or 1), {}, "", "", f"unreadable: {raw}", None, path)
-                samples.append(failed)
-                conditions.append(None)
+                error = f"unreadable: {raw}"
+                unreadable.append(Sample(seed, int(epoch or 1), {}, "", "", error, None, path))
                 continue
-            samples.append(_sample(raw, path))
             condition = (raw.get("metadata") or {}).get("condition")
-            conditions.append(str(condition) if condition else None)
-        groups = _conditions(samples, conditions) or {None: []}  # a log with no sample yet
-        return _LogRead(path, log.eval_spec, log.status, groups)
+            condition = str(condition) if condition else None
+            groups.setdefault(condition, []).append(_sample(raw, path))
+            usage.setdefault(condition, LogUsage(log.eval_spec, prices)).add(raw)
+        # a log of one arm keeps its unreadable samples in that arm
+        home = next(iter(groups)) if len(groups) == 1 else None
+        if unreadable or not groups:
+            groups.setdefault(home, []).extend(unreadable)
+        figures = {condition: counted.figures() for condition, counted in usage.items()}
+        return _LogRead(path, log.eval_spec, log.status, groups, figures)
 
 
 def _models(spec: dict[str, Any]) -> dict[str, str]:
@@ -250,23 +249,26 @@ def _audit_name(overrides: list[str], task: str, condition: str | None, log: Pat
     return f"{base} / {condition}" if condition else base
 
 
-def read_audits(paths: list[Path], directions: dict[str, str] | None = None) -> list[Audit]:
-    """Read logs into audits, in the order the logs are given.
+def read_audits(paths: list[Path], settings: Any = None) -> list[Audit]:
+    """Read logs into audits, in the order the logs are given, each log once.
 
     Args:
         paths: The log files.
-        directions: `export.dimension_directions` (dimension -> direction) overriding
-            what the logs and Petri say.
+        settings: The export settings: `dimension_directions` overrides what the logs and
+            Petri say; `pricing` prices the calls.
 
     Raises:
         UserError: A log cannot be read at all (missing, corrupt, not an Inspect log).
     """
-    from petri_bt.export import dimension_table, direction_of
+    from petri_bt.export import PriceTable, dimension_table, direction_of, load_settings
     from petri_bt.judging import stored_panel_settings
 
+    loaded = load_settings(settings)
+    prices = PriceTable(loaded.pricing)
+    directions = dict(loaded.dimension_directions)
     audits: dict[tuple[Any, ...], Audit] = {}
     for path in paths:
-        read = _read_log(Path(path).resolve())
+        read = _read_log(Path(path).resolve(), prices)
         folder, overrides = run_overrides(read.path)
         sharded = any(_split([o]).keys() & set(SHARD_KEYS) for o in overrides)
         kept = [o for o in overrides if not _split([o]).keys() & set(SHARD_KEYS)]
@@ -274,7 +276,7 @@ def read_audits(paths: list[Path], directions: dict[str, str] | None = None) -> 
         task = str(read.spec.get("task") or "")
         settings = stored_panel_settings(read.spec)
         where = (folder.parent if sharded else folder) if folder else read.path.resolve()
-        table = dimension_table(read.spec, dict(directions or {}))
+        table = dimension_table(read.spec, directions)
         for condition, samples in read.by_condition.items():
             key = (str(where), tuple(sorted(kept)), task, tuple(sorted(models.items())), condition)
             audit = audits.get(key)
@@ -294,6 +296,8 @@ def read_audits(paths: list[Path], directions: dict[str, str] | None = None) -> 
             if read.status != "success" and audit.status == "success":
                 audit.status = read.status
             audit.samples.extend(samples)
+            if condition in read.usage:
+                audit.usage.append(read.usage[condition])
             for sample in samples:
                 for dim in sample.scores:
                     audit.directions.setdefault(dim, direction_of(table, dim)[0])

@@ -78,23 +78,23 @@ def agreement_section(audits: list[Audit]) -> str | None:
     return "".join(parts) or None
 
 
-def cost_section(audits: list[Audit], usage: dict[str, Any]) -> str:
-    """Calls, tokens and cost per audit and role (`petri_bt.export.usage_of_logs`).
+def cost_section(audits: list[Audit]) -> str:
+    """Calls, tokens and cost per audit and role (`petri_bt.export.LogUsage` of its logs).
 
     Args:
         audits: The audits.
-        usage: The usage figures of their logs.
     """
-    by_log = {str(Path(entry["log"])): entry for entry in usage.get("logs") or []}
     rows = []
+    total_usd = 0.0
     for audit in audits:
         roles: dict[str, dict[str, Any]] = {}
-        for log in audit.logs:
-            for role, figures in (by_log.get(str(log)) or {}).get("roles", {}).items():
+        for figures in audit.usage:
+            total_usd += figures.get("cost_usd") or 0.0
+            for role, found in figures.get("roles", {}).items():
                 total = roles.setdefault(role, {"models": set()})
-                total["models"].update(figures.get("models") or [])
+                total["models"].update(found.get("models") or [])
                 for key in ("calls", "input_tokens", "output_tokens", "cost_usd", "compute_s"):
-                    total[key] = total.get(key, 0) + (figures.get(key) or 0)
+                    total[key] = total.get(key, 0) + (found.get(key) or 0)
         for role, total in sorted(roles.items()):
             rows.append(
                 [
@@ -108,10 +108,9 @@ def cost_section(audits: list[Audit], usage: dict[str, Any]) -> str:
                     num(total["compute_s"], 1),
                 ]
             )
-    totals = usage.get("totals") or {}
     note = (
-        f'<p class="small muted">All logs: USD {totals.get("cost_usd", 0):.4f}. Prices from '
-        "petri_bt's pricing table and export.pricing; a model it has no price for costs 0.</p>"
+        f'<p class="small muted">All audits: USD {total_usd:.4f}. Prices from petri_bt\'s '
+        "pricing table and export.pricing; a model it has no price for costs 0.</p>"
     )
     header = [
         "audit",

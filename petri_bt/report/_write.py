@@ -109,7 +109,6 @@ def _body(
     audits: list[Audit],
     files: Path,
     names: dict[Path, str],
-    usage: dict[str, Any],
     study: dict[str, Any] | None,
     forest: Path | None,
 ) -> str:
@@ -123,7 +122,7 @@ def _body(
     agreement = agreement_section(audits)
     if agreement:
         body.append(section("agreement", "Judge panel agreement", agreement))
-    body.append(section("cost", "Cost and tokens per role", cost_section(audits, usage)))
+    body.append(section("cost", "Cost and tokens per role", cost_section(audits)))
     body.append(
         section(
             "samples",
@@ -160,18 +159,15 @@ def write_report(
     Raises:
         UserError: A log cannot be read at all.
     """
-    from petri_bt.export import load_settings, usage_of_logs
-
     started = time.perf_counter()
-    directions = load_settings(settings).dimension_directions if settings is not None else None
-    audits = read_audits(logs, directions)
+    audits = read_audits(logs, settings)
     folder.mkdir(parents=True, exist_ok=True)
     files = folder / REPORT_FILES
     read = list(dict.fromkeys(log for audit in audits for log in audit.logs))
     viewer_started = time.perf_counter()
     names = _bundle(read, files)
     viewer_seconds = time.perf_counter() - viewer_started
-    body = _body(audits, files, names, usage_of_logs(read, settings), study, forest)
+    body = _body(audits, files, names, study, forest)
     subtitle = f"{len(audits)} audit(s), {sum(len(a.samples) for a in audits)} sample(s)"
     path = folder / REPORT_HTML
     tmp = path.with_suffix(".html.tmp")
