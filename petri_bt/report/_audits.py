@@ -154,10 +154,15 @@ def _split(overrides: list[str]) -> dict[str, str]:
     return {key.lstrip("+~"): value for key, _, value in pairs}
 
 
-def _number(value: Any) -> float | None:
+def _is_shard(override: str) -> bool:
+    return override.partition("=")[0].lstrip("+~") in SHARD_KEYS
+
+
+def _numbers(values: dict[Any, Any]) -> dict[str, float]:
+    """The usable 1-10 scores of a dimension -> value mapping (absent, NaN and 0 dropped)."""
     from petri_bt.export import raw_score
 
-    return raw_score(value)[0]
+    return {str(d): n for d, v in values.items() if (n := raw_score(v)[0]) is not None}
 
 
 def _sample(raw: dict[str, Any], log: Path) -> Sample:
@@ -166,13 +171,11 @@ def _sample(raw: dict[str, Any], log: Path) -> Sample:
     score = (raw.get("scores") or {}).get(JUDGE_SCORER)
     score = score if isinstance(score, dict) else {}
     value = score.get("value")
-    scores = {}
-    if isinstance(value, dict):
-        scores = {str(d): n for d, v in value.items() if (n := _number(v)) is not None}
+    scores = _numbers(value) if isinstance(value, dict) else {}
     metadata = score.get("metadata") if isinstance(score.get("metadata"), dict) else {}
     panel = stored_panel(score)
     judged = {
-        str(judge): {str(d): n for d, v in dims.items() if (n := _number(v)) is not None}
+        str(judge): _numbers(dims)
         for judge, dims in (panel or {}).items()
         if isinstance(dims, dict)
     }
@@ -242,7 +245,7 @@ def _models(spec: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _audit_name(overrides: list[str], task: str, condition: str | None, log: Path) -> str:
+def _audit_name(overrides: list[str], condition: str | None, log: Path) -> str:
     from petri_bt.sweep import job_name
 
     base = job_name(overrides) if overrides else log.stem.split("_", 1)[-1]
@@ -270,11 +273,11 @@ def read_audits(paths: list[Path], settings: Any = None) -> list[Audit]:
     for path in paths:
         read = _read_log(Path(path).resolve(), prices)
         folder, overrides = run_overrides(read.path)
-        sharded = any(_split([o]).keys() & set(SHARD_KEYS) for o in overrides)
-        kept = [o for o in overrides if not _split([o]).keys() & set(SHARD_KEYS)]
+        sharded = any(_is_shard(o) for o in overrides)
+        kept = [o for o in overrides if not _is_shard(o)]
         models = _models(read.spec)
         task = str(read.spec.get("task") or "")
-        settings = stored_panel_settings(read.spec)
+        panel = stored_panel_settings(read.spec)
         where = (folder.parent if sharded else folder) if folder else read.path.resolve()
         table = dimension_table(read.spec, directions)
         for condition, samples in read.by_condition.items():
@@ -283,13 +286,13 @@ def read_audits(paths: list[Path], settings: Any = None) -> list[Audit]:
             if audit is None:
                 audit = audits[key] = Audit(
                     number=len(audits) + 1,
-                    name=_audit_name(kept, task, condition, read.path),
+                    name=_audit_name(kept, condition, read.path),
                     task=task,
                     models=models,
-                    judges=[str(j) for j in (settings or {}).get("judges") or []],
+                    judges=[str(j) for j in (panel or {}).get("judges") or []],
                     overrides=_split(kept),
                     condition=condition,
-                    panel_settings=settings,
+                    panel_settings=panel,
                 )
             if read.path not in audit.logs:
                 audit.logs.append(read.path)

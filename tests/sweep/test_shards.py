@@ -117,3 +117,9 @@ def test_a_sharded_study_reports_as_one_run(tmp_path: Path) -> None:
     assert [r["comparisons"][0]["n_paired"] for r in shard_reports] == [2, 2]
     combined = json.loads((sweep / audit["name"] / "report.json").read_text())
     assert [c["n_paired"] for c in combined["comparisons"]] == [4, 4]
+    # report.html: at the sweep's root, and in the combined study's folder with its study
+    # section (the shards' job folders share the root's page)
+    assert (sweep / "report.html").is_file()
+    page = (sweep / audit["name"] / "report.html").read_text()
+    assert 'id="study"' in page and page.count('<tr class="audit"') == 3
+    assert not any((Path(job["job_dir"]) / "report.html").exists() for job in summary["jobs"])
