@@ -69,7 +69,7 @@ class Loaded:
     Args:
         page: The Playwright page.
         console: (type, text) of every console message.
-        errors: Uncaught page errors and failed requests.
+        errors: Uncaught page errors and failed requests (not those the page aborted).
     """
 
     page: Any
@@ -79,6 +79,13 @@ class Loaded:
     @property
     def console_errors(self) -> list[str]:
         return [text for kind, text in self.console if kind == "error"] + self.errors
+
+
+def _failed(loaded: Loaded, request: Any) -> None:
+    """A request that failed, unless the page cancelled it itself (a script aborting a
+    fetch it no longer needs: Inspect's viewer does, switching to byte-range reads)."""
+    if request.failure != "net::ERR_ABORTED":
+        loaded.errors.append(f"request failed ({request.failure}): {request.url}")
 
 
 def open_page(browser: Any, url: str, *, wait_ms: int = 0) -> Loaded:
@@ -93,7 +100,7 @@ def open_page(browser: Any, url: str, *, wait_ms: int = 0) -> Loaded:
     loaded = Loaded(page)
     page.on("console", lambda m: loaded.console.append((m.type, m.text)))
     page.on("pageerror", lambda e: loaded.errors.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: loaded.errors.append(f"request failed: {r.url}"))
+    page.on("requestfailed", lambda r: _failed(loaded, r))
     page.goto(url, wait_until="load")
     if wait_ms:
         page.wait_for_timeout(wait_ms)
