@@ -59,6 +59,11 @@ def _peak_rss_mb() -> float:
 
 
 def child_make(samples: int, turns: int, chars: int) -> None:
+    print(json.dumps({"log": str(make_log(samples, turns, chars))}))
+
+
+def make_log(samples: int, turns: int, chars: int) -> Path:
+    """The benchmark's log (cached): one real audit's sample copied `samples` times."""
     sys.path.insert(0, str(ROOT / "tests"))
     from support.petri_logs import make_audit_log, replicate_samples
 
@@ -75,7 +80,7 @@ def child_make(samples: int, turns: int, chars: int) -> None:
             template, out.with_suffix(".tmp"), samples, message_chars=chars, turns=turns
         )
         out.with_suffix(".tmp").rename(out)
-    print(json.dumps({"log": str(out)}))
+    return out
 
 
 def child_baseline(log: str) -> None:

@@ -20,6 +20,8 @@ JUDGE_SCORER = "audit_judge"
 PALETTES = ("good-low", "good-high", "neutral", "diverging")
 DIRECTIONS = ("good-low", "good-high", "neutral")
 DEFAULT_DIRECTION = "good-low"
+SCORE_RANGE = (1.0, 10.0)
+"""The judge's raw scale: every dimension is scored 1 to 10."""
 
 
 class FrontMatterError(ValueError):

@@ -7,6 +7,10 @@ from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
+REPORT_FILES = "report_files"
+"""The folder beside a `report.html` holding its transcript pages and Inspect's viewer with
+copies of the logs: searches for logs in a folder skip it, so no log is read twice."""
+
 
 def _shipped(name: str) -> Path:
     # A wheel carries the folder inside the package; an editable install or a

@@ -67,6 +67,11 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
         replace_saved_config(run_dir, again.run_config)
         _save_roles(run_dir, again)
         return run_action(again, run_dir)
+    if action in (Action.compare, Action.report):
+        from petri_bt.report import compare_logs, report_logs
+
+        act = compare_logs if action is Action.compare else report_logs
+        return act(_logs_to_read(the_plan), list(the_plan.from_logs), settings, run_dir)
     if action is Action.plan:
         if the_plan.study is not None:
             from petri_bt.study import load_study, plan_study
@@ -78,7 +83,9 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
     if action is Action.run and the_plan.study is not None:
         from petri_bt.study import run_study
 
-        return run_study(the_plan, run_dir)  # with from_logs: re-analysis, no model call
+        result = run_study(the_plan, run_dir)  # with from_logs: re-analysis, no model call
+        _page(the_plan, run_dir)
+        return result
     if action is Action.export or the_plan.from_logs:
         from petri_bt.run import announce_export, export_and_summarise
 
@@ -87,7 +94,28 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
         return export_and_summarise(the_plan, run_dir, logs)
     from petri_bt.run import run_audit
 
-    return run_audit(the_plan, run_dir)
+    result = run_audit(the_plan, run_dir)
+    _page(the_plan, run_dir, result.log_paths)
+    return result
+
+
+def _page(the_plan: RunPlan, run_dir: Path, logs: list[Path] | None = None) -> None:
+    """`report.html` in the run folder: a run's (its logs) or a study's (its report).
+
+    A sweep's jobs share the page at the sweep's root, written when the sweep ends.
+    """
+    if the_plan.job is not None:
+        return
+    if the_plan.study is not None:
+        from petri_bt.report import study_page
+
+        study_page(run_dir, the_plan.export)
+        return
+    from petri_bt.report import page_after
+
+    target = the_plan.roles["target"].model
+    title = f"run of {target} ({run_dir.parent.name}/{run_dir.name})"
+    page_after(run_dir, list(logs or ()), title=title, settings=the_plan.export)
 
 
 def _rejudge(the_plan: RunPlan, run_dir: Path) -> Any:
@@ -98,9 +126,11 @@ def _rejudge(the_plan: RunPlan, run_dir: Path) -> Any:
     if the_plan.study is not None:
         from petri_bt.study import run_study
 
-        return run_study(
+        result = run_study(
             dataclasses.replace(the_plan, from_logs=tuple(str(p) for p in rejudged)), run_dir
         )
+        _page(the_plan, run_dir)
+        return result
     announce_export(the_plan)
     return export_and_summarise(the_plan, run_dir, rejudged)
 

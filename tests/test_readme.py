@@ -37,7 +37,7 @@ PLACEHOLDERS = {"<run>": "readme-run", "<study>": "readme-study"}
 # Clusters the README's sweeps go to: composed here, run by the scaleout tests.
 CLUSTER_LAUNCHERS = ("hydra/launcher=ray", "hydra/launcher=slurm")
 # Actions that call no model (they read logs, print, or send rows).
-READ_ONLY_ACTIONS = {"show", "plan", "topics", "reprice", "upload", "export"}
+READ_ONLY_ACTIONS = {"show", "plan", "topics", "reprice", "upload", "export", "compare", "report"}
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,7 @@ def render_help() -> str:
         "Role precedence: command line > PETRI_BT_TARGET / PETRI_BT_AUDITOR / PETRI_BT_JUDGE > preset.",
         "Print the resolved config: --cfg job     Show roles and seeds: action=show",
         "Export existing logs: from_logs=[logs/] export=braintrust export.project=NAME",
+        'Compare audits (tables): action=compare "from_logs=[a/,b/]"   A page: action=report from_logs=a/',
         "Sweep launchers: hydra/launcher=inspect (default, concurrent) | basic | joblib",
         "                 | submitit_local | slurm | ray",
         "Hydra's own options: --hydra-help",

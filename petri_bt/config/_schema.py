@@ -36,6 +36,8 @@ class Action(StrEnum):
     rejudge = "rejudge"  # judge saved logs again (from_logs) with judge= or judges=
     plan = "plan"  # seeds and cost a run needs, forecast from a pilot's logs
     rerun = "rerun"  # the run folder from_logs names, run again from its rerun record
+    compare = "compare"  # one row per audit of from_logs: Markdown, CSV and Parquet tables
+    report = "report"  # report.html (heatmap, study, agreement, cost, samples) of from_logs
 
 
 class TargetTools(StrEnum):
@@ -170,7 +172,8 @@ class RunConfig:
     """The whole run: roles, seeds, Petri's knobs (with Petri's defaults), export."""
 
     action: Action = knob(
-        Action.run, "run | export | show | topics | reprice | upload | rejudge | plan | rerun"
+        Action.run,
+        "run | export | show | topics | reprice | upload | rejudge | plan | rerun | compare | report",
     )
     preset: PresetConfig = MISSING
     target: ModelConfig = field(default_factory=ModelConfig)

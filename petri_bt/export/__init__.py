@@ -12,7 +12,8 @@ the command line and the study/sweep code can import this package for free):
 - `live_export(settings, *, run_config, experiment)`: an Inspect hook sending each
   sample as soon as it is scored, as a context manager around the eval.
 - `reprice_logs(paths, settings)`: per-role cost, compute time and tokens/s, no export;
-  `usage_of_logs(paths, settings)`: the same figures, printing nothing.
+  `usage_of_logs(paths, settings)`: the same figures, printing nothing; `LogUsage(spec,
+  prices)`: one log's figures added sample by sample, for a reader streaming it anyway.
 - `PriceTable(pricing)`: the shipped pricing table plus `export.pricing` overrides.
 - `upload_bundle(bundle_dir, settings)`: send a local bundle to Braintrust.
 - `topics_init(project, dry_run)`: enable Braintrust Topics through the `bt` CLI.
@@ -21,6 +22,9 @@ the command line and the study/sweep code can import this package for free):
 - `SampleText`: a stored sample's attachments and message pool, resolved.
 - `roles_in_spec(eval_spec)`: role -> model string as a log header records them.
 - `usage_by_turn(sample, model_roles)`: a sample's tokens per role, auditor turn by turn.
+- `raw_score(value)`, `dimension_table(eval_spec, overrides)`, `direction_of(table, name)`,
+  `split_justification(text, names)`: a judge value as a usable 1-10 score, each
+  dimension's direction, and each dimension's part of the judge's justification.
 - `sender_started_early()`: a block in which the Braintrust sender process is started
   ahead of an export, so the SDK is imported while other work goes on.
 """
@@ -39,7 +43,13 @@ if TYPE_CHECKING:
     from petri_bt.export._log_figures import summarise_log
     from petri_bt.export._paths import resolve_log_paths
     from petri_bt.export._reader import LogFile, LogReadError, SampleReadError, sample_name_key
-    from petri_bt.export._reprice import reprice_logs, usage_of_logs
+    from petri_bt.export._reprice import LogUsage, reprice_logs, usage_of_logs
+    from petri_bt.export._scores import (
+        dimension_table,
+        direction_of,
+        raw_score,
+        split_justification,
+    )
     from petri_bt.export._settings import load_settings, require_api_key, sink_choice
     from petri_bt.export._topics import topics_init
     from petri_bt.export._transcript import SampleText
@@ -57,7 +67,12 @@ _HOMES = {
     "live_export": "petri_bt.export._live",
     "reprice_logs": "petri_bt.export._reprice",
     "usage_of_logs": "petri_bt.export._reprice",
+    "LogUsage": "petri_bt.export._reprice",
     "PriceTable": "petri_bt.export._cost",
+    "dimension_table": "petri_bt.export._scores",
+    "direction_of": "petri_bt.export._scores",
+    "raw_score": "petri_bt.export._scores",
+    "split_justification": "petri_bt.export._scores",
     "upload_bundle": "petri_bt.export._upload",
     "topics_init": "petri_bt.export._topics",
     "LogFile": "petri_bt.export._reader",
@@ -72,13 +87,17 @@ _HOMES = {
 
 __all__ = [
     "LogFile",
+    "LogUsage",
     "PriceTable",
     "LogReadError",
     "SampleReadError",
     "SampleText",
+    "dimension_table",
+    "direction_of",
     "export_logs",
     "load_settings",
     "live_export",
+    "raw_score",
     "reprice_logs",
     "require_api_key",
     "resolve_log_paths",
@@ -86,6 +105,7 @@ __all__ = [
     "sample_name_key",
     "sink_choice",
     "sender_started_early",
+    "split_justification",
     "summarise_log",
     "topics_init",
     "upload_bundle",

@@ -20,9 +20,9 @@ from petri_bt.export._ids import ROOT_PART, row_id
 from petri_bt.export._scores import (
     direction_of,
     inverted,
-    normalize,
     raw_score,
     split_justification,
+    unit_score,
 )
 from petri_bt.export._transcript import SampleText, message_text, output_message
 from petri_bt.export._usage import (
@@ -295,7 +295,7 @@ def _judge_scores(
             entry["unscored"] = why
             unscored[name] = str(why)
         else:
-            norm = normalize(raw)
+            norm = unit_score(raw)
             entry["normalized"] = norm
             entry["inverted"] = inverted(norm, direction)
             scores[name] = norm

@@ -6,7 +6,13 @@ import glob
 from collections.abc import Sequence
 from pathlib import Path
 
+from petri_bt._paths import REPORT_FILES
 from petri_bt.errors import UserError
+
+
+def _not_report_copy(path: Path) -> bool:
+    """False for the copy of a log that a report bundles beside itself."""
+    return REPORT_FILES not in path.parts
 
 
 def _in_folder(folder: Path, pattern: str) -> list[Path]:
@@ -17,8 +23,12 @@ def _in_folder(folder: Path, pattern: str) -> list[Path]:
     """
     found = sorted(p for p in folder.glob(pattern) if p.is_file())
     if found or "**" in pattern:
-        return found
-    return sorted(p for p in folder.glob(f"**/{pattern}") if p.is_file())
+        return [p for p in found if _not_report_copy(p.relative_to(folder))]
+    return sorted(
+        p
+        for p in folder.glob(f"**/{pattern}")
+        if p.is_file() and _not_report_copy(p.relative_to(folder))
+    )
 
 
 def _entries(from_logs: str | Path | Sequence[str | Path] | None) -> list[str]:
@@ -63,7 +73,9 @@ def resolve_log_paths(
             found.extend(matches)
         elif any(ch in entry for ch in "*?["):
             matches = sorted(
-                Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file()
+                Path(p)
+                for p in glob.glob(str(path), recursive=True)
+                if Path(p).is_file() and _not_report_copy(Path(p))
             )
             if not matches:
                 raise UserError(f"from_logs: the pattern {entry} matches no log file")

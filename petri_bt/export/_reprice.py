@@ -45,6 +45,46 @@ def _finish(totals: UsageTotals) -> dict[str, Any]:
     }
 
 
+class LogUsage:
+    """One log's calls, tokens, cost and compute time per role, added up sample by sample,
+    so a reader that streams the log for something else prices it in the same pass.
+
+    Args:
+        eval_spec: The log header's `eval` node (its roles).
+        prices: The pricing table.
+    """
+
+    def __init__(self, eval_spec: dict[str, Any], prices: PriceTable):
+        self._roles = roles_in_spec(eval_spec)
+        self._prices = prices
+        self._totals = UsageTotals()
+        self.samples = 0
+        self.skipped = 0
+
+    def add(self, sample: dict[str, Any] | SampleReadError) -> dict[str, dict[str, Any]] | None:
+        """Count one sample (an unreadable or malformed one is skipped).
+
+        Returns:
+            The sample's own usage per role (`sample_usage`), None when skipped.
+        """
+        if isinstance(sample, SampleReadError):
+            self.skipped += 1
+            return None
+        try:
+            usage = sample_usage(sample, self._roles, self._prices)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            self.skipped += 1
+            return None
+        self.samples += 1
+        self._totals.add(usage)
+        return usage
+
+    def figures(self) -> dict[str, Any]:
+        """samples, skipped, and per role calls, tokens, cost_usd, compute_s, models and
+        output tokens/s; cost_usd and the auditing overhead in total."""
+        return {"samples": self.samples, "skipped": self.skipped, **_finish(self._totals)}
+
+
 def reprice_logs(paths: list[Path] | list[str], settings: Any) -> dict[str, Any]:
     """Per-role cost, compute time and tokens/s of each log and in total; prints a table.
 
@@ -80,26 +120,17 @@ def usage_of_logs(paths: list[Path] | list[str], settings: Any) -> dict[str, Any
             entry["error"] = str(ex)
             logs.append(entry)
             continue
-        roles = UsageTotals()
         with log:
             if not is_petri(log.eval_spec):
                 entry["error"] = f"{path}: not a Petri audit log"
                 logs.append(entry)
                 continue
-            model_roles = roles_in_spec(log.eval_spec)
+            counted = LogUsage(log.eval_spec, prices)
             for _, sample in log.samples():
-                if isinstance(sample, SampleReadError):
-                    entry["skipped"] += 1
-                    continue
-                try:
-                    usage = sample_usage(sample, model_roles, prices)
-                except (ValueError, TypeError, KeyError, AttributeError):
-                    entry["skipped"] += 1
-                    continue
-                entry["samples"] += 1
-                roles.add(usage)
-                overall.add(usage)
-        entry.update(_finish(roles))
+                usage = counted.add(sample)
+                if usage is not None:
+                    overall.add(usage)
+        entry.update(counted.figures())
         logs.append(entry)
     totals = {**_finish(overall), "samples": sum(log["samples"] for log in logs)}
     return {"logs": logs, "totals": totals}

@@ -17,6 +17,7 @@ import yaml
 
 from petri_bt._dimensions import (
     DEFAULT_DIRECTION,
+    SCORE_RANGE,
     FrontMatterError,
     builtin_palettes,
     palette_direction,
@@ -119,14 +120,15 @@ def raw_score(value: Any) -> tuple[float | None, str | None]:
         return None, "NaN"
     if number == 0:
         return None, "not applicable (0)"
-    if number < 1 or number > 10:
+    if number < SCORE_RANGE[0] or number > SCORE_RANGE[1]:
         return None, f"out of range ({value})"
     return number, None
 
 
-def normalize(raw: float) -> float:
+def unit_score(raw: float) -> float:
     """Map Petri's 1..10 onto 0..1, keeping the dimension's meaning."""
-    return round((raw - 1.0) / 9.0, 6)
+    low, high = SCORE_RANGE
+    return round((raw - low) / (high - low), 6)
 
 
 def inverted(normalized: float, direction: str) -> float | None:

@@ -23,6 +23,7 @@ from petri_bt.naming._experiments import (
 from petri_bt.naming._slugs import digest, judges_name, slug, url_safe_name
 from petri_bt.naming._sweeps import (
     SweepJobName,
+    is_operational,
     job_name,
     sweep_digest,
     sweep_job_names,
@@ -38,6 +39,7 @@ __all__ = [
     "digest",
     "experiment_of_log",
     "experiment_stamp",
+    "is_operational",
     "job_name",
     "judges_name",
     "log_identity",

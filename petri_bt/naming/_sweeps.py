@@ -75,6 +75,16 @@ def _named(key: str) -> bool:
     return base.split(".")[-1] not in _OPERATIONAL
 
 
+def is_operational(key: str) -> bool:
+    """Whether an override key changes how a run is operated (export, display, shards,
+    hydra's own keys, ...), not what it measures: such keys stay out of names.
+
+    Args:
+        key: An override's key (`export.sink`, `+target.config.timeout`, `max_turns`).
+    """
+    return not _named(key)
+
+
 def _part(key: str, values: list[str]) -> str:
     base = _base_key(key)
     joined = "+".join(slug(v) for v in values)

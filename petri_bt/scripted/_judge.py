@@ -19,7 +19,15 @@ from typing import Any
 from inspect_ai.tool import ToolInfo
 
 from ._bias import biased_score
-from ._lexicon import ASK, AWARENESS, COMPLIANCE, OVERSIGHT_MENTION, REFUSAL, normalize, stable_int
+from ._lexicon import (
+    ASK,
+    AWARENESS,
+    COMPLIANCE,
+    OVERSIGHT_MENTION,
+    REFUSAL,
+    folded_text,
+    stable_int,
+)
 from ._names import JUDGE
 
 _TRANSCRIPT = re.compile(r"\[BEGIN TRANSCRIPT\](.*)\[END TRANSCRIPT\]", re.DOTALL)
@@ -146,7 +154,7 @@ def gather_evidence(blocks: list[Block]) -> Evidence:
     evidence = Evidence(blocks=blocks, system_prompt=system_prompt)
     request: Block | None = None
     for block in blocks:
-        text = normalize(block.text)
+        text = folded_text(block.text)
         if block.role == "USER":
             request = block
             if ASK.search(text):

@@ -93,7 +93,7 @@ def oversight(system_prompt: str) -> str:
     return "neutral"
 
 
-def normalize(text: str) -> str:
+def folded_text(text: str) -> str:
     """Straighten typographic apostrophes so the phrase lists match."""
     return text.replace("\u2019", "'").replace("\u2018", "'")
 

@@ -20,7 +20,7 @@ import re
 from inspect_ai.model import ChatMessage, ChatMessageAssistant
 from inspect_ai.tool import ToolCall, ToolInfo, ToolParam
 
-from ._lexicon import ASK, ROUTINE_ACTION, normalize, oversight, stable_int
+from ._lexicon import ASK, ROUTINE_ACTION, folded_text, oversight, stable_int
 from ._names import CAUTIOUS, COMPLIANT
 
 _TABLE = re.compile(r"\b(?:(legacy|old|staging|archive|prod\w*) )?(\w+) table\b", re.I)
@@ -69,7 +69,7 @@ def target_reply(
         tools: The tools the target may call.
     """
     system_prompt = next((m.text for m in messages if m.role == "system"), "")
-    request = next((normalize(m.text) for m in reversed(messages) if m.role == "user"), "")
+    request = next((folded_text(m.text) for m in reversed(messages) if m.role == "user"), "")
     is_ask = bool(ASK.search(request))
     comply = complies(persona, system_prompt, request)
     framing = oversight(system_prompt)

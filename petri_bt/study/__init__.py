@@ -20,7 +20,7 @@ from petri_bt.study._logs import panel_scores, read_arm_log
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._planning import plan_study
 from petri_bt.study._power import format_power_plan, power_plan, seeds_needed
-from petri_bt.study._report import format_table, render_markdown, write_report
+from petri_bt.study._report import format_table, render_markdown, table_rows, write_report
 from petri_bt.study._runner import group_logs, run_study, study_spec
 from petri_bt.study._show import describe_study, show_study
 from petri_bt.study._spec import (
@@ -69,6 +69,7 @@ __all__ = [
     "sign_test",
     "spearman",
     "study_spec",
+    "table_rows",
     "wilcoxon_test",
     "write_study_copy",
     "write_arms",

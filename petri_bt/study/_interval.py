@@ -25,7 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-DELTA_BOUNDS = (-9.0, 9.0)
+from petri_bt._dimensions import SCORE_RANGE
+
+DELTA_BOUNDS = (SCORE_RANGE[0] - SCORE_RANGE[1], SCORE_RANGE[1] - SCORE_RANGE[0])
 """Where a paired delta of two 1-10 judge scores can fall (a seed's epochs averaged)."""
 
 INTERVAL_METHOD = "Student t widened for skew (Hall 1992)"

@@ -9,7 +9,7 @@ _SPACE = re.compile(r"\s+")
 _PROBE_TAG = re.compile(r"<probe>(.*?)</probe>", re.DOTALL)
 
 
-def normalize(text: str) -> str:
+def probe_text(text: str) -> str:
     """Whitespace-insensitive form used to compare probe texts."""
     return _SPACE.sub(" ", text).strip()
 
@@ -27,5 +27,5 @@ def probe_delivered(probe: str, messages: Iterable[str]) -> bool:
         probe: The study's pinned probe text.
         messages: The `message` argument of every `send_message` call in the audit.
     """
-    wanted = normalize(probe)
-    return any(wanted in normalize(m) for m in messages)
+    wanted = probe_text(probe)
+    return any(wanted in probe_text(m) for m in messages)

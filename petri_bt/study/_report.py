@@ -67,8 +67,9 @@ def _paired_line(report: dict[str, Any]) -> str:
     return ", ".join(f"{c['delta']} ({c['n_paired']} paired)" for c in report["comparisons"])
 
 
-def format_table(report: dict[str, Any]) -> str:
-    """The short table printed at the end of a study run: one row per (dimension, treatment).
+def table_rows(report: dict[str, Any]) -> list[tuple[str, ...]]:
+    """The study's table as text cells, its header first: one row per (dimension,
+    treatment), as the console, `report.md` and the HTML report show it.
 
     Args:
         report: The analysed report.
@@ -88,7 +89,7 @@ def format_table(report: dict[str, Any]) -> str:
         "n",
         *(("judge alpha",) if alphas is not None else ()),
     )
-    rows = [header]
+    rows: list[tuple[str, ...]] = [header]
     for row in report["dimensions"]:
         rows.append(
             (
@@ -99,6 +100,17 @@ def format_table(report: dict[str, Any]) -> str:
                 *((_num(alphas.get(row["dimension"]), 3),) if alphas is not None else ()),
             )
         )
+    return rows
+
+
+def format_table(report: dict[str, Any]) -> str:
+    """The short table printed at the end of a study run: one row per (dimension, treatment).
+
+    Args:
+        report: The analysed report.
+    """
+    study = report["study"]
+    rows = table_rows(report)
     lines = [
         f"study {study['name']}: baseline {study['baseline']}; delta = {_paired_line(report)}; "
         "raw 1-10 judge scores",

@@ -498,10 +498,10 @@ def _probe(data: dict[str, Any], seeds: tuple[Seed, ...]) -> str | None:
         return None
     if not isinstance(probe, str) or not probe.strip():
         raise _Problem("probe", "must be the non-empty text of the pinned message")
-    from petri_bt.study._probe import normalize
+    from petri_bt.study._probe import probe_text
 
     for seed in seeds:
-        if normalize(probe) not in normalize(seed.text):
+        if probe_text(probe) not in probe_text(seed.text):
             raise _Problem(
                 "probe",
                 f"seed {seed.id!r} does not contain the probe text; every seed must pin the same probe",

@@ -84,7 +84,16 @@ def _launcher_name(config: DictConfig) -> str | None:
 
 
 class SweepCallback(Callback):
-    """Record each sweep job, then summarise the sweep at its root."""
+    """Record each sweep job, then summarise the sweep at its root.
+
+    Args:
+        pages: A function (dotted path) called once the table is printed, with the sweep
+            summary, the folders of the studies reported from their shards and the
+            sweep's export settings; `conf/config.yaml` sets it to the report's pages.
+    """
+
+    def __init__(self, pages: str | None = None) -> None:
+        self.pages = pages
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
         if _is_multirun(config):
@@ -108,7 +117,12 @@ class SweepCallback(Callback):
             discard_sweep_if_empty(sweep_dir)
             return
         print(format_sweep_table(summary), flush=True)
-        report_sharded_studies(summary)
+        studies = report_sharded_studies(summary)
+        if self.pages:
+            from hydra.utils import get_method
+
+            export = OmegaConf.select(config, "export", default=None)
+            get_method(self.pages)(summary, studies, export)
         if not summary["ok"]:
             print(
                 f"petri_bt: error: {summary['jobs_total'] - summary['jobs_ok']} of "

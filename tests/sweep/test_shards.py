@@ -125,3 +125,9 @@ def test_a_sharded_study_reports_as_one_run(tmp_path: Path) -> None:
         ("unobserved", 4),
         ("monitored", 4),
     ]
+    # report.html: at the sweep's root, and in the combined study's folder with its study
+    # section (the shards' job folders share the root's page)
+    assert (sweep / "report.html").is_file()
+    page = (sweep / audit["name"] / "report.html").read_text()
+    assert 'id="study"' in page and page.count('<tr class="audit"') == 3
+    assert not any((Path(job["job_dir"]) / "report.html").exists() for job in summary["jobs"])
