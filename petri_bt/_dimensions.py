@@ -7,7 +7,6 @@ seconds and hundreds of MB, so the files are located and read directly.
 
 from __future__ import annotations
 
-import importlib.util
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -73,19 +72,12 @@ def palette_direction(palette: str | None) -> str:
     return DEFAULT_DIRECTION
 
 
-def _builtin_folder() -> Path | None:
-    spec = importlib.util.find_spec("inspect_petri")
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        folder = Path(location) / "_judge" / "dimensions"
-        if folder.is_dir():
-            return folder
-    return None
-
-
 @cache
 def builtin_palettes() -> dict[str, str]:
     """Petri's built-in dimensions: name -> palette, in file-name order."""
-    folder = _builtin_folder()
+    from petri_bt.adapters import builtin_dimension_folder
+
+    folder = builtin_dimension_folder()
     if folder is None:  # a future layout: only then ask the package itself
         try:
             from inspect_petri import judge_dimensions

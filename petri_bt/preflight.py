@@ -162,18 +162,9 @@ def provider_api(provider: str) -> Any:
     Raises:
         UserError: The provider's package is missing or too old.
     """
-    from inspect_ai._util.registry import registry_find, registry_unqualified_name
+    from petri_bt.adapters import model_api_factory
 
-    entries = registry_find(
-        lambda info: info.type == "modelapi" and registry_unqualified_name(info) == provider
-    )
-    if not entries:
-        return None
-    wrapper = entries[0]
-    # `@modelapi` registers a wrapper around the provider's factory function; the
-    # factory validates the package and returns the class.
-    cells = dict(zip(wrapper.__code__.co_freevars, wrapper.__closure__ or (), strict=False))
-    factory = cells["wrapped"].cell_contents if "wrapped" in cells else None
+    factory = model_api_factory(provider)
     if factory is None:
         return None
     if isinstance(factory, type):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 def active_sample_log() -> str:
@@ -35,3 +36,32 @@ def cancel_sample_before_start() -> bool:
         return False
     active.interrupt("cancel")
     return True
+
+
+def read_multi_frame_zip_members() -> None:
+    """Let `zipfile` read the members Inspect writes as several zstd frames (over 200 MiB):
+    only Inspect's own zipfile patch reads them, and importing it applies the patch."""
+    import inspect_ai._util.zipfile  # noqa: F401
+
+
+def model_api_factory(provider: str) -> Any:
+    """The factory Inspect's `@modelapi` registered for a provider (None: none, or the
+    registry no longer answers in the shape known here).
+
+    Calling the factory runs the provider's own check that its package imports, and
+    returns the `ModelAPI` subclass: what `get_model` would do, without a model call.
+
+    Args:
+        provider: The part of a model string before the first `/`.
+    """
+    from inspect_ai._util.registry import registry_find, registry_unqualified_name
+
+    entries = registry_find(
+        lambda info: info.type == "modelapi" and registry_unqualified_name(info) == provider
+    )
+    if not entries:
+        return None
+    wrapper = entries[0]
+    # `@modelapi` registers a wrapper closing over the provider's factory function
+    cells = dict(zip(wrapper.__code__.co_freevars, wrapper.__closure__ or (), strict=False))
+    return cells["wrapped"].cell_contents if "wrapped" in cells else None

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from petri_bt._dimensions import JUDGE_SCORER
+from petri_bt.adapters import read_multi_frame_zip_members
 
 _SAMPLE = re.compile(r"^samples/(.+)_epoch_(\d+)\.json$")
 
@@ -66,8 +67,7 @@ def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
     except zipfile.BadZipFile:
         # Members above 200 MiB are written as several zstd frames, which only
         # Inspect's own zipfile patch reads; try once more with it.
-        import inspect_ai._util.zipfile  # noqa: F401
-
+        read_multi_frame_zip_members()
         return zf.read(name)
 
 

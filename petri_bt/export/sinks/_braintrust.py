@@ -15,12 +15,17 @@ retry idempotent.
 
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from petri_bt.adapters import (
+    current_http_adapter,
+    retrying_http_adapter,
+    send_rows,
+    synchronous_logger,
+)
 from petri_bt.errors import UserError
 from petri_bt.export.sinks._base import EXPERIMENT, PROJECT_LOGS, Destination, SendError
 
@@ -47,12 +52,7 @@ class Connection:
         )
 
 
-def _identity(row: dict[str, Any]) -> dict[str, Any]:
-    return row
-
-
 def _http_adapter(settings: Connection) -> Any:
-    from braintrust.logger import RetryRequestExceptionsAdapter
     from urllib3.util.retry import Retry
 
     retry = Retry(
@@ -67,9 +67,7 @@ def _http_adapter(settings: Connection) -> Any:
         respect_retry_after_header=True,
         raise_on_status=False,
     )
-    return RetryRequestExceptionsAdapter(
-        base_num_retries=0, default_timeout_secs=settings.timeout, max_retries=retry
-    )
+    return retrying_http_adapter(retry, settings.timeout)
 
 
 class BraintrustSink:
@@ -87,7 +85,7 @@ class BraintrustSink:
 
         self._settings = Connection.of(settings)
         self._state = BraintrustState()
-        self._previous_adapter = getattr(braintrust.logger, "_http_adapter", None)
+        self._previous_adapter = current_http_adapter()
         braintrust.set_http_adapter(_http_adapter(self._settings))
         self._bg: Any = None
         self._logger: Any = None
@@ -170,13 +168,8 @@ class BraintrustSink:
     # rows ---------------------------------------------------------------------------
     def _background_logger(self) -> Any:
         if self._bg is None:
-            bg = self._state.global_bg_logger()
-            # Flush on our thread and raise on failure (instead of printing and
-            # dropping the batch); retries happen in the HTTP adapter.
-            bg.sync_flush = True
-            bg.num_tries = 1
-            bg.enforce_queue_size_limit(False)
-            self._bg = bg
+            # flushed on our thread, raising on failure; the HTTP adapter retries
+            self._bg = synchronous_logger(self._state)
         return self._bg
 
     def send(self, destination: Destination, rows: list[dict[str, Any]]) -> None:
@@ -185,20 +178,12 @@ class BraintrustSink:
         Raises:
             SendError: Some rows were not accepted after every retry.
         """
-        from braintrust.util import LazyValue
-
         if not rows:
             return
         bg = self._background_logger()
         envelope = {**destination.fields, "_is_merge": False}
-        wrapped = [
-            LazyValue(functools.partial(_identity, {**row, **envelope}), use_mutex=False)
-            for row in rows
-        ]
         try:
-            bg.log(*wrapped)
-            # one request for the batch (the SDK still splits one that is too large)
-            bg.flush(batch_size=len(wrapped))
+            send_rows(bg, [{**row, **envelope} for row in rows])
         except BaseException as ex:  # the SDK raises an exception group
             if isinstance(ex, KeyboardInterrupt):
                 raise
