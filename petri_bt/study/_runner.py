@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from petri_bt.errors import UserError
 from petri_bt.run import RunPlan
 from petri_bt.study._copy import write_study_copy
-from petri_bt.study._spec import StudySpec, load_study
+from petri_bt.study._parse import load_study
+from petri_bt.study._spec import StudySpec
 
 if TYPE_CHECKING:
     from petri_bt.study._arms import Arm
