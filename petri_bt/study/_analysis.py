@@ -189,14 +189,9 @@ def _models(logs: Sequence[LogInfo]) -> dict[str, list[str]]:
 
 
 def _versions(logs: Sequence[LogInfo]) -> dict[str, Any]:
-    from importlib.metadata import PackageNotFoundError, version
+    from petri_bt.run import package_versions
 
-    found: dict[str, Any] = {}
-    for package in ("petri-bt", "inspect-ai", "inspect-petri"):
-        try:
-            found[package] = version(package)
-        except PackageNotFoundError:
-            found[package] = None
+    found: dict[str, Any] = dict(package_versions())
     recorded = sorted({v for log in logs for k, v in log.packages.items() if k == "inspect_ai"})
     found["inspect-ai (in logs)"] = recorded
     return found
@@ -221,8 +216,9 @@ def analyse(
 
     Returns:
         The report: study, arms, comparisons, per-(dimension, treatment) statistics with
-        Holm-adjusted p-values, the methods behind them, judge agreement (None for a single judge), moderator
-        correlations, per-seed scores and deltas, exclusions, provenance.
+        Holm-adjusted p-values, the methods behind them, judge agreement (None for a
+        single judge), moderator correlations, per-seed scores and deltas, exclusions,
+        provenance.
     """
     excluded: list[dict[str, Any]] = []
     probes = pinned_probes(spec)
@@ -245,10 +241,98 @@ def analyse(
             row[test]["p_holm"] = p
 
     shown = list(dict.fromkeys([*spec.focus_dimensions, *spec.moderator_dimensions]))
-    per_seed = []
+    all_logs = [log for name in names for log in arms.get(name, ())]
+    fingerprints = sorted(
+        {s.fingerprint for name in merged for s in merged[name].values() if s.fingerprint}
+    )
+    return {
+        "study": _study_block(spec, probes),
+        "arms": {
+            name: _arm_block(spec, name, arms.get(name, ()), merged[name], scores[name])
+            for name in names
+        },
+        "comparisons": [
+            {"treatment": t, "delta": spec.delta(t), "n_paired": len(paired[t])}
+            for t in spec.treatments
+        ],
+        "dimensions": dimensions,
+        "methods": dict(METHODS),
+        "agreement": judge_agreement(_usable(merged, probes), shown, judge_disagreement),
+        "moderators": [
+            row for t in spec.treatments for row in _moderators(spec, t, paired[t], base, scores[t])
+        ],
+        "per_seed": _per_seed_rows(spec, paired, scores, shown),
+        "excluded": excluded,
+        "unpaired": unpaired,
+        "warnings": _warnings(spec, fingerprints, all_logs),
+        "provenance": {
+            "study_fingerprint": spec.fingerprint,
+            "fingerprints_in_logs": fingerprints,
+            "study_file": str(spec.path),
+            "versions": _versions(all_logs),
+            "models": _models(all_logs),
+        },
+    }
+
+
+def _usable(
+    merged: dict[str, dict[tuple[str, int], ArmSample]], probes: dict[str, str]
+) -> dict[str, dict[tuple[str, int], ArmSample]]:
+    """Per arm, the samples the analysis uses (none excluded)."""
+    return {
+        name: {
+            key: sample
+            for key, sample in samples.items()
+            if exclusion_reason(sample, probes.get(sample.seed_id)) is None
+        }
+        for name, samples in merged.items()
+    }
+
+
+def _arm_block(
+    spec: StudySpec,
+    name: str,
+    logs: Sequence[LogInfo],
+    samples: dict[tuple[str, int], ArmSample],
+    scores: dict[str, _SeedScores],
+) -> dict[str, Any]:
+    return {
+        "condition": name,
+        "role": spec.role(name),
+        "description": spec.condition(name).description,
+        "logs": [log.path for log in logs],
+        "samples": len(samples),
+        "usable_seeds": len(scores),
+    }
+
+
+def _study_block(spec: StudySpec, probes: dict[str, str]) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "title": spec.title,
+        "hypothesis": spec.hypothesis,
+        "baseline": spec.baseline,
+        "treatments": list(spec.treatments),
+        "focus_dimensions": list(spec.focus_dimensions),
+        "moderator_dimensions": list(spec.moderator_dimensions),
+        "probe": spec.probe,
+        "probe_checked_seeds": sorted(probes),
+        "smallest_effect": spec.smallest_effect,
+    }
+
+
+def _per_seed_rows(
+    spec: StudySpec,
+    paired: dict[str, list[str]],
+    scores: dict[str, dict[str, _SeedScores]],
+    shown: list[str],
+) -> list[dict[str, Any]]:
+    """Per paired seed: its scores in every arm it paired in, and its deltas."""
+    base = scores[spec.baseline]
+    rows = []
     for seed in sorted({s for t in spec.treatments for s in paired[t]}):
         with_seed = [t for t in spec.treatments if seed in paired[t]]
-        per_seed.append(
+        rows.append(
             {
                 "seed_id": seed,
                 "scores": {
@@ -265,11 +349,10 @@ def analyse(
                 },
             }
         )
+    return rows
 
-    all_logs = [log for name in names for log in arms.get(name, ())]
-    fingerprints = sorted(
-        {s.fingerprint for name in merged for s in merged[name].values() if s.fingerprint}
-    )
+
+def _warnings(spec: StudySpec, fingerprints: list[str], logs: Sequence[LogInfo]) -> list[str]:
     warnings = []
     if any(f != spec.fingerprint for f in fingerprints):
         warnings.append(
@@ -277,60 +360,6 @@ def analyse(
             f"(fingerprints in logs: {', '.join(f[:12] for f in fingerprints)}; "
             f"current: {spec.fingerprint[:12]}); deltas may mix versions"
         )
-    if len(_models(all_logs).get("target", [])) > 1:
+    if len(_models(logs).get("target", [])) > 1:
         warnings.append("the arms audited different target models; the comparison is not paired")
-
-    usable = {
-        name: {
-            key: sample
-            for key, sample in merged[name].items()
-            if exclusion_reason(sample, probes.get(sample.seed_id)) is None
-        }
-        for name in names
-    }
-    return {
-        "study": {
-            "name": spec.name,
-            "title": spec.title,
-            "hypothesis": spec.hypothesis,
-            "baseline": spec.baseline,
-            "treatments": list(spec.treatments),
-            "focus_dimensions": list(spec.focus_dimensions),
-            "moderator_dimensions": list(spec.moderator_dimensions),
-            "probe": spec.probe,
-            "probe_checked_seeds": sorted(probes),
-            "smallest_effect": spec.smallest_effect,
-        },
-        "arms": {
-            name: {
-                "condition": name,
-                "role": spec.role(name),
-                "description": spec.condition(name).description,
-                "logs": [log.path for log in arms.get(name, ())],
-                "samples": len(merged[name]),
-                "usable_seeds": len(scores[name]),
-            }
-            for name in names
-        },
-        "comparisons": [
-            {"treatment": t, "delta": spec.delta(t), "n_paired": len(paired[t])}
-            for t in spec.treatments
-        ],
-        "dimensions": dimensions,
-        "methods": dict(METHODS),
-        "agreement": judge_agreement(usable, shown, judge_disagreement),
-        "moderators": [
-            row for t in spec.treatments for row in _moderators(spec, t, paired[t], base, scores[t])
-        ],
-        "per_seed": per_seed,
-        "excluded": excluded,
-        "unpaired": unpaired,
-        "warnings": warnings,
-        "provenance": {
-            "study_fingerprint": spec.fingerprint,
-            "fingerprints_in_logs": fingerprints,
-            "study_file": str(spec.path),
-            "versions": _versions(all_logs),
-            "models": _models(all_logs),
-        },
-    }
+    return warnings

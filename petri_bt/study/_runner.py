@@ -184,32 +184,52 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
         ok, study, study_fingerprint, arms (condition -> log), export (condition -> export
         result, None when not exported), report_files (kind -> path) and the report itself.
     """
-    from petri_bt.study._logs import read_arm_log
-    from petri_bt.study._report import format_table
+    from petri_bt.run import budget_held, run_eval
 
     spec = study_spec(plan)
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-
     if plan.from_logs:
         return _reanalyse(plan, spec, run_dir)
+    arms, arm_plans, tasks, expected = _prepare_arms(plan, spec, run_dir)
+    with budget_held(plan) as guard:
+        evals = run_eval(plan, tasks, plan.logs_in(run_dir))
+    by_task = {log.eval.task: Path(log.location) for log in evals}
+    arm_logs = {
+        arm.condition.name: by_task[arm.task_name] for arm in arms if arm.task_name in by_task
+    }
+    missing = [arm.condition.name for arm in arms if arm.condition.name not in arm_logs]
+    if missing:
+        raise UserError(f"study {spec.name}: Inspect wrote no log for arm(s) {', '.join(missing)}")
+    exports: dict[str, Any] = {}
+    if plan.exporting:
+        for arm in arms:
+            name = arm.condition.name
+            exports[name] = _export(arm_plans[name], spec, arm, arm_logs[name], run_dir)
+    summary, report, paths = _summarise(plan, spec, run_dir, arm_logs, exports)
+    if guard is not None:
+        summary["budget"] = guard.summary()
+    if expected is not None:
+        from petri_bt.run import spend_against_forecast
 
-    from petri_bt._hydra_io import point_saved_config
-    from petri_bt.export import summarise_log
-    from petri_bt.run import (
-        announce_export,
-        budget_held,
-        build_task,
-        check_budget,
-        format_spend,
-        prepare,
-        run_eval,
-        spend_against_forecast,
-        summary_block,
-        write_record,
-    )
-    from petri_bt.study._arms import arm_plan, judge_dimensions, study_samples, write_arms
+        ran = summary["samples"] - summary["cancelled"]
+        logs = list(arm_logs.values())
+        summary["spend"] = spend_against_forecast(expected, logs, plan.export, ran)
     from petri_bt.summary import write_json
+
+    write_json(run_dir / "summary.json", summary)
+    _print_result(plan, spec, report, paths, summary, arm_logs)
+    return {**summary, "report_files": paths, "report": report}
+
+
+def _prepare_arms(
+    plan: RunPlan, spec: StudySpec, run_dir: Path
+) -> tuple[list[Arm], dict[str, RunPlan], list[Any], Any]:
+    """Every check before a model call, then the arms' datasets, the study's copy and
+    rerun record, each arm's plan and task; also the forecast, when there is one."""
+    from petri_bt._hydra_io import point_saved_config
+    from petri_bt.run import announce_export, build_task, check_budget, prepare, write_record
+    from petri_bt.study._arms import arm_plan, judge_dimensions, study_samples, write_arms
 
     _refuse_arm_knobs(plan, spec)
     # The arms audit the study's own seeds, so the run's seed selection is not checked.
@@ -234,22 +254,21 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
         build_task(arm_plans[arm.condition.name], name=arm.task_name, judge_dimensions=dimensions)
         for arm in arms
     ]
-    with budget_held(plan) as guard:
-        evals = run_eval(plan, tasks, plan.logs_in(run_dir))
+    return arms, arm_plans, tasks, expected
 
-    by_task = {log.eval.task: Path(log.location) for log in evals}
-    arm_logs = {
-        arm.condition.name: by_task[arm.task_name] for arm in arms if arm.task_name in by_task
-    }
-    missing = [arm.condition.name for arm in arms if arm.condition.name not in arm_logs]
-    if missing:
-        raise UserError(f"study {spec.name}: Inspect wrote no log for arm(s) {', '.join(missing)}")
 
-    exports: dict[str, Any] = {}
-    if plan.exporting:
-        for arm in arms:
-            name = arm.condition.name
-            exports[name] = _export(arm_plans[name], spec, arm, arm_logs[name], run_dir)
+def _summarise(
+    plan: RunPlan,
+    spec: StudySpec,
+    run_dir: Path,
+    arm_logs: dict[str, Path],
+    exports: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Path]]:
+    """The paired report (written) and the run's summary (not yet written)."""
+    from petri_bt.export import summarise_log
+    from petri_bt.run import summary_block
+    from petri_bt.study._logs import read_arm_log
+
     logs = [read_arm_log(path) for path in arm_logs.values()]
     report, paths, _ = _analyse_logs(plan, spec, run_dir, logs)
     # The export read each arm's log once already and returns its run-summary figures.
@@ -271,27 +290,30 @@ def run_study(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
         report={kind: str(path) for kind, path in paths.items()},
         ok=ok,
     )
-    if guard is not None:
-        summary["budget"] = guard.summary()
-    if expected is not None:
-        ran = summary["samples"] - summary["cancelled"]
-        summary["spend"] = spend_against_forecast(
-            expected, list(arm_logs.values()), plan.export, ran
-        )
-    write_json(run_dir / "summary.json", summary)
+    return summary, report, paths
+
+
+def _print_result(
+    plan: RunPlan,
+    spec: StudySpec,
+    report: dict[str, Any],
+    paths: dict[str, Path],
+    summary: dict[str, Any],
+    arm_logs: dict[str, Path],
+) -> None:
+    from petri_bt.run import format_spend
+    from petri_bt.study._report import format_table
+
     if plan.job is not None and plan.shard is not None:
         # one shard of a sweep: the combined report is printed when the sweep ends
         print(
             f"study {spec.name}, shard {plan.shard + 1} of {plan.shards}: partial report in "
             f"{paths['markdown']} (the report of all the shards follows when they are done)"
         )
-    else:
-        print(format_table(report))
-        if expected is not None:
-            print(format_spend(summary["spend"]))
-        for folder_name in sorted({str(p.parent) for p in arm_logs.values()}):
-            print(f"View the transcripts: inspect view --log-dir {folder_name}")
-        print(
-            f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})"
-        )
-    return {**summary, "report_files": paths, "report": report}
+        return
+    print(format_table(report))
+    if "spend" in summary:
+        print(format_spend(summary["spend"]))
+    for folder_name in sorted({str(p.parent) for p in arm_logs.values()}):
+        print(f"View the transcripts: inspect view --log-dir {folder_name}")
+    print(f"Report: {paths['markdown']} (JSON: {paths['json'].name}, plot: {paths['forest'].name})")

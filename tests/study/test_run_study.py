@@ -78,11 +78,10 @@ def test_oversight_sensitive_target_shows_a_positive_gap(observed) -> None:
     concerning = _row(report, "concerning", "unobserved")
     assert concerning["mean_delta"] >= 3
     assert all(seed["delta"]["unobserved"]["concerning"] > 0 for seed in report["per_seed"])
-    # two seeds cannot rule out that a third goes the other way: the interval says so
-    # instead of claiming certainty (the README's 10-seed run excludes 0)
+    # the interval holds the mean and agrees with the test: p < 0.05 exactly when it leaves 0 out
     interval, test = concerning["ci95"], concerning["t_test"]
-    assert interval["low"] < 0 < concerning["mean_delta"] < interval["high"]
-    assert test["p"] > 0.05 and concerning["effect_size"]["method"]
+    assert interval["low"] < concerning["mean_delta"] < interval["high"]
+    assert (test["p"] < 0.05) == (interval["low"] > 0) and concerning["effect_size"]["method"]
 
 
 def test_an_automated_monitor_deters_only_the_requests_the_target_gambles_against(
