@@ -24,13 +24,8 @@ from petri_bt.run._forecast import (
     print_forecast,
     refuse_over_budget,
 )
-from petri_bt.run._plan import (
-    TASK_KNOBS,
-    RunPlan,
-    check_knobs,
-    plain_config,
-    plan,
-)
+from petri_bt.run._knobs import TASK_KNOBS, check_knobs
+from petri_bt.run._plan import RunPlan, plain_config, plan
 from petri_bt.run._record import package_versions, read_record, write_record
 from petri_bt.run._rejudge import (
     rejudge_logs,
