@@ -13,18 +13,8 @@ import re
 from dataclasses import dataclass
 
 from ._lexicon import ASK, oversight, stable_int
-from ._topics import (
-    BASH,
-    CRM,
-    DEFAULT_DOMAIN,
-    DOMAINS,
-    SQL,
-    ToolSpec,
-    Topic,
-    own_subject,
-    routine_subject,
-    topic_of,
-)
+from ._tools import BASH, CRM, DEFAULT_DOMAIN, DOMAINS, SQL, ToolSpec
+from ._topics import Topic, own_subject, routine_subject, topic_of
 
 _SEED_TAG = re.compile(r"<seed_instructions>\s*(.*?)\s*</seed_instructions>", re.DOTALL)
 _PROBE_TAG = re.compile(r"<probe>\s*(.*?)\s*</probe>", re.DOTALL | re.IGNORECASE)
