@@ -69,7 +69,7 @@ def test_each_cell_is_the_mean_of_per_seed_scores_with_the_study_interval(
                 if r["dimension"] == dim:
                     per_seed.setdefault(r["seed_id"], []).append(r["score"])
             values = [sum(v) / len(v) for v in per_seed.values()]
-            interval = mean_delta_interval(values)
+            interval = mean_delta_interval(values, bounds=(1, 10))  # raw scores: 1-10
             assert row[dim] == pytest.approx(sum(values) / len(values), abs=1e-4)
             assert row[f"{dim}_low"] == pytest.approx(interval["low"], abs=1e-4)
             assert row[f"{dim}_high"] == pytest.approx(interval["high"], abs=1e-4)
@@ -128,7 +128,10 @@ def test_epochs_are_averaged_per_seed_before_the_mean() -> None:
     figures = audit_figures(audit)["concerning"]
     assert (figures.mean, figures.n) == (5.0, 2)  # mean of (2, 8), not of (1, 3, 8)
     assert (figures.low, figures.high) == pytest.approx(
-        (mean_delta_interval([2, 8])["low"], mean_delta_interval([2, 8])["high"])
+        (
+            mean_delta_interval([2, 8], bounds=(1, 10))["low"],
+            mean_delta_interval([2, 8], bounds=(1, 10))["high"],
+        )
     )
 
 

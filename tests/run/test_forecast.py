@@ -215,7 +215,7 @@ def test_a_pilot_with_another_turn_budget_is_named_and_counted_turn_by_turn(pilo
 def test_a_pilot_cut_short_by_its_budget_is_extended_by_its_last_turn(tmp_path: Path) -> None:
     ran = run_cli("preset=offline", "limit=2", "max_turns=2", "export=none", cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr[-2000:]
-    (short,) = list(tmp_path.rglob("*.eval"))
+    (short,) = list((run_folders(tmp_path)[0] / "logs").glob("*.eval"))
     turns = _turn_tokens(short, "auditor")
     assert all(len(t) == 3 for t in turns)  # both audits used their two turns
     longer = plan(["preset=offline", f"pilot={short}", "max_turns=5"])
