@@ -101,6 +101,14 @@ class ServerUnreachable(UserError):
     """Nothing answers at an OpenAI-compatible server's address."""
 
 
+class ServerBusy(UserError):
+    """The server took the connection but did not list its models in time (a warning:
+    a local server computing a long answer may not answer anything else meanwhile)."""
+
+
+_LIST_SECONDS = 10
+
+
 def _get_models(url: str, api_key: str | None) -> tuple[int, Any]:
     """GET <url>/models: the status and the parsed answer (None when not JSON)."""
     import urllib.error
@@ -109,7 +117,7 @@ def _get_models(url: str, api_key: str | None) -> tuple[int, Any]:
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     request = urllib.request.Request(f"{url.rstrip('/')}/models", headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
+        with urllib.request.urlopen(request, timeout=_LIST_SECONDS) as response:
             status, raw = response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, None
@@ -146,6 +154,11 @@ def served_models(address: ServerAddress) -> set[str]:
         status, payload = _get_models(address.url, address.api_key)
     except (OSError, TimeoutError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
+        if isinstance(reason, TimeoutError):
+            raise ServerBusy(
+                f"the server at {_where(address)} took the connection but did not list its "
+                f"models within {_LIST_SECONDS} s (busy with another request?): not checked"
+            ) from None
         raise ServerUnreachable(
             f"no server answers at {_where(address)}: {reason}; {_fix_address(address)}"
         ) from None
@@ -185,11 +198,15 @@ def check_served(role: str, model: str, address: ServerAddress, cache: dict[str,
 
     Raises:
         ServerUnreachable: Nothing answers (said once per server by the caller).
+        ServerBusy: It took the connection but did not answer in time (a warning).
         UserError: One line naming the fix.
     """
     if address.url not in cache:
         try:
             cache[address.url] = served_models(address)
+        except ServerBusy as exc:
+            cache[address.url] = {address.model}  # said once: the run finds out
+            raise ServerBusy(f"{role}={model}: {exc}") from None
         except ServerUnreachable as exc:
             raise ServerUnreachable(f"{role}={model}: {exc}") from None
         except UserError as exc:

@@ -345,15 +345,20 @@ def preflight(
             unreachable or not serving the model, a provider key missing, token
             counting unavailable.
     """
+    from petri_bt._openai_servers import ServerBusy
+
     pulled: dict[str, set[str]] = {}
     unreachable: set[str] = set()
     problems: list[str] = []
+    warnings: list[str] = []
     for role, spec in roles.items():
         for check, essential in _checks(
             role, spec, target_tools=target_tools, compaction=compaction
         ):
             try:
                 check(pulled, unreachable)
+            except ServerBusy as exc:
+                warnings.append(str(exc))
             except UserError as exc:
                 if str(exc) not in problems:  # one unreachable server, said once
                     problems.append(str(exc))
@@ -361,7 +366,6 @@ def preflight(
                     break
     if problems:
         raise UserError("\n".join(problems))
-    warnings = []
     if all(r in roles for r in ROLES) and all_local(roles):
         warnings.append(
             "all three roles run on local models: treat the scores as exploratory "

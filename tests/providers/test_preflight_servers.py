@@ -168,3 +168,31 @@ def test_an_audit_runs_through_inspects_llama_cpp_python_provider(
     calls = local_server.requests_for("smollm2")
     assert calls and all(r.path == "/v1/chat/completions" for r in calls)
     assert "samples=1  errors=0" in result.stdout
+
+
+def test_a_busy_server_that_takes_the_connection_but_does_not_answer_is_a_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a local server computing a long answer may answer nothing else meanwhile: the
+    # run goes on (its calls wait for the server), with a warning
+    monkeypatch.setattr("petri_bt._openai_servers._LIST_SECONDS", 1)
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()  # connections complete, nothing is ever read or answered
+        url = f"http://127.0.0.1:{listening.getsockname()[1]}/v1"
+        monkeypatch.setenv("LLAMA_CPP_PYTHON_BASE_URL", url)
+        roles = resolve_roles(
+            compose(
+                [
+                    "preset=offline",
+                    "target=llama-cpp-python/smollm2",
+                    "judge=llama-cpp-python/smollm2",
+                ]
+            )
+        )
+        warnings = preflight(roles)
+    assert warnings == [
+        f"target=llama-cpp-python/smollm2: the server at {url} (LLAMA_CPP_PYTHON_BASE_URL) took "
+        "the connection but did not list its models within 1 s (busy with another request?): "
+        "not checked"
+    ]
