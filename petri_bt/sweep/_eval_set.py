@@ -157,7 +157,7 @@ def run_jobs(
     """
     from inspect_ai import eval_set
 
-    from petri_bt.run import build_task
+    from petri_bt.run import build_task, inspect_eval_args
 
     ready = _prepared(jobs)
     if not ready:
@@ -173,17 +173,19 @@ def run_jobs(
     if not ready:
         return
     log_dir = (sweep_dir / LOG_FOLDER).resolve()
+    options = _eval_options([_job_plan(job) for job in ready])
     try:
-        _, logs = eval_set(
-            tasks,
-            log_dir=str(log_dir),
-            model=None,
-            retry_attempts=retry_attempts,
-            retry_immediate=True,
-            log_dir_allow_dirty=True,
-            max_tasks=max_tasks or len(tasks),
-            **_eval_options([_job_plan(job) for job in ready]),
-        )
+        with inspect_eval_args(options) as eval_args:
+            _, logs = eval_set(
+                tasks,
+                log_dir=str(log_dir),
+                model=None,
+                retry_attempts=retry_attempts,
+                retry_immediate=True,
+                log_dir_allow_dirty=True,
+                max_tasks=max_tasks or len(tasks),
+                **eval_args,
+            )
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # one line per job; the eval set as a whole could not run

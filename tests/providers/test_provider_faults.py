@@ -246,7 +246,11 @@ def _answered(url: str) -> int:
 
 @pytest.mark.parametrize(("fail_on_error", "exit_ok"), [(None, False), ("2", True)])
 def test_a_target_server_killed_mid_audit_errors_the_sample_naming_the_server(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_on_error: str | None, exit_ok: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fail_on_error: str | None,
+    exit_ok: bool,
 ) -> None:
     import signal
     import subprocess
@@ -299,3 +303,5 @@ def test_a_target_server_killed_mid_audit_errors_the_sample_naming_the_server(
     # not judged: no scores were made from the failed turns
     (sample,) = _samples(result.log_paths[0])
     assert not sample.get("scores")
+    # display=none (INSPECT_DISPLAY here) prints petri_bt's table and nothing of Inspect's
+    assert "Traceback" not in "".join(capsys.readouterr())
