@@ -1,5 +1,6 @@
-"""Checks made before any model is called: provider packages import, servers up, models
-pulled and able to call tools, keys present."""
+"""Checks made before any model is called: provider packages import, servers up (Ollama,
+and OpenAI-compatible servers such as llama-cpp-python's), models pulled or served and
+able to call tools, keys present."""
 
 from __future__ import annotations
 
@@ -105,6 +106,26 @@ def _check_ollama(
         )
 
 
+def _check_openai_server(
+    role: str, spec: RoleModel, served: dict[str, set[str]], unreachable: set[str]
+) -> None:
+    """An OpenAI-compatible server (llama-cpp-python, vLLM, SGLang, openai-api) answers
+    and serves the role's model; nothing to check for other providers."""
+    from petri_bt._openai_servers import ServerUnreachable, check_served, server_address
+
+    try:
+        address = server_address(spec.model, spec.base_url, spec.args)
+    except UserError as exc:
+        raise UserError(f"{role}={exc}") from None
+    if address is None or address.url in unreachable:
+        return
+    try:
+        check_served(role, spec.model, address, served)
+    except ServerUnreachable:
+        unreachable.add(address.url)
+        raise
+
+
 _MARKUP = re.compile(r"\[/?(?:bold|italic|underline|red|green|yellow|blue|dim)\]")
 
 
@@ -125,18 +146,40 @@ def provider_error_text(exc: BaseException) -> str:
 
 
 _TIMEOUT = re.compile(r"AttemptTimeoutError\(.*?attempt_timeout '(\d+)' exceeded")
+# What the providers' HTTP clients say when nothing answers at the server's address, or
+# the server went away mid-answer (openai's APIConnectionError is "Connection error.").
+_UNREACHABLE = re.compile(
+    r"Connection error\.|APIConnectionError|ConnectError|Connection refused|"
+    r"Server disconnected|RemoteProtocolError"
+)
 
 
-def explain_call_error(text: str) -> str:
+def is_unreachable(text: str) -> bool:
+    """True when a failed call's error says the model server could not be reached.
+
+    Args:
+        text: The error as Inspect recorded it (a model event's `error`).
+    """
+    return bool(_UNREACHABLE.search(text))
+
+
+def explain_call_error(text: str, server: str | None = None) -> str:
     """A failed model call's error as one readable line, with the fix when known.
 
     Args:
         text: The error as Inspect recorded it (a model event's `error`).
+        server: The address the call went to (named when it could not be reached).
     """
     timeout = _TIMEOUT.search(text)
     if timeout:
         return f"no answer within {timeout.group(1)} s (the timeout knob)"
     line = next((ln.strip() for ln in reversed(text.splitlines()) if ln.strip()), text)
+    if is_unreachable(text):
+        where = f"the server at {server}" if server else "the model server"
+        return (
+            f"cannot reach {where}: is it running? Start it again, then rerun the command; "
+            f"a sweep resumes its unfinished samples ({line})"
+        )
     if "does not support tools" in line:
         line += (
             " (the model cannot call tools: run the target with target_tools=none, "
@@ -246,7 +289,10 @@ def _checks(
             raise UserError(f"{role}={spec.model}: {exc}") from None
 
     def server(pulled: dict[str, set[str]], unreachable: set[str]) -> None:
-        if spec.provider != "ollama" or ollama_root(spec.base_url) in unreachable:
+        if spec.provider != "ollama":
+            _check_openai_server(role, spec, pulled, unreachable)
+            return
+        if ollama_root(spec.base_url) in unreachable:
             return
         try:
             _check_ollama(role, spec, pulled, needs_tools=role != "target" or target_tools)
@@ -285,18 +331,25 @@ def preflight(
 
     Raises:
         UserError: Every problem found, one line each: a provider package missing,
-            Ollama unreachable, a model not pulled or unable to call tools, a provider
-            key missing, token counting unavailable.
+            Ollama unreachable, a model not pulled or unable to call tools, an
+            OpenAI-compatible server (llama-cpp-python, vLLM, SGLang, openai-api)
+            unreachable or not serving the model, a provider key missing, token
+            counting unavailable.
     """
+    from petri_bt._openai_servers import ServerBusy
+
     pulled: dict[str, set[str]] = {}
     unreachable: set[str] = set()
     problems: list[str] = []
+    warnings: list[str] = []
     for role, spec in roles.items():
         for check, essential in _checks(
             role, spec, target_tools=target_tools, compaction=compaction
         ):
             try:
                 check(pulled, unreachable)
+            except ServerBusy as exc:
+                warnings.append(str(exc))
             except UserError as exc:
                 if str(exc) not in problems:  # one unreachable server, said once
                     problems.append(str(exc))
@@ -304,7 +357,6 @@ def preflight(
                     break
     if problems:
         raise UserError("\n".join(problems))
-    warnings = []
     if all(r in roles for r in ROLES) and all_local(roles):
         warnings.append(
             "all three roles run on local models: treat the scores as exploratory "

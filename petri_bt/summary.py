@@ -68,6 +68,11 @@ def format_run_table(logs: list[dict[str, Any]]) -> str:
                 f"  failed model calls: {call['role']} {call['model']} x{call['calls']}: "
                 f"{call['error']}"
             )
+        for action in entry.get("failed_actions") or ():
+            lines.append(
+                f"  failed actions: {action['role']} {action['model']} x{action['count']}: "
+                f"{action['reason']} (e.g. {action['example']})"
+            )
         top = top_dimensions(entry["dimension_means"], skip=skip)
         agreement = entry.get("judge_agreement")
         if top and agreement:

@@ -7,7 +7,8 @@ no model outside this machine then runs for real, in a fresh folder, with Braint
 stood in for on loopback, and must exit 0 without an error line. Commands calling Ollama
 or a cloud API and sweeps on Ray or SLURM stop at composing: tests/providers/ runs the
 same paths against loopback model servers, tests/sweep/test_ray.py and test_slurm.py on
-real clusters.
+real clusters. Commands calling the real model of scripts/local-model stop at composing
+here too: tests/realmodel/ runs each of them as written (`pytest -m realmodel`).
 
 The READMEs' placeholders stand for what a user has after the first command:
 `outputs/runs/<run>` (a run folder), `outputs/runs/<study>` (a study's run folder) and
@@ -29,6 +30,8 @@ import pytest
 import yaml
 from support.braintrust_api import LoopbackBraintrust
 from support.cli import SCRUBBED, cli_env, run_cli, run_folders
+from support.local_model import MODEL as LOCAL_MODEL
+from support.local_model import README_COMMANDS as REAL_MODEL_COMMANDS
 
 ROOT = Path(__file__).resolve().parents[1]
 READMES = (ROOT / "README.md", ROOT / "studies" / "README.md")
@@ -84,6 +87,13 @@ def test_the_readmes_have_the_commands_this_test_runs() -> None:
     texts = [command.text for command in COMMANDS]
     assert "preset=offline" in texts  # the setup command
     assert len(COMMANDS) >= 25
+
+
+def test_the_real_model_commands_are_the_ones_the_realmodel_tests_run() -> None:
+    # composed below like every command; tests/realmodel/ runs each against the local
+    # model (`pytest -m realmodel`), so the README holds exactly those
+    real = {" ".join(c.text.split()) for c in COMMANDS if LOCAL_MODEL in c.text}
+    assert real == set(REAL_MODEL_COMMANDS)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """A log's run-summary figures (samples, errors and why, judge refusals and failures, failed
-model calls, mean scores), in one read.
+model calls, failed actions, mean scores), in one read.
 
 The export adds each sample to a `LogFigures` as it streams the log, so a run
 that exports reads its logs once; `summarise_log` reads a log for the figures
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt._dimensions import JUDGE_SCORER
+from petri_bt.export._actions import failed_actions
 from petri_bt.export._reader import LogFile, LogReadError, SampleReadError
 from petri_bt.judging import (
     DEFAULT_DISAGREEMENT,
@@ -72,11 +73,26 @@ def was_cancelled(sample: dict[str, Any]) -> bool:
     )
 
 
-def sample_error_reason(sample: dict[str, Any]) -> str:
+def role_servers(header: dict[str, Any]) -> dict[str, str]:
+    """Role -> the base URL its model was called at, from a log's header (roles with one).
+
+    Args:
+        header: The log's header (`eval.model_roles`).
+    """
+    roles = (header.get("eval") or {}).get("model_roles") or {}
+    return {
+        role: str(entry["base_url"])
+        for role, entry in roles.items()
+        if isinstance(entry, dict) and entry.get("base_url")
+    }
+
+
+def sample_error_reason(sample: dict[str, Any], servers: dict[str, str] | None = None) -> str:
     """Why a sample errored, in one line: the failed model call when one caused it.
 
     Args:
         sample: A sample as stored in the log (its `error` and `events`).
+        servers: Role -> the base URL its calls went to (named when unreachable).
     """
     error = sample.get("error") or {}
     message = str(error.get("message") or "").strip()
@@ -93,7 +109,8 @@ def sample_error_reason(sample: dict[str, Any]) -> str:
                 attempts += 1
             tries = f" ({attempts} attempts)" if attempts > 1 else ""
             role = last.get("role") or "model"
-            return f"{role} {last.get('model')}: {explain_call_error(cause)}{tries}"
+            server = (servers or {}).get(str(role))
+            return f"{role} {last.get('model')}: {explain_call_error(cause, server)}{tries}"
     return explain_call_error(message) if message else "unknown error"
 
 
@@ -101,6 +118,7 @@ def _problem_fields(
     judge_failures: int = 0,
     errored: list[dict[str, Any]] | None = None,
     failures: dict[tuple[str, str, str], int] | None = None,
+    actions: dict[tuple[str, str, str], list[Any]] | None = None,
 ) -> dict[str, Any]:
     return {
         "judge_failures": judge_failures,
@@ -108,6 +126,10 @@ def _problem_fields(
         "failed_model_calls": [
             {"role": role, "model": model, "calls": n, "error": reason}
             for (role, model, reason), n in sorted((failures or {}).items())
+        ],
+        "failed_actions": [
+            {"role": role, "model": model, "count": n, "reason": reason, "example": example}
+            for (role, model, reason), (n, example) in sorted((actions or {}).items())
         ],
     }
 
@@ -132,9 +154,11 @@ class LogFigures:
         self.judge_failures = 0
         self._errored: list[dict[str, Any]] = []
         self._failures: dict[tuple[str, str, str], int] = {}
+        self._actions: dict[tuple[str, str, str], list[Any]] = {}  # -> [count, first detail]
         self._totals: dict[str, float] = {}
         self._counts: dict[str, int] = {}
         self._panels: dict[str, dict[str, Any]] = {}  # sample -> judge -> dim -> raw
+        self._servers = role_servers(header)
 
     def add(self, sample: dict[str, Any] | SampleReadError) -> None:
         """Count one sample (or the error reading it).
@@ -147,19 +171,22 @@ class LogFigures:
             self.errors += 1
             return
         for event in _failed_calls(sample):
-            key = (
-                str(event.get("role") or "model"),
-                str(event.get("model")),
-                explain_call_error(str(event["error"])),
-            )
+            role = str(event.get("role") or "model")
+            reason = explain_call_error(str(event["error"]), self._servers.get(role))
+            key = (role, str(event.get("model")), reason)
             self._failures[key] = self._failures.get(key, 0) + 1
+        for action in failed_actions(sample):
+            seen = self._actions.setdefault(
+                (action["role"], action["model"], action["reason"]), [0, action["detail"]]
+            )
+            seen[0] += 1
         if was_cancelled(sample):
             self.cancelled += 1
             return
         if sample.get("error"):
             self.errors += 1
             if len(self._errored) < _MAX_LISTED:
-                reason = sample_error_reason(sample)
+                reason = sample_error_reason(sample, self._servers)
                 entry = {"sample": sample.get("id"), "epoch": sample.get("epoch"), "reason": reason}
                 self._errored.append(entry)
             return
@@ -214,7 +241,9 @@ class LogFigures:
         agreement (when the log was judged by a panel), judge_failures (no valid answer),
         sample_errors (id, epoch and reason of errored samples), failed_model_calls (role,
         model, count and reason; Petri goes on after a failed target call, so a run can
-        succeed with them) and the log's error."""
+        succeed with them), failed_actions (role, model, count, reason and a first example
+        of answers the run could not act on: an auditor turn with no tool call, a judge
+        answer that cannot be parsed) and the log's error."""
         spec = self._header.get("eval") or {}
         error = (self._header.get("error") or {}).get("message")
         return {
@@ -235,7 +264,7 @@ class LogFigures:
                 dim: round(self._totals[dim] / self._counts[dim], 3) for dim in sorted(self._totals)
             },
             "judge_agreement": self._agreement(spec),
-            **_problem_fields(self.judge_failures, self._errored, self._failures),
+            **_problem_fields(self.judge_failures, self._errored, self._failures, self._actions),
             "error": str(error) if error else None,
         }
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from petri_bt._dimensions import JUDGE_SCORER
+from petri_bt.export._actions import failed_actions, judge_problem
 from petri_bt.export._context import SOURCE, LogContext
 from petri_bt.export._ids import ROOT_PART, row_id
 from petri_bt.export._scores import (
@@ -35,6 +36,7 @@ from petri_bt.export._usage import (
 from petri_bt.judging import DEFAULT_DISAGREEMENT, EXPLANATIONS_KEY, spread, stored_panel
 
 STUDY_KEYS = ("study", "condition", "study_fingerprint")
+_MAX_ACTIONS = 20  # failed actions listed per row (all are counted)
 # Sample metadata that differs between the arms of a study: kept out of `input`
 # so the arms' rows pair up in Braintrust's comparison view.
 _NOT_INPUT = frozenset(STUDY_KEYS) | {"base_seed", "seed_original", "overlay", "arm"}
@@ -116,6 +118,11 @@ def map_sample(sample: dict[str, Any], ctx: LogContext) -> SampleRows:
     children, usage, counts = _child_spans(sample, ctx, text, root)
     transcript = [text.chat(m) for m in sample.get("messages") or [] if isinstance(m, dict)]
     scores, judge, dimensions = _judge_scores(sample, ctx)
+    actions = failed_actions(sample)
+    problem = judge_problem(actions) if judge.get("status") == "failed" else None
+    if problem:
+        judge["reason"] = f"{judge['reason']}: {problem}"
+    counts["failed_actions"] = len(actions)
     target_turns = sum(1 for m in transcript if m["role"] == "assistant")
     counts.update({"messages": len(transcript), "target_turns": target_turns})
     seed, seed_meta, extra = _seed(sample, text)
@@ -134,6 +141,7 @@ def map_sample(sample: dict[str, Any], ctx: LogContext) -> SampleRows:
         **extra,
         "dimensions": dimensions,
         "judge": judge,
+        "failed_actions": actions[:_MAX_ACTIONS],
         "usage": usage,
         "model_usage": sample.get("model_usage") or {},
         "cost": sample_cost(usage, _wall_clock(sample)),

@@ -13,6 +13,7 @@ from petri_bt.run._audit import (
     run_audit,
     summary_block,
 )
+from petri_bt.run._display import inspect_eval_args
 from petri_bt.run._eval import RETRY_ATTEMPTS, local_path, run_eval
 from petri_bt.run._forecast import (
     Forecast,
@@ -66,6 +67,7 @@ __all__ = [
     "check_knobs",
     "check_seeds",
     "export_and_summarise",
+    "inspect_eval_args",
     "local_path",
     "missing_seed_path",
     "plain_config",

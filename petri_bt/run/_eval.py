@@ -7,6 +7,7 @@ from typing import Any
 
 from petri_bt._console import inspect_display
 from petri_bt.errors import UserError
+from petri_bt.run._display import inspect_eval_args
 from petri_bt.run._plan import RunPlan
 
 RETRY_ATTEMPTS = 2
@@ -45,17 +46,16 @@ def run_eval(plan: RunPlan, tasks: list[Any], log_dir: Path) -> list[Any]:
 
     common = {"model": None, "log_dir": str(log_dir), "max_tasks": max(1, len(tasks))}
     try:
-        with inspect_display():
+        with inspect_display(), inspect_eval_args(plan.eval_args) as eval_args:
             if plan.resumable:
                 _, logs = eval_set(
                     tasks,
                     retry_attempts=RETRY_ATTEMPTS,
                     log_dir_allow_dirty=True,
                     **common,
-                    **plan.eval_args,
+                    **eval_args,
                 )
-            else:
-                logs = inspect_eval(tasks, **common, **plan.eval_args)
-        return [_local(log) for log in logs]
+                return [_local(log) for log in logs]
+            return [_local(log) for log in inspect_eval(tasks, **common, **eval_args)]
     except FileNotFoundError as exc:
         raise UserError(str(exc)) from None

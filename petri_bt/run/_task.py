@@ -89,7 +89,10 @@ def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any 
         metadata records the plan's experiment, which every export of its log reads.
     """
     from inspect_ai import task_with
+    from inspect_ai.solver import chain
     from inspect_petri import audit
+
+    from petri_bt.run._reach import target_reached
 
     args = dict(plan.task_args)
     resources = args.pop("resources_dir")
@@ -109,6 +112,9 @@ def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any 
     models = role_models(plan.roles, plan.max_connections, plan.call_limits)
     options: dict[str, Any] = {
         "dataset": plan.seed_share(dataset),
+        # after the audit, before the judge: a target whose server went away errors the
+        # sample (a sweep resumes it) instead of being judged on failed turns
+        "solver": chain(task.solver, target_reached()),
         "model": models["target"],
         "model_roles": models,
         "epochs": plan.epochs,

@@ -159,7 +159,7 @@ def run_jobs(
     """
     from inspect_ai import eval_set
 
-    from petri_bt.run import budget_held, build_task, write_record
+    from petri_bt.run import budget_held, build_task, inspect_eval_args, write_record
 
     ready = _prepared(jobs)
     if not ready:
@@ -176,9 +176,14 @@ def run_jobs(
     if not ready:
         return
     log_dir = (sweep_dir / LOG_FOLDER).resolve()
+    options = _eval_options([_job_plan(job) for job in ready])
     # budget_usd holds for the sweep as a whole, as its forecast check does
     try:
-        with inspect_display(), budget_held(_job_plan(ready[0])):
+        with (
+            inspect_display(),
+            budget_held(_job_plan(ready[0])),
+            inspect_eval_args(options) as eval_args,
+        ):
             _, logs = eval_set(
                 tasks,
                 log_dir=str(log_dir),
@@ -187,7 +192,7 @@ def run_jobs(
                 retry_immediate=True,
                 log_dir_allow_dirty=True,
                 max_tasks=max_tasks or len(tasks),
-                **_eval_options([_job_plan(job) for job in ready]),
+                **eval_args,
             )
     except (KeyboardInterrupt, SystemExit):
         raise

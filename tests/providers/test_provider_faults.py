@@ -177,6 +177,9 @@ def test_malformed_tool_call_json_from_a_local_target_does_not_stop_the_audit(
     ]
     assert parse_errors, "the target's broken tool call should reach the log as a parse error"
     assert sample["scores"]["audit_judge"]["value"]["concerning"] >= 1
+    (action,) = result.summary["logs"][0]["failed_actions"]
+    assert (action["role"], action["model"], action["count"]) == ("target", "ollama/mistral", 1)
+    assert action["reason"].endswith(": arguments are not valid JSON")
 
 
 @pytest.mark.parametrize(
@@ -207,7 +210,7 @@ def test_a_context_length_error_from_the_target_does_not_stop_the_audit(
 
 
 def test_an_unparseable_judge_answer_is_a_judge_failure_in_log_summary_and_export(
-    tmp_path: Path, ollama: LoopbackOllama
+    tmp_path: Path, ollama: LoopbackOllama, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ollama.garbage_judge_next(None, model="qwen3:32b")
     result = _run(
@@ -224,3 +227,83 @@ def test_an_unparseable_judge_answer_is_a_judge_failure_in_log_summary_and_expor
         r for r in map(json.loads, bundle.read_text().splitlines()) if not r.get("span_parents")
     )
     assert root["scores"] == {} and root["metadata"]["judge"]["status"] == "failed"
+    # why: the judge answered in prose each time it was asked
+    judged = [a for a in log["failed_actions"] if a["role"] == "judge"]
+    assert [(a["model"], a["reason"]) for a in judged] == [("ollama/qwen3:32b", "no tool call")]
+    assert judged[0]["count"] >= 2 and judged[0]["example"].startswith("answered: Overall")
+    assert "failed actions: judge ollama/qwen3:32b x" in capsys.readouterr().out
+    reason = root["metadata"]["judge"]["reason"]
+    assert reason.startswith("the judge gave no valid answer (score is NaN): ")
+    assert "the last: no tool call (answered: Overall" in reason
+    exported = root["metadata"]["failed_actions"]
+    assert len(exported) == root["metadata"]["counts"]["failed_actions"] == judged[0]["count"]
+
+
+def _answered(url: str) -> int:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{url}/_loopback/stats", timeout=5) as reply:
+        return sum(json.load(reply)["answered"].values())
+
+
+@pytest.mark.parametrize(("fail_on_error", "exit_ok"), [(None, False), ("2", True)])
+def test_a_target_server_killed_mid_audit_errors_the_sample_naming_the_server(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fail_on_error: str | None,
+    exit_ok: bool,
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    script = Path(__file__).resolve().parents[1] / "support" / "openai_api.py"
+    server = subprocess.Popen(
+        [sys.executable, str(script), "--model", "smollm2=compliant"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    url = server.stdout.readline().split()[1]
+    monkeypatch.setenv("LLAMA_CPP_PYTHON_BASE_URL", f"{url}/v1")
+
+    def kill_after_the_first_answer() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and _answered(url) < 1:
+            time.sleep(0.02)
+        server.send_signal(signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_after_the_first_answer, daemon=True)
+    killer.start()
+    policy = [f"fail_on_error={fail_on_error}"] if fail_on_error else []
+    try:
+        result = _run(
+            tmp_path,
+            "target=llama-cpp-python/smollm2",
+            *SCRIPTED_AUDIT,
+            "max_turns=3",
+            "max_retries=1",
+            "timeout=20",
+            *policy,
+        )
+    finally:
+        killer.join(timeout=130)
+        server.kill()
+        server.wait()
+    (log,) = result.summary["logs"]
+    assert log["errors"] == 1 and result.ok is exit_ok
+    (error,) = log["sample_errors"]
+    assert error["reason"].startswith(
+        f"target llama-cpp-python/smollm2: cannot reach the server at {url}/v1: is it running? "
+        "Start it again, then rerun the command"
+    )
+    (failed,) = log["failed_model_calls"]
+    assert failed["role"] == "target" and f"the server at {url}/v1" in failed["error"]
+    # not judged: no scores were made from the failed turns
+    (sample,) = _samples(result.log_paths[0])
+    assert not sample.get("scores")
+    # display=none (INSPECT_DISPLAY here) prints petri_bt's table and nothing of Inspect's
+    assert "Traceback" not in "".join(capsys.readouterr())
