@@ -60,12 +60,12 @@ def plan(config: DictConfig | list[str] | None = None) -> RunPlan:
     Raises:
         UserError: A knob out of range, an unknown key, a malformed model string.
     """
-    from petri_bt.run import plan as plan_run
+    from petri_bt.run import make_plan
 
     if isinstance(config, DictConfig):
-        return plan_run(config)
+        return make_plan(config)
     overrides = list(config or [])
-    return plan_run(compose(overrides), overrides=overrides)
+    return make_plan(compose(overrides), overrides=overrides)
 
 
 def execute(

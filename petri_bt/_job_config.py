@@ -157,12 +157,12 @@ def check_sweep(jobs: Sequence[Sequence[str]]) -> None:
     """
     from petri_bt._api import compose
     from petri_bt.errors import UserError
-    from petri_bt.run import missing_seed_path, plan, refuse_over_budget
+    from petri_bt.run import make_plan, missing_seed_path, refuse_over_budget
 
     plans = []
     for num, overrides in enumerate(jobs):
         try:
-            plans.append(plan(compose(list(overrides)), overrides=overrides))
+            plans.append(make_plan(compose(list(overrides)), overrides=overrides))
             missing = missing_seed_path(plans[-1].seeds)
             if missing:
                 raise UserError(missing)

@@ -20,7 +20,7 @@ from petri_bt.config import Action
 from petri_bt.errors import UserError, print_error
 from petri_bt.naming import sweep_job_names
 from petri_bt.roles import ROLES
-from petri_bt.run import Forecast, RunPlan, plan
+from petri_bt.run import Forecast, RunPlan, make_plan
 
 READ_ONLY = frozenset({Action.show, Action.topics, Action.reprice})
 """Actions that leave nothing behind in the run folder."""
@@ -74,12 +74,12 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
         return act(_logs_to_read(the_plan), list(the_plan.from_logs), settings, run_dir)
     if action is Action.plan:
         if the_plan.study is not None:
-            from petri_bt.study import load_study, plan_study
+            from petri_bt.study import load_study, write_study_plan
 
-            return plan_study(the_plan, load_study(the_plan.study), run_dir)
-        from petri_bt.run import plan_run
+            return write_study_plan(the_plan, load_study(the_plan.study), run_dir)
+        from petri_bt.run import write_cost_plan
 
-        return plan_run(the_plan, run_dir)
+        return write_cost_plan(the_plan, run_dir)
     if action is Action.run and the_plan.study is not None:
         from petri_bt.study import run_study
 
@@ -219,7 +219,7 @@ def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
     read_only = Action(str(cfg.action)) in READ_ONLY
     with job_log(run_dir / JOB_LOG):
         try:
-            the_plan = plan(cfg, job=job, overrides=overrides)
+            the_plan = make_plan(cfg, job=job, overrides=overrides)
             _save_roles(run_dir, the_plan)
             ok = succeeded(run_action(the_plan, run_dir))
         except UserError as exc:

@@ -21,12 +21,12 @@ from petri_bt.run._forecast import (
     forecast,
     format_forecast,
     pilot_logs,
-    plan_run,
     print_forecast,
     refuse_over_budget,
+    write_cost_plan,
 )
 from petri_bt.run._knobs import TASK_KNOBS, check_knobs
-from petri_bt.run._plan import RunPlan, plain_config, plan
+from petri_bt.run._plan import RunPlan, make_plan, plain_config
 from petri_bt.run._record import package_versions, read_record, write_record
 from petri_bt.run._rejudge import (
     rejudge_logs,
@@ -55,7 +55,7 @@ __all__ = [
     "forecast",
     "format_forecast",
     "pilot_logs",
-    "plan_run",
+    "write_cost_plan",
     "print_forecast",
     "refuse_over_budget",
     "RETRY_ATTEMPTS",
@@ -71,7 +71,7 @@ __all__ = [
     "local_path",
     "missing_seed_path",
     "plain_config",
-    "plan",
+    "make_plan",
     "prepare",
     "package_versions",
     "read_record",

@@ -225,7 +225,7 @@ def refuse_over_budget(budget: float, total: float, what: str) -> None:
         )
 
 
-def plan_run(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
+def write_cost_plan(plan: RunPlan, run_dir: Path) -> dict[str, Any]:
     """`action=plan` for a run: print and save (`plan.json`) its forecast cost.
 
     Args:

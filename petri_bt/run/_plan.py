@@ -1,6 +1,6 @@
 """One run plan: the composed config resolved once, read by every path after.
 
-`plan(cfg)` works out, in one place, everything a run needs: the model of each
+`make_plan(cfg)` works out, in one place, everything a run needs: the model of each
 role and where it came from, the seed selection, Petri's task arguments, the
 Inspect eval arguments, the experiment name and the export settings. The single
 run, studies, sweeps (every launcher), `action=show` and the Python API all
@@ -229,7 +229,7 @@ def plain_config(cfg: DictConfig) -> dict[str, Any]:
     return redact(container)
 
 
-def plan(
+def make_plan(
     cfg: DictConfig, *, job: SweepJobName | None = None, overrides: Sequence[str] = ()
 ) -> RunPlan:
     """Resolve a composed config into the plan every path reads.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from petri_bt.errors import UserError
 from petri_bt.roles import ROLES
-from petri_bt.run._plan import RunPlan, explicit_keys, plan
+from petri_bt.run._plan import RunPlan, explicit_keys, make_plan
 from petri_bt.run._record import Record, read_record, version_differences
 
 # Keys of the original command that the record pins, or that do not belong to a rerun.
@@ -84,7 +84,7 @@ def rerun_plan(the_plan: RunPlan) -> RunPlan:
     with open_dict(cfg):
         for model, price in record.pricing.items():
             cfg.export.pricing[model] = PricingOverride(**{k: price.get(k) for k in _PRICE_KEYS})
-    planned = plan(cfg, overrides=overrides)
+    planned = make_plan(cfg, overrides=overrides)
     print(f"petri_bt: rerun of {record.run_dir}")
     secret = [o for o in record.overrides if "<redacted>" in o]
     if secret:

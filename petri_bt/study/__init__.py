@@ -19,7 +19,7 @@ from petri_bt.study._interval import (
 from petri_bt.study._logs import panel_scores, read_arm_log
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._parse import load_study, parse_study
-from petri_bt.study._planning import plan_study
+from petri_bt.study._planning import write_study_plan
 from petri_bt.study._power import format_power_plan, power_plan, seeds_needed
 from petri_bt.study._report import format_table, render_markdown, table_rows, write_report
 from petri_bt.study._runner import group_logs, run_study, study_spec
@@ -28,7 +28,7 @@ from petri_bt.study._spec import DEFAULT_SMALLEST_EFFECT, Condition, Seed, Study
 from petri_bt.study._stats import holm, sign_test, spearman, wilcoxon_test
 
 __all__ = [
-    "plan_study",
+    "write_study_plan",
     "study_samples",
     "DEFAULT_SMALLEST_EFFECT",
     "DELTA_BOUNDS",

@@ -16,7 +16,7 @@ from petri_bt.study._arms import study_samples
 from petri_bt.study._spec import StudySpec
 
 
-def plan_study(plan: RunPlan, spec: StudySpec, run_dir: Path) -> dict[str, Any]:
+def write_study_plan(plan: RunPlan, spec: StudySpec, run_dir: Path) -> dict[str, Any]:
     """Print the seeds needed for power and the forecast cost; write `plan.json`.
 
     Args:

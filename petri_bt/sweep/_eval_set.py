@@ -20,7 +20,7 @@ from hydra.core.utils import JobStatus
 from petri_bt._console import JOB_LOG, inspect_display, job_log, notices
 from petri_bt.errors import UserError
 from petri_bt.naming import SweepJobName, sweep_job_names
-from petri_bt.run import RunPlan, local_path, plan
+from petri_bt.run import RunPlan, local_path, make_plan
 from petri_bt.sweep._job import SweepJob
 from petri_bt.sweep._records import RUN_SUMMARY, read_json
 
@@ -55,7 +55,7 @@ def _prepared(jobs: list[SweepJob]) -> list[SweepJob]:
         shared = sweep_job_names(job.overrides, str(job.config.hydra.sweep.dir))
         names = SweepJobName(job.name, shared.experiment)
         try:
-            job.plan = plan(job.cfg, job=names, overrides=job.overrides)
+            job.plan = make_plan(job.cfg, job=names, overrides=job.overrides)
             job.forecast = prepare(job.plan)
         except UserError as exc:
             _fail(job, exc)

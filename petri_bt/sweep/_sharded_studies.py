@@ -17,13 +17,13 @@ from omegaconf import OmegaConf
 
 def _shard_plan(job_dir: Path) -> Any:
     """The plan of a shard's study, unsplit: from the job's saved config."""
-    from petri_bt.run import plan
+    from petri_bt.run import make_plan
 
     cfg = OmegaConf.load(job_dir / ".hydra" / "config.yaml")
     cfg.shard = None
     cfg.shards = 1
     cfg.from_logs = []
-    return plan(cfg)
+    return make_plan(cfg)
 
 
 def report_sharded_studies(summary: dict[str, Any]) -> list[Path]:

@@ -11,7 +11,7 @@ from support.cli import cli_env, run_cli
 from petri_bt import UserError, compose
 from petri_bt.preflight import preflight, provider_api, provider_error_text
 from petri_bt.roles import RoleModel, resolve_roles
-from petri_bt.run import plan
+from petri_bt.run import make_plan
 from petri_bt.run._models import generate_config
 
 
@@ -63,7 +63,7 @@ def test_provider_error_text_keeps_every_line_and_drops_markup() -> None:
 
 
 def test_timeout_and_max_retries_reach_every_role_unless_it_sets_its_own() -> None:
-    limits = plan(compose(["preset=offline"])).call_limits
+    limits = make_plan(compose(["preset=offline"])).call_limits
     assert dict(limits) == {"timeout": 600, "max_retries": 6}
     spec = RoleModel(model="ollama/mistral", source="command line")
     assert generate_config(spec, None, {"timeout": 30, "max_retries": 2}) == {
@@ -97,7 +97,7 @@ def test_role_generate_config_from_the_command_line_overrides_the_knob() -> None
             "+target.config.attempt_timeout=120",
         ]
     )
-    run_plan = plan(cfg)
+    run_plan = make_plan(cfg)
     target = generate_config(run_plan.target, None, run_plan.call_limits)
     auditor = generate_config(run_plan.roles["auditor"], None, run_plan.call_limits)
     assert target["attempt_timeout"] == 120 and auditor["attempt_timeout"] == 30
@@ -106,7 +106,7 @@ def test_role_generate_config_from_the_command_line_overrides_the_knob() -> None
 @pytest.mark.parametrize(("knob", "value"), [("timeout", "0"), ("max_retries", "-1")])
 def test_out_of_range_limits_are_one_line(knob: str, value: str) -> None:
     with pytest.raises(UserError, match=f"^{knob}={value}: must be"):
-        plan(compose(["preset=offline", f"{knob}={value}"]))
+        make_plan(compose(["preset=offline", f"{knob}={value}"]))
 
 
 def test_compaction_with_a_local_auditor_and_no_tokenizer_is_one_line(
