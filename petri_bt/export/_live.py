@@ -98,7 +98,7 @@ class LiveExport:
     def submit(self, item: tuple[str, str, Any]) -> None:
         self._queue.put(item)
 
-    def experiment_name(self, spec: dict[str, Any]) -> str:
+    def experiment_of(self, spec: dict[str, Any]) -> str:
         """The experiment of a task: the one the end-of-run export of its log uses."""
         return experiment_of_log(spec, self.experiment)
 
@@ -109,7 +109,7 @@ class LiveExport:
         if not is_petri(spec):
             self._tasks[eval_id] = None
             return
-        name = self.experiment_name(spec)
+        name = self.experiment_of(spec)
         metadata = experiment_metadata([(spec, "", "started")], self.run_config)
         key = str(spec.get("eval_id") or name)
         destinations = open_destinations(

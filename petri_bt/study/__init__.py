@@ -6,7 +6,7 @@ scipy and matplotlib load when a study actually runs or is analysed.
 
 from petri_bt.study._agreement import judge_agreement
 from petri_bt.study._analysis import analyse
-from petri_bt.study._arms import arm_rows, experiment_name, study_samples, write_arms
+from petri_bt.study._arms import arm_experiment_name, arm_rows, study_samples, write_arms
 from petri_bt.study._copy import write_study_copy
 from petri_bt.study._dimensions import CustomDimension
 from petri_bt.study._fingerprint import canonical_spec, fingerprint
@@ -28,6 +28,7 @@ from petri_bt.study._spec import DEFAULT_SMALLEST_EFFECT, Condition, Seed, Study
 from petri_bt.study._stats import holm, sign_test, spearman, wilcoxon_test
 
 __all__ = [
+    "arm_experiment_name",
     "write_study_plan",
     "study_samples",
     "DEFAULT_SMALLEST_EFFECT",
@@ -41,7 +42,6 @@ __all__ = [
     "canonical_spec",
     "describe_study",
     "effect_size",
-    "experiment_name",
     "fingerprint",
     "format_power_plan",
     "format_table",

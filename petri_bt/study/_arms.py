@@ -111,7 +111,7 @@ def arm_plan(plan: RunPlan, spec: StudySpec, condition: Condition, dataset: Path
     arm = plan.with_knobs(condition.run_overrides).with_seeds(str(dataset))
     export = dataclasses.replace(plan.export, dimension_directions={**known, **directions})
     return dataclasses.replace(
-        arm, export=export, experiment=experiment_name(plan, spec, condition)
+        arm, export=export, experiment=arm_experiment_name(plan, spec, condition)
     )
 
 
@@ -140,7 +140,7 @@ def judge_dimensions(plan: RunPlan, spec: StudySpec) -> Any:
     return chosen
 
 
-def experiment_name(plan: RunPlan, spec: StudySpec, condition: Condition) -> str:
+def arm_experiment_name(plan: RunPlan, spec: StudySpec, condition: Condition) -> str:
     """The Braintrust experiment of an arm: `<study>-<condition>-<target>-<date>-<run id>`.
 
     A name the user (`export.experiment`) or a sweep job gives replaces all but the

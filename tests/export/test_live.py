@@ -58,8 +58,8 @@ def test_live_experiment_names_are_the_end_of_run_export_names(bt_server, settin
     }
     live = LiveExport(load_settings({**settings, "experiment": "not-consulted"}), None, None)
     try:
-        assert live.experiment_name(spec) == "audit-ollama-gemma4-2026-03-01-EvalId"
+        assert live.experiment_of(spec) == "audit-ollama-gemma4-2026-03-01-EvalId"
         live.experiment = "sweep"
-        assert live.experiment_name(spec) == "sweep"  # every task into that one experiment
+        assert live.experiment_of(spec) == "sweep"  # every task into that one experiment
     finally:
         live.close()

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from petri_bt import plan
-from petri_bt.study import experiment_name, load_study, write_arms
+from petri_bt.study import arm_experiment_name, load_study, write_arms
 
 
 def test_arm_datasets_pair_by_id_and_carry_the_study_keys(
@@ -46,13 +46,13 @@ def test_arm_experiments_share_their_run_and_differ_between_runs(write_study) ->
     spec = load_study(write_study())
     plain, framed = spec.arms
     one = plan(["preset=offline", "target=ollama/qwen3:8b"])
-    name = experiment_name(one, spec, plain)
+    name = arm_experiment_name(one, spec, plain)
     assert re.fullmatch(rf"mini-plain-ollama-qwen3-8b-{dt.date.today()}-[0-9a-f]{{6}}", name)
-    assert experiment_name(one, spec, framed) == name.replace("-plain-", "-framed-")
+    assert arm_experiment_name(one, spec, framed) == name.replace("-plain-", "-framed-")
     again = plan(["preset=offline", "target=ollama/qwen3:8b"])  # the same command, run again
-    assert experiment_name(again, spec, plain) != name
+    assert arm_experiment_name(again, spec, plain) != name
     named = plan(["preset=offline", "export.experiment=pilot"])
-    assert experiment_name(named, spec, framed) == "pilot-framed"
+    assert arm_experiment_name(named, spec, framed) == "pilot-framed"
 
 
 def test_judge_scores_configured_dimensions_plus_what_the_study_needs(
