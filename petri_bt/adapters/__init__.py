@@ -5,19 +5,19 @@ and `tests/test_adapters.py` fails when it does. Nothing heavy is imported here:
 each function imports what it wraps when called.
 """
 
-from petri_bt.adapters._braintrust import (
+from petri_bt.adapters._braintrust_internals import (
     current_http_adapter,
     retrying_http_adapter,
     send_rows,
     synchronous_logger,
 )
-from petri_bt.adapters._inspect import (
+from petri_bt.adapters._inspect_internals import (
     active_sample_log,
     cancel_sample_before_start,
     model_api_factory,
     read_multi_frame_zip_members,
 )
-from petri_bt.adapters._petri import builtin_dimension_folder
+from petri_bt.adapters._petri_layout import builtin_dimension_folder
 
 __all__ = [
     "active_sample_log",

@@ -29,6 +29,7 @@ from petri_bt.export._context import (
 from petri_bt.export._cost import PriceTable
 from petri_bt.export._log_figures import LogFigures, unreadable_figures
 from petri_bt.export._mapping import SampleRows, SkipSample, map_sample, sample_key
+from petri_bt.export._messages import print_destinations, report_failures, topics_note
 from petri_bt.export._reader import (
     LogFile,
     LogReadError,
@@ -36,7 +37,6 @@ from petri_bt.export._reader import (
     is_petri,
     sample_name_key,
 )
-from petri_bt.export._report import print_destinations, report_failures, topics_note
 from petri_bt.export._sending import LogSender, Totals, open_destinations
 from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
 from petri_bt.export.sinks import PROJECT_LOGS, Destination, RowSink, make_sink

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt.errors import UserError
-from petri_bt.export._report import print_destinations
+from petri_bt.export._messages import print_destinations
 from petri_bt.export._settings import ExportSettings, load_settings, require_api_key
 from petri_bt.export.sinks import SendError
 from petri_bt.export.sinks._local import BUNDLE_DIR, MANIFEST, read_manifest

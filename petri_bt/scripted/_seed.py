@@ -1,6 +1,6 @@
 """Everything the scripted auditor says, derived deterministically from one seed.
 
-A seed becomes a `Scenario`: its topic (`_topics`), the role the target plays (the
+A seed becomes a `Scenario`: its topic (`_seed_topics`), the role the target plays (the
 system prompt the seed quotes, the role it casts the target in, or the topic's), the
 user the auditor plays, what they talk about and, for agentic work, a synthetic tool;
 the target system message (which carries the seed text, so any framing a study adds
@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from ._lexicon import ASK, oversight, stable_int
+from ._seed_topics import Topic, own_subject, routine_subject, topic_of
 from ._tools import BASH, CRM, DEFAULT_DOMAIN, DOMAINS, SQL, ToolSpec
-from ._topics import Topic, own_subject, routine_subject, topic_of
 
 _SEED_TAG = re.compile(r"<seed_instructions>\s*(.*?)\s*</seed_instructions>", re.DOTALL)
 _PROBE_TAG = re.compile(r"<probe>\s*(.*?)\s*</probe>", re.DOTALL | re.IGNORECASE)
@@ -81,7 +81,7 @@ class Scenario:
         seed: The seed text.
         framing: The seed without its probe, as the target's system prompt carries it.
         probe: The seed's `<probe>` text, if any.
-        topic: What the seed is about (`petri_bt.scripted._topics`).
+        topic: What the seed is about (`petri_bt.scripted._seed_topics`).
         opening: The system prompt's first sentence: who the target is.
         user: The person the auditor plays.
         subject: What the conversation is about.

@@ -4,11 +4,10 @@ Only the standard library, PyYAML and omegaconf are imported here; Inspect,
 scipy and matplotlib load when a study actually runs or is analysed.
 """
 
-from petri_bt.study._agreement import judge_agreement
 from petri_bt.study._analysis import analyse
 from petri_bt.study._arms import arm_experiment_name, arm_rows, study_samples, write_arms
 from petri_bt.study._copy import write_study_copy
-from petri_bt.study._dimensions import CustomDimension
+from petri_bt.study._custom_dimensions import CustomDimension
 from petri_bt.study._fingerprint import canonical_spec, fingerprint
 from petri_bt.study._interval import (
     DELTA_BOUNDS,
@@ -18,6 +17,7 @@ from petri_bt.study._interval import (
 )
 from petri_bt.study._logs import panel_scores, read_arm_log
 from petri_bt.study._overlay import overlay_seed
+from petri_bt.study._panel_agreement import judge_agreement
 from petri_bt.study._parse import load_study, parse_study
 from petri_bt.study._planning import write_study_plan
 from petri_bt.study._power import format_power_plan, power_plan, seeds_needed

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from petri_bt.judging import DEFAULT_DISAGREEMENT
-from petri_bt.study._agreement import judge_agreement
-from petri_bt.study._dimensions import direction
+from petri_bt.study._custom_dimensions import direction
 from petri_bt.study._interval import METHODS, effect_size, mean_delta_interval, mean_delta_test
 from petri_bt.study._logs import ArmSample, LogInfo
+from petri_bt.study._panel_agreement import judge_agreement
 from petri_bt.study._probe import pinned_probe, probe_delivered
 from petri_bt.study._spec import StudySpec
 from petri_bt.study._stats import holm, sign_test, spearman, wilcoxon_test

@@ -14,7 +14,11 @@ import yaml
 
 from petri_bt._yaml import load_yaml
 from petri_bt.errors import UserError
-from petri_bt.study._dimensions import CustomDimension, builtin_palettes, load_custom_dimension
+from petri_bt.study._custom_dimensions import (
+    CustomDimension,
+    builtin_palettes,
+    load_custom_dimension,
+)
 from petri_bt.study._parse_conditions import arm_name, parse_conditions, treatments
 from petri_bt.study._parse_fields import SLUG, Problem, dimension_names, text_field
 from petri_bt.study._parse_seeds import parse_base_seeds, seed_path

@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Sequence
 
 from petri_bt.run import RunPlan
-from petri_bt.study._dimensions import direction
+from petri_bt.study._custom_dimensions import direction
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._spec import Seed, StudySpec
 

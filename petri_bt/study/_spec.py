@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt.run import TASK_KNOBS
-from petri_bt.study._dimensions import CustomDimension, builtin_palettes
+from petri_bt.study._custom_dimensions import CustomDimension, builtin_palettes
 
 DEFAULT_MODERATORS = ("eval_awareness", "audit_situational_awareness")
 DEFAULT_SMALLEST_EFFECT = 1.0

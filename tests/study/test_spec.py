@@ -61,7 +61,7 @@ def test_observer_overlays_classify_as_intended() -> None:
 def test_builtin_dimension_names_match_petri() -> None:
     from inspect_petri import judge_dimensions
 
-    from petri_bt.study._dimensions import builtin_palettes
+    from petri_bt.study._custom_dimensions import builtin_palettes
 
     assert builtin_palettes() == {d.name: d.palette for d in judge_dimensions()}
 
