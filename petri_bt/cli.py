@@ -6,12 +6,9 @@ and `--cfg job` answer without importing Inspect.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import hydra
@@ -85,37 +82,6 @@ def with_shards(args: list[str]) -> list[str]:
     return [*multirun, f"shard=range(0,{counts[-1]})", *args]
 
 
-_SETS_MODE = re.compile(r"^[+~]{0,2}(grid|hydra\.mode)=")
-
-
-def mode_set_by_config(command: Command | None) -> bool:
-    """Whether the composed config may set `hydra.mode` itself: a grid file does (a sweep
-    without -m), and so may an explicit `hydra.mode=` or a config of the user's own
-    (`--config-name`, ...). For any other command the mode is known without composing.
-
-    Args:
-        command: The parsed command line (None: Hydra reports a bad argument).
-    """
-    if command is None or not command.ours:
-        return True
-    return any(_SETS_MODE.match(arg) for arg in command.overrides)
-
-
-@contextmanager
-def _mode_from_command_line() -> Iterator[None]:
-    """Hydra composes every command twice: once (`Hydra.get_mode`) only to read `hydra.mode`,
-    then to run. When no config sets the mode, the answer is None (Hydra then takes -m or
-    its absence), so the first composition (~0.2 s) is skipped."""
-    from hydra._internal.hydra import Hydra
-
-    original = Hydra.get_mode
-    Hydra.get_mode = lambda self, config_name, overrides: None  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        Hydra.get_mode = original  # type: ignore[method-assign]
-
-
 def main() -> None:
     """Run the petri_bt command line."""
     args = sys.argv[1:] = with_shards(sys.argv[1:])
@@ -129,11 +95,8 @@ def main() -> None:
     hold_stderr()
     try:
         command = read_command(args)
-        with contextlib.ExitStack() as stack:
-            if not mode_set_by_config(command):
-                stack.enter_context(_mode_from_command_line())
-            if not _before_hydra(args, command):
-                _hydra_main()
+        if not _before_hydra(args, command):
+            _hydra_main()
     except SystemExit as exit_:
         held = held_stderr()
         if held is not None and exit_.code not in (0, None):

@@ -259,28 +259,6 @@ def test_every_preflight_problem_is_one_line_then_exit_2(tmp_path: Path) -> None
     assert run_folders(tmp_path) == []
 
 
-def test_a_single_run_composes_its_config_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import os
-
-    from hydra._internal.hydra import Hydra
-
-    if os.environ.get("PETRI_BT_TEST_SUBPROCESS"):
-        pytest.skip("counts compositions in this process")
-    calls: list[str] = []
-    compose = Hydra.compose_config
-
-    def counting(self: Hydra, *args: object, **kwargs: object) -> object:
-        calls.append(str(kwargs.get("run_mode")))
-        return compose(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Hydra, "compose_config", counting)
-    result = run_cli("preset=offline", "action=show", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert calls == ["RunMode.RUN"]  # not once more only to learn it is not a sweep
-
-
 def test_a_grid_is_still_a_sweep_without_dash_m(tmp_path: Path) -> None:
     result = run_cli(
         "grid=long-horizon", "target=ollama/mine", "repeat=1", "action=show", cwd=tmp_path
