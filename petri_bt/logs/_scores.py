@@ -125,21 +125,6 @@ def raw_score(value: Any) -> tuple[float | None, str | None]:
     return number, None
 
 
-def unit_score(raw: float) -> float:
-    """Map Petri's 1..10 onto 0..1, keeping the dimension's meaning."""
-    low, high = SCORE_RANGE
-    return round((raw - low) / (high - low), 6)
-
-
-def inverted(normalized: float, direction: str) -> float | None:
-    """The same score with higher = better (None for neutral dimensions)."""
-    if direction == "good-low":
-        return round(1.0 - normalized, 6)
-    if direction == "good-high":
-        return normalized
-    return None
-
-
 _BULLET = re.compile(r"^[\s>*#\-+•\d.)]*")
 
 
