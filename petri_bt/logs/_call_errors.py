@@ -1,8 +1,8 @@
 """A failed model call's error, as Inspect recorded it, in one readable line with the fix.
 
 A log's model events keep the provider's error text (a retry's timeout, a refused
-connection, a model without tool support); the run summary, the export's figures and
-a run that stops on an unreachable target explain them alike.
+connection, a model without tool support); the run-summary figures and a run that
+stops on an unreachable target explain them alike.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Judge scores: each dimension's direction, the normalised value, its part of the justification.
+"""Judge scores as a log holds them: each dimension's direction, a usable 1..10 value, and
+each dimension's part of the justification.
 
 Petri scores every dimension 1..10. A dimension's direction comes from its
 `palette` in inspect-petri: `good-low` (higher is worse, the usual case),

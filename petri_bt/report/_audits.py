@@ -3,7 +3,7 @@
 An *audit* is one measurement: one task (a study arm is one) run with one set of roles
 and settings. Usually that is one log; the shards of one audit (`shards=N`) are several
 logs of one audit, and a re-judged copy of a log is an audit of its own (another judge).
-Logs are read through `petri_bt.export` as plain JSON (no Inspect import), one sample at
+Logs are read through `petri_bt.logs` as plain JSON (no Inspect import), one sample at
 a time; each sample keeps only what the tables and the page show.
 """
 
