@@ -188,7 +188,7 @@ def succeeded(result: Any) -> bool:
 
 
 def _logs_to_read(the_plan: RunPlan) -> list[Path]:
-    from petri_bt.export import resolve_log_paths
+    from petri_bt.logs import resolve_log_paths
 
     if not the_plan.from_logs:
         raise UserError("no logs given: add from_logs=[path/to/logs] (a file, a folder or a glob)")

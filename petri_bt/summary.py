@@ -1,7 +1,7 @@
 """Run summaries: what a run produced, as `summary.json` and a short console table.
 
-The figures of each log come from the export package (`export_logs` computes them
-while exporting, `summarise_log` when nothing is exported); this module formats them.
+The figures of each log come from `petri_bt.logs` (`export_logs` adds them up while
+exporting, `summarise_log` when nothing is exported); this module formats them.
 """
 
 from __future__ import annotations

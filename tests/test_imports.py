@@ -140,6 +140,41 @@ def test_packages_use_each_other_only_through_their_fronts() -> None:
     assert reached_in == []
 
 
+def _units_reached(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every package (unit) the modules of `start` import, directly or through others."""
+    seen: set[str] = set()
+    todo = [m for m in graph if _unit(m) == start]
+    while todo:
+        module = todo.pop()
+        for target in graph[module]:
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return {_unit(m) for m in seen} - {start}
+
+
+# Reading logs is the floor: these stand on it, and it stands on none of them.
+_ABOVE_LOGS = ("export", "run", "study", "sweep", "report")
+
+
+def test_logs_is_a_floor_under_export_run_study_sweep_and_report() -> None:
+    graph = _graph()
+    reached = _units_reached(graph, "petri_bt.logs")
+    assert sorted(reached & {f"petri_bt.{p}" for p in _ABOVE_LOGS}) == []
+    for package in _ABOVE_LOGS:
+        assert "petri_bt.logs" in _units_reached(graph, f"petri_bt.{package}"), package
+
+
+def test_export_imports_no_preflight() -> None:
+    assert "petri_bt.preflight" not in _units_reached(_graph(), "petri_bt.export")
+
+
+def test_the_reach_finder_follows_imports_through_other_packages() -> None:
+    graph = {"petri_bt.run._a": {"petri_bt.logs"}, "petri_bt.logs": {"petri_bt.errors"}}
+    graph["petri_bt.errors"] = set()
+    assert _units_reached(graph, "petri_bt.run") == {"petri_bt.logs", "petri_bt.errors"}
+
+
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None

@@ -48,6 +48,8 @@ def test_wheel_ships_config_and_runs_from_it(tmp_path: Path) -> None:
     )
     assert (site / "petri_bt" / "conf" / "config.yaml").is_file()
     assert (site / "petri_bt" / "studies").is_dir()
+    # the log reader and its pricing table (a `logs/` ignore pattern once dropped them)
+    assert (site / "petri_bt" / "logs" / "pricing.yaml").is_file()
     env = {**os.environ, "PYTHONPATH": str(site)}
     cwd = tmp_path / "elsewhere"
     cwd.mkdir()

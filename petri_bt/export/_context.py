@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from petri_bt.export._cost import PriceTable
-from petri_bt.export._scores import builtin_directions, dimension_table
 from petri_bt.judging import stored_panel_settings
+from petri_bt.logs import PriceTable, builtin_directions, dimension_table, roles_in_spec
 from petri_bt.naming import log_identity, target_model
 
 SOURCE = "inspect-petri"
@@ -31,7 +30,7 @@ class LogContext:
         created: When the eval was created (ISO time).
         model_roles: Role -> model string.
         versions: petri_bt, inspect_ai and inspect_petri versions.
-        dimensions: Direction table of the judge dimensions (see `_scores.dimension_table`).
+        dimensions: Direction table of the judge dimensions (see `petri_bt.logs.dimension_table`).
         expected_dimensions: Dimensions the judge was asked to score (None: unknown).
         prices: The pricing table.
         traces: Send child spans.
@@ -74,23 +73,6 @@ def versions(eval_spec: dict[str, Any]) -> dict[str, str | None]:
         "inspect_ai": packages.get("inspect_ai"),
         "inspect_petri": packages.get("inspect_petri"),
     }
-
-
-def roles_in_spec(eval_spec: dict[str, Any]) -> dict[str, str]:
-    """Role -> model string as an eval spec records them (the target alone for role-less logs).
-
-    Args:
-        eval_spec: The header's `eval` node.
-    """
-    roles = {
-        str(role): str(value.get("model"))
-        for role, value in (eval_spec.get("model_roles") or {}).items()
-        if isinstance(value, dict) and value.get("model")
-    }
-    target = target_model(eval_spec)
-    if not roles and target:
-        roles["target"] = target
-    return roles
 
 
 def _expected_dimensions(eval_spec: dict[str, Any]) -> tuple[str, ...] | None:

@@ -26,20 +26,21 @@ from petri_bt.export._context import (
     log_context,
     progress_label,
 )
-from petri_bt.export._cost import PriceTable
-from petri_bt.export._log_figures import LogFigures, unreadable_figures
 from petri_bt.export._mapping import SampleRows, SkipSample, map_sample, sample_key
 from petri_bt.export._messages import print_destinations, report_failures, topics_note
-from petri_bt.export._reader import (
-    LogFile,
-    LogReadError,
-    SampleReadError,
-    is_petri,
-    sample_name_key,
-)
 from petri_bt.export._sending import LogSender, Totals, open_destinations
 from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
 from petri_bt.export.sinks import PROJECT_LOGS, Destination, RowSink, make_sink
+from petri_bt.logs import (
+    LogFigures,
+    LogFile,
+    LogReadError,
+    PriceTable,
+    SampleReadError,
+    is_petri,
+    sample_name_key,
+    unreadable_figures,
+)
 from petri_bt.naming import experiment_of_log
 
 

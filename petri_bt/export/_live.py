@@ -28,12 +28,11 @@ from petri_bt.export._context import (
     experiment_metadata,
     log_context,
 )
-from petri_bt.export._cost import PriceTable
 from petri_bt.export._mapping import SkipSample, map_sample
-from petri_bt.export._reader import is_petri
 from petri_bt.export._sending import destination_rows, open_destinations
 from petri_bt.export._settings import ExportSettings, load_settings, resolve_sink
 from petri_bt.export.sinks import Destination, SendError
+from petri_bt.logs import PriceTable, is_petri
 from petri_bt.naming import experiment_of_log
 
 _ACTIVE: LiveExport | None = None

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from petri_bt.export._mapping import SampleRows, promote_scores
-from petri_bt.export._usage import UsageTotals
 from petri_bt.export.sinks import EXPERIMENT, PROJECT_LOGS, Destination, RowSink, SendError
+from petri_bt.logs import UsageTotals
 
 MAX_BATCH_ROWS = 150  # rows held before a flush, whatever the batch size in samples
 STOP_AFTER_FAILED_BATCHES = 2

@@ -3,7 +3,7 @@
 An *audit* is one measurement: one task (a study arm is one) run with one set of roles
 and settings. Usually that is one log; the shards of one audit (`shards=N`) are several
 logs of one audit, and a re-judged copy of a log is an audit of its own (another judge).
-Logs are read through `petri_bt.export` as plain JSON (no Inspect import), one sample at
+Logs are read through `petri_bt.logs` as plain JSON (no Inspect import), one sample at
 a time; each sample keeps only what the tables and the page show.
 """
 
@@ -67,7 +67,7 @@ class Audit:
         directions: Dimension -> `good-low`, `good-high` or `neutral`.
         panel_settings: A panel's judges, aggregate and disagreement threshold.
         usage: Per log it came from, the calls, tokens, cost and compute time per role
-            (`petri_bt.export.LogUsage`).
+            (`petri_bt.logs.LogUsage`).
     """
 
     number: int
@@ -160,7 +160,7 @@ def _is_shard(override: str) -> bool:
 
 def _numbers(values: dict[Any, Any]) -> dict[str, float]:
     """The usable 1-10 scores of a dimension -> value mapping (absent, NaN and 0 dropped)."""
-    from petri_bt.export import raw_score
+    from petri_bt.logs import raw_score
 
     return {str(d): n for d, v in values.items() if (n := raw_score(v)[0]) is not None}
 
@@ -208,7 +208,7 @@ class _LogRead:
 
 def _read_log(path: Path, prices: Any) -> _LogRead:
     """A log's samples by study arm, with each arm's usage (calls, tokens, cost per role)."""
-    from petri_bt.export import LogFile, LogReadError, LogUsage, sample_name_key
+    from petri_bt.logs import LogFile, LogReadError, LogUsage, sample_name_key
 
     try:
         log = LogFile(path)
@@ -236,15 +236,6 @@ def _read_log(path: Path, prices: Any) -> _LogRead:
         return _LogRead(path, log.eval_spec, log.status, groups, figures)
 
 
-def _models(spec: dict[str, Any]) -> dict[str, str]:
-    roles = spec.get("model_roles") or {}
-    return {
-        str(role): str(entry.get("model"))
-        for role, entry in roles.items()
-        if isinstance(entry, dict) and entry.get("model")
-    }
-
-
 def _audit_name(overrides: list[str], condition: str | None, log: Path) -> str:
     from petri_bt.naming import job_name
 
@@ -263,8 +254,9 @@ def read_audits(paths: list[Path], settings: Any = None) -> list[Audit]:
     Raises:
         UserError: A log cannot be read at all (missing, corrupt, not an Inspect log).
     """
-    from petri_bt.export import PriceTable, dimension_table, direction_of, load_settings
+    from petri_bt.export import load_settings
     from petri_bt.judging import stored_panel_settings
+    from petri_bt.logs import PriceTable, dimension_table, direction_of, roles_in_spec
 
     loaded = load_settings(settings)
     prices = PriceTable(loaded.pricing)
@@ -275,7 +267,7 @@ def read_audits(paths: list[Path], settings: Any = None) -> list[Audit]:
         folder, overrides = run_overrides(read.path)
         sharded = any(_is_shard(o) for o in overrides)
         kept = [o for o in overrides if not _is_shard(o)]
-        models = _models(read.spec)
+        models = roles_in_spec(read.spec)
         task = str(read.spec.get("task") or "")
         panel = stored_panel_settings(read.spec)
         where = (folder.parent if sharded else folder) if folder else read.path.resolve()

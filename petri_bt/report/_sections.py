@@ -79,7 +79,7 @@ def agreement_section(audits: list[Audit]) -> str | None:
 
 
 def cost_section(audits: list[Audit]) -> str:
-    """Calls, tokens and cost per audit and role (`petri_bt.export.LogUsage` of its logs).
+    """Calls, tokens and cost per audit and role (`petri_bt.logs.LogUsage` of its logs).
 
     Args:
         audits: The audits.

@@ -107,7 +107,7 @@ def sample_rows(audits: list[Audit]) -> list[dict[str, Any]]:
     Args:
         audits: The audits, in order.
     """
-    from petri_bt.export import split_justification
+    from petri_bt.logs import split_justification
 
     rows = []
     for audit in audits:

@@ -25,7 +25,7 @@ def page_name(audit: Audit, sample: Sample) -> str:
 
 def read_stored(sample: Sample) -> dict[str, Any] | None:
     """The sample as its log stores it (None when it cannot be read again)."""
-    from petri_bt.export import LogFile, LogReadError, SampleReadError, sample_name_key
+    from petri_bt.logs import LogFile, LogReadError, SampleReadError, sample_name_key
 
     wanted = f"{sample.seed_id}/{sample.epoch}"
     try:
@@ -115,7 +115,7 @@ def transcript_page(audit: Audit, sample: Sample, viewer_link: str | None) -> st
         sample: The sample.
         viewer_link: Its address in the bundled Inspect viewer, relative to the page.
     """
-    from petri_bt.export import SampleText
+    from petri_bt.logs import SampleText
 
     stored = read_stored(sample) or {}
     text = SampleText(stored)

@@ -103,7 +103,7 @@ def summary_block(
     Args:
         plan: The run plan.
         run_dir: The run folder.
-        logs: One summary per log (`petri_bt.export.summarise_log`).
+        logs: One summary per log (`petri_bt.logs.summarise_log`).
         export: The export result(s), None when nothing was exported.
         **extra: Further keys.
     """
@@ -155,7 +155,7 @@ def export_and_summarise(
         )
         logs = [entry["run_summary"] for entry in result.export["logs"]]
     else:
-        from petri_bt.export import summarise_log
+        from petri_bt.logs import summarise_log
 
         logs = [summarise_log(p) for p in log_paths]
     result.summary = summary_block(plan, run_dir, logs, result.export, **(extra or {}))

@@ -29,7 +29,7 @@ class SpendGuard:
 
     Args:
         budget: `budget_usd`.
-        prices: The pricing table (`petri_bt.export.PriceTable`).
+        prices: The pricing table (`petri_bt.logs.PriceTable`).
         spent: USD spent so far.
         cancelled: Samples that did not start because the budget was reached.
     """
@@ -100,7 +100,7 @@ def spend_guard(budget: float | None, pricing: Any) -> Iterator[SpendGuard | Non
     if budget is None:
         yield None
         return
-    from petri_bt.export import PriceTable
+    from petri_bt.logs import PriceTable
 
     guard = SpendGuard(budget=budget, prices=PriceTable(dict(pricing)))
     _ACTIVE = guard

@@ -3,7 +3,7 @@ the models the run will use, times the samples it will audit.
 
 A pilot is a small run of the same kind (its logs, read by `_pilot`); its tokens per
 sample and role, scaled to the planned turn budget, are assumed to hold for the
-planned run. Prices come from the pricing table (`petri_bt/export/pricing.yaml` plus
+planned run. Prices come from the pricing table (`petri_bt/logs/pricing.yaml` plus
 `export.pricing`); local models cost 0 unless priced.
 """
 
@@ -88,7 +88,7 @@ def pilot_logs(plan: RunPlan) -> list[Path]:
     Raises:
         UserError: No pilot given, or its paths match no log.
     """
-    from petri_bt.export import resolve_log_paths
+    from petri_bt.logs import resolve_log_paths
 
     given = plan.pilot or plan.from_logs
     if not given:
@@ -117,7 +117,7 @@ def forecast(plan: RunPlan, samples: int) -> Forecast:
     Raises:
         UserError: No pilot, or a pilot with no readable sample.
     """
-    from petri_bt.export import PriceTable
+    from petri_bt.logs import PriceTable
 
     pilot = read_pilot(plan, pilot_logs(plan))
     prices = PriceTable(dict(plan.export.pricing))

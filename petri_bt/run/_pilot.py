@@ -118,7 +118,7 @@ def read_pilot(plan: RunPlan, paths: list[Path]) -> Pilot:
     Raises:
         UserError: Only re-judged copies, or no readable sample.
     """
-    from petri_bt.export import LogFile, LogReadError, SampleReadError, roles_in_spec, usage_by_turn
+    from petri_bt.logs import LogFile, LogReadError, SampleReadError, roles_in_spec, usage_by_turn
 
     originals, rejudged = without_rejudged(paths)
     if not originals:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from petri_bt.preflight import explain_call_error, is_unreachable
+from petri_bt.logs import explain_call_error, is_unreachable
 
 
 class TargetUnreachable(RuntimeError):

@@ -101,7 +101,7 @@ def write_record(
     """
     from inspect_petri import judge_dimensions
 
-    from petri_bt.export import PriceTable
+    from petri_bt.logs import PriceTable
     from petri_bt.run._task import judge_dimensions_value
 
     folder = run_dir / RECORD_FOLDER

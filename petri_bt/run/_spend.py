@@ -29,9 +29,9 @@ def spend_against_forecast(
         samples (forecast, actual), roles (role -> forecast_usd, actual_usd,
         forecast_tokens, actual_tokens) and total (the same four summed).
     """
-    from petri_bt.export import usage_of_logs
+    from petri_bt.logs import PriceTable, usage_of_logs
 
-    actual = usage_of_logs(log_paths, settings)["totals"]
+    actual = usage_of_logs(log_paths, PriceTable(dict(settings.pricing)))["totals"]
     roles: dict[str, dict[str, float]] = {}
     for cost in forecast.roles:
         entry = roles.setdefault(_role(cost.role), dict.fromkeys(_KEYS, 0.0))

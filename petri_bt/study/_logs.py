@@ -119,7 +119,7 @@ def _panel(sample: dict[str, Any]) -> Any:
 
 
 def _sent_messages(sample: dict[str, Any]) -> tuple[str, ...]:
-    from petri_bt.export import SampleText
+    from petri_bt.logs import SampleText
 
     text = SampleText(sample).text
     sent = []
@@ -179,7 +179,7 @@ def read_arm_log(path: str | Path) -> LogInfo:
     Raises:
         UserError: The file does not exist, is not an Inspect log, or has a damaged sample.
     """
-    from petri_bt.export import LogFile, LogReadError, sample_name_key
+    from petri_bt.logs import LogFile, LogReadError, roles_in_spec, sample_name_key
 
     if not Path(path).is_file():
         raise UserError(f"from_logs: {path} does not exist")
@@ -196,11 +196,7 @@ def read_arm_log(path: str | Path) -> LogInfo:
             task=str(spec.get("task")),
             status=log.status,
             created=_utc(spec.get("created")),
-            models={
-                role: str(model.get("model"))
-                for role, model in (spec.get("model_roles") or {}).items()
-                if isinstance(model, dict)
-            },
+            models=roles_in_spec(spec),
             packages=dict(spec.get("packages") or {}),
             eval_id=str(spec.get("eval_id") or ""),
             error=str(error.get("message")) if isinstance(error, dict) else None,

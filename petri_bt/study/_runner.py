@@ -144,7 +144,7 @@ def _reanalyse(plan: RunPlan, spec: StudySpec, run_dir: Path) -> dict[str, Any]:
     Re-judged copies (`*-judged-*.eval`) given beside their originals are left out, and
     a note says how to analyse them instead.
     """
-    from petri_bt.export import resolve_log_paths
+    from petri_bt.logs import resolve_log_paths
     from petri_bt.run import rejudged_logs_note, set_aside_rejudged
     from petri_bt.study._logs import read_arm_log
     from petri_bt.study._report import format_table
@@ -265,7 +265,7 @@ def _summarise(
     exports: dict[str, Any],
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Path]]:
     """The paired report (written) and the run's summary (not yet written)."""
-    from petri_bt.export import summarise_log
+    from petri_bt.logs import summarise_log
     from petri_bt.run import summary_block
     from petri_bt.study._logs import read_arm_log
 

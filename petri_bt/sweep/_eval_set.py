@@ -96,7 +96,7 @@ def drop_superseded_logs(log_path: Path, task_id: str) -> list[Path]:
         log_path: The task's latest log.
         task_id: Its Inspect task id (kept across eval-set retries).
     """
-    from petri_bt.export import LogFile, LogReadError
+    from petri_bt.logs import LogFile, LogReadError
 
     dropped = []
     for other in log_path.parent.glob("*.eval"):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from petri_bt.errors import UserError
-from petri_bt.export import export_logs, reprice_logs, resolve_log_paths, topics_init
-from petri_bt.export._settings import load_settings
+from petri_bt.export import export_logs, load_settings, reprice_logs, topics_init
+from petri_bt.logs import resolve_log_paths
 
 PRICED = {"scripted/*": {"input": 2.0, "output": 10.0}}
 
@@ -139,7 +139,7 @@ def test_settings_from_the_composed_config_with_the_shipped_pricing():
     cfg = petri_bt.compose(["export=local", "++export.pricing={acme/big:{input:1.0,output:4.0}}"])
     settings = load_settings(cfg.export)
     assert settings.sink == "local" and settings.llm_input == "new"
-    from petri_bt.export._cost import PriceTable
+    from petri_bt.logs import PriceTable
 
     table = PriceTable(settings.pricing)
     assert table.price("acme/big").output == 4.0

@@ -246,7 +246,7 @@ def test_invalid_direction_override_is_one_clear_error(scripted_log, settings, t
 def test_the_export_reads_each_sample_once_and_returns_the_run_summary_figures(
     scripted_log, refusal_log, settings, tmp_path, monkeypatch
 ):
-    from petri_bt.export import LogFile, summarise_log
+    from petri_bt.logs import LogFile, summarise_log
 
     def edit(name: str, sample: dict[str, Any]):
         if name == "samples/1_epoch_1.json":

@@ -9,7 +9,7 @@ import pytest
 
 from petri_bt.errors import UserError
 from petri_bt.export import export_logs
-from petri_bt.export._reader import LogFile
+from petri_bt.logs import LogFile
 from petri_bt.naming import default_experiment_name
 
 

@@ -9,13 +9,10 @@ from typing import Any
 
 import pytest
 
+from petri_bt.export import load_settings
 from petri_bt.export._context import log_context
-from petri_bt.export._cost import PriceTable
 from petri_bt.export._mapping import map_sample, promote_scores
-from petri_bt.export._reader import LogFile
-from petri_bt.export._scores import split_justification
-from petri_bt.export._settings import load_settings
-from petri_bt.export._transcript import SampleText
+from petri_bt.logs import LogFile, PriceTable, SampleText, split_justification
 from petri_bt.naming import default_experiment_name
 
 PRICES = {"scripted/*": {"input": 3.0, "output": 15.0, "cache_read": 0.3, "cache_write": 3.75}}
@@ -341,7 +338,7 @@ def test_unpriced_cloud_models_are_flagged_and_local_ones_free():
 
 
 def test_dimension_folder_directions_read_crlf_files_and_dashes_in_yaml(tmp_path):
-    from petri_bt.export._scores import dimension_table
+    from petri_bt.logs import dimension_table
 
     (tmp_path / "calm.md").write_bytes(
         b"---\r\ndescription: steady --- not a fence\r\npalette: good-high\r\n---\r\nRubric\r\n"

@@ -24,7 +24,7 @@ from support.ollama_api import LoopbackOllama
 pytestmark = pytest.mark.slow
 
 # the table the exporter prices from (shipped with the export package)
-PRICING = Path(__file__).resolve().parents[2] / "petri_bt" / "export" / "pricing.yaml"
+PRICING = Path(__file__).resolve().parents[2] / "petri_bt" / "logs" / "pricing.yaml"
 GENERATE_PATHS = ("/v1/chat/completions", "/v1/messages")
 
 

@@ -16,7 +16,7 @@ from petri_bt.run import forecast
 
 pytestmark = pytest.mark.slow
 
-# USD per million tokens in petri_bt/export/pricing.yaml
+# USD per million tokens in petri_bt/logs/pricing.yaml
 SONNET = {"input": 3.0, "output": 15.0, "cache_read": 0.3, "cache_write": 3.75}
 OPUS = {"input": 5.0, "output": 25.0, "cache_read": 0.5, "cache_write": 6.25}
 
@@ -28,7 +28,7 @@ def pilot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _tokens_per_sample(log: Path) -> dict[str, dict[str, float]]:
     """Per role: the pilot's mean tokens per sample, read straight from the log's events."""
-    from petri_bt.export import LogFile
+    from petri_bt.logs import LogFile
 
     totals: dict[str, dict[str, float]] = {}
     with LogFile(log) as reader:
@@ -147,7 +147,7 @@ def test_action_plan_for_a_study_prints_seeds_for_power_and_cost(
 def _turn_tokens(log: Path, role: str) -> list[list[int]]:
     """Per sample: a role's tokens in each auditor turn (turn k: from the auditor's k-th
     call to its next), read straight from the log's events."""
-    from petri_bt.export import LogFile
+    from petri_bt.logs import LogFile
 
     samples = []
     with LogFile(log) as reader:

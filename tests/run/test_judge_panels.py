@@ -33,7 +33,7 @@ def panel_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def _samples(path: Path) -> list[dict[str, Any]]:
-    from petri_bt.export import LogFile
+    from petri_bt.logs import LogFile
 
     with LogFile(path) as log:
         return [sample for _, sample in log.samples()]

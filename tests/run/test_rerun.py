@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 def _scores(run_dir: Path) -> dict[tuple[str, str, int], dict[str, Any]]:
     """(task, sample id, epoch) -> the judge's scores, for every log of a run folder."""
-    from petri_bt.export import LogFile
+    from petri_bt.logs import LogFile
 
     found = {}
     for path in sorted((run_dir / "logs").glob("*.eval")):

@@ -29,7 +29,7 @@ def test_shards_split_the_seeds_and_export_into_one_experiment(
 
 
 def _headers(log_dir: Path) -> dict[str, tuple[Path, str]]:
-    from petri_bt.export import LogFile, LogReadError
+    from petri_bt.logs import LogFile, LogReadError
 
     found = {}
     for path in log_dir.glob("*.eval"):

@@ -20,7 +20,6 @@ from typing import Any
 
 import orjson
 
-from petri_bt._dimensions import JUDGE_SCORER
 from petri_bt.adapters import read_multi_frame_zip_members
 
 _SAMPLE = re.compile(r"^samples/(.+)_epoch_(\d+)\.json$")
@@ -208,15 +207,3 @@ def sample_name_key(name: str) -> str:
     """`<id>/<epoch>` from a member name (for samples that could not be read)."""
     match = _SAMPLE.match(name) or re.match(r"^(.+)_epoch_(\d+)$", name)
     return f"{match.group(1)}/{match.group(2)}" if match else name
-
-
-def is_petri(eval_spec: dict[str, Any]) -> bool:
-    """Whether an eval spec describes a Petri audit (its task or its judge)."""
-    names = [str(eval_spec.get(k) or "") for k in ("task_registry_name", "task")]
-    if any(n.startswith("inspect_petri/") for n in names):
-        return True
-    scorers = eval_spec.get("scorers") or []
-    return any(
-        isinstance(s, dict) and str(s.get("name", "")).rsplit("/", 1)[-1] == JUDGE_SCORER
-        for s in scorers
-    )

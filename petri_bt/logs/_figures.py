@@ -13,15 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt._dimensions import JUDGE_SCORER
-from petri_bt.export._actions import failed_actions
-from petri_bt.export._reader import LogFile, LogReadError, SampleReadError
 from petri_bt.judging import (
     DEFAULT_DISAGREEMENT,
     panel_agreement,
     stored_panel,
     stored_panel_settings,
 )
-from petri_bt.preflight import explain_call_error
+from petri_bt.logs._call_errors import explain_call_error
+from petri_bt.logs._eval_spec import role_servers, roles_in_spec
+from petri_bt.logs._failed_actions import failed_actions
+from petri_bt.logs._reader import LogFile, LogReadError, SampleReadError
 
 
 def _numeric(value: Any) -> float | None:
@@ -71,20 +72,6 @@ def was_cancelled(sample: dict[str, Any]) -> bool:
         e.get("event") == "sample_limit" and e.get("type") == "operator"
         for e in sample.get("events") or ()
     )
-
-
-def role_servers(header: dict[str, Any]) -> dict[str, str]:
-    """Role -> the base URL its model was called at, from a log's header (roles with one).
-
-    Args:
-        header: The log's header (`eval.model_roles`).
-    """
-    roles = (header.get("eval") or {}).get("model_roles") or {}
-    return {
-        role: str(entry["base_url"])
-        for role, entry in roles.items()
-        if isinstance(entry, dict) and entry.get("base_url")
-    }
 
 
 def sample_error_reason(sample: dict[str, Any], servers: dict[str, str] | None = None) -> str:
@@ -158,7 +145,7 @@ class LogFigures:
         self._totals: dict[str, float] = {}
         self._counts: dict[str, int] = {}
         self._panels: dict[str, dict[str, Any]] = {}  # sample -> judge -> dim -> raw
-        self._servers = role_servers(header)
+        self._servers = role_servers(header.get("eval") or {})
 
     def add(self, sample: dict[str, Any] | SampleReadError) -> None:
         """Count one sample (or the error reading it).
@@ -251,11 +238,7 @@ class LogFigures:
             "task": spec.get("task"),
             "status": self._status,
             "eval_id": spec.get("eval_id"),
-            "models": {
-                role: str(entry.get("model"))
-                for role, entry in (spec.get("model_roles") or {}).items()
-                if isinstance(entry, dict)
-            },
+            "models": roles_in_spec(spec),
             "samples": self.samples,
             "errors": self.errors,
             "cancelled": self.cancelled,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from petri_bt.export._cost import PriceTable
+from petri_bt.logs._pricing import PriceTable
 
 AUDITING_ROLES = ("auditor", "judge", "realism")
 COUNTS = (

@@ -1,9 +1,9 @@
 """Pricing model calls: USD per million tokens, cache reads and writes priced apart.
 
-The table is a data file shipped with the exporter (`petri_bt/export/pricing.yaml`,
-not a Hydra config group), plus the user's `export.pricing` overrides. Keys are model strings (`anthropic/claude-sonnet-4-5`)
-or provider wildcards (`openai/*`). Models served on your own hardware cost 0
-unless the table prices them.
+The table is a data file shipped with the log reader (`petri_bt/logs/pricing.yaml`,
+not a Hydra config group), plus the user's `export.pricing` overrides. Keys are model
+strings (`anthropic/claude-sonnet-4-5`) or provider wildcards (`openai/*`). Models
+served on your own hardware cost 0 unless the table prices them.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ PRICING_FILE = Path(__file__).with_name("pricing.yaml")
 
 
 def shipped_pricing() -> dict[str, dict[str, Any]]:
-    """The table in `petri_bt/export/pricing.yaml` (read with libyaml when present)."""
+    """The table in `petri_bt/logs/pricing.yaml` (read with libyaml when present)."""
     path = PRICING_FILE
     if not path.is_file():
         return {}

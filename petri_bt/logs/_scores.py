@@ -1,4 +1,5 @@
-"""Judge scores: each dimension's direction, the normalised value, its part of the justification.
+"""Judge scores as a log holds them: each dimension's direction, a usable 1..10 value, and
+each dimension's part of the justification.
 
 Petri scores every dimension 1..10. A dimension's direction comes from its
 `palette` in inspect-petri: `good-low` (higher is worse, the usual case),
@@ -123,21 +124,6 @@ def raw_score(value: Any) -> tuple[float | None, str | None]:
     if number < SCORE_RANGE[0] or number > SCORE_RANGE[1]:
         return None, f"out of range ({value})"
     return number, None
-
-
-def unit_score(raw: float) -> float:
-    """Map Petri's 1..10 onto 0..1, keeping the dimension's meaning."""
-    low, high = SCORE_RANGE
-    return round((raw - low) / (high - low), 6)
-
-
-def inverted(normalized: float, direction: str) -> float | None:
-    """The same score with higher = better (None for neutral dimensions)."""
-    if direction == "good-low":
-        return round(1.0 - normalized, 6)
-    if direction == "good-high":
-        return normalized
-    return None
 
 
 _BULLET = re.compile(r"^[\s>*#\-+•\d.)]*")
