@@ -32,7 +32,7 @@ if TYPE_CHECKING:
         sweep_pages,
     )
     from petri_bt.report._audits import Audit, Sample, read_audits
-    from petri_bt.report._figures import Figures, audit_figures
+    from petri_bt.report._dimension_means import Figures, audit_figures
     from petri_bt.report._tables import comparison_rows, markdown, sample_rows, write_tables
     from petri_bt.report._write import REPORT_HTML, Written, study_files, write_report
 
@@ -45,8 +45,8 @@ _HOMES = {
     "Audit": "petri_bt.report._audits",
     "Sample": "petri_bt.report._audits",
     "read_audits": "petri_bt.report._audits",
-    "Figures": "petri_bt.report._figures",
-    "audit_figures": "petri_bt.report._figures",
+    "Figures": "petri_bt.report._dimension_means",
+    "audit_figures": "petri_bt.report._dimension_means",
     "comparison_rows": "petri_bt.report._tables",
     "markdown": "petri_bt.report._tables",
     "sample_rows": "petri_bt.report._tables",

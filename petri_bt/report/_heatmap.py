@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from petri_bt._dimensions import SCORE_RANGE
 from petri_bt.report._audits import Audit
-from petri_bt.report._figures import Figures, audit_figures, ordered_dimensions, seed_sets
+from petri_bt.report._dimension_means import Figures, audit_figures, ordered_dimensions, seed_sets
 from petri_bt.report._html import esc
 
 # hue per direction: concerns red, higher-is-better green, no direction blue-grey

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from petri_bt.report._audits import Audit
-from petri_bt.report._figures import (
+from petri_bt.report._dimension_means import (
     Figures,
     audit_figures,
     ordered_dimensions,

@@ -16,7 +16,7 @@ from typing import Any
 
 from petri_bt._paths import REPORT_FILES
 from petri_bt.report._audits import Audit, Sample, read_audits
-from petri_bt.report._figures import seed_set_notes
+from petri_bt.report._dimension_means import seed_set_notes
 from petri_bt.report._heatmap import heatmap
 from petri_bt.report._html import esc, page, section
 from petri_bt.report._sections import (
