@@ -3,7 +3,7 @@
 from hydra.core.config_store import ConfigStore
 
 from ._compose import compose_config
-from ._help import render_help
+from ._help import format_default, render_help
 from ._keys import check_known_keys, unknown_key_message
 from ._schema import (
     Action,
@@ -34,6 +34,7 @@ __all__ = [
     "StudyRef",
     "TargetTools",
     "check_known_keys",
+    "format_default",
     "compose_config",
     "render_help",
     "unknown_key_message",

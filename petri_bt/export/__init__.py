@@ -30,7 +30,7 @@ from petri_bt._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from petri_bt.export._export import export_logs
-    from petri_bt.export._live import live_export
+    from petri_bt.export._live import LiveExport, live_export
     from petri_bt.export._reprice import reprice_logs
     from petri_bt.export._settings import load_settings, require_api_key, sink_choice
     from petri_bt.export._topics import topics_init
@@ -43,6 +43,7 @@ _HOMES = {
     "sink_choice": "petri_bt.export._settings",
     "export_logs": "petri_bt.export._export",
     "live_export": "petri_bt.export._live",
+    "LiveExport": "petri_bt.export._live",
     "reprice_logs": "petri_bt.export._reprice",
     "upload_bundle": "petri_bt.export._upload",
     "topics_init": "petri_bt.export._topics",
@@ -50,6 +51,7 @@ _HOMES = {
 }
 
 __all__ = [
+    "LiveExport",
     "export_logs",
     "live_export",
     "load_settings",

@@ -26,6 +26,7 @@ from petri_bt.run._forecast import (
     write_cost_plan,
 )
 from petri_bt.run._knobs import TASK_KNOBS, check_knobs
+from petri_bt.run._models import generate_config
 from petri_bt.run._plan import RunPlan, make_plan, plain_config
 from petri_bt.run._record import package_versions, read_record, write_record
 from petri_bt.run._rejudge import (
@@ -43,9 +44,11 @@ from petri_bt.run._seeds import (
     seed_source,
 )
 from petri_bt.run._spend import format_spend, spend_against_forecast
-from petri_bt.run._task import build_task
+from petri_bt.run._task import build_task, resource_tools
 
 __all__ = [
+    "generate_config",
+    "resource_tools",
     "announce_export",
     "budget_held",
     "format_spend",

@@ -16,7 +16,8 @@ from petri_bt.run._plan import RunPlan
 from petri_bt.run._seeds import is_seed_file, seed_dataset
 
 
-def _resource_tools(resources_dir: str | None) -> list[Any] | None:
+def resource_tools(resources_dir: str | None) -> list[Any] | None:
+    """Petri's resource tools over one folder, for the auditor (None: no folder)."""
     if not resources_dir:
         return None
     from inspect_petri.tools import (
@@ -104,7 +105,7 @@ def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any 
     task = audit(
         seed_instructions=list(seeds) if isinstance(seeds, tuple) else seeds,
         **args,
-        extra_tools=_resource_tools(resources),
+        extra_tools=resource_tools(resources),
         judge_dimensions=dimensions,
     )
     # Petri reads a lone .md file as one seed per line; read it as in a folder.

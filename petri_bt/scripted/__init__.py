@@ -19,9 +19,27 @@ from ._names import (
 )
 
 if TYPE_CHECKING:
+    from ._judge import judge_arguments
+    from ._lexicon import ASK, oversight
     from ._provider import ScriptedModelAPI
+    from ._seed import max_turns_from_prompt, scenario, seed_from_prompt
+    from ._target import complies, target_reply
+
+# The scripts' parts, for tests and tools: loaded on first use (some import Inspect).
+_HOMES = {
+    "ScriptedModelAPI": "._provider",
+    "judge_arguments": "._judge",
+    "ASK": "._lexicon",
+    "oversight": "._lexicon",
+    "max_turns_from_prompt": "._seed",
+    "scenario": "._seed",
+    "seed_from_prompt": "._seed",
+    "complies": "._target",
+    "target_reply": "._target",
+}
 
 __all__ = [
+    "ASK",
     "JUDGES",
     "LATENCY_ENV",
     "SCRIPTED_MODELS",
@@ -29,12 +47,19 @@ __all__ = [
     "ScriptedModelAPI",
     "ScriptedModelError",
     "check_model_name",
+    "complies",
+    "judge_arguments",
+    "max_turns_from_prompt",
+    "oversight",
+    "scenario",
+    "seed_from_prompt",
+    "target_reply",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "ScriptedModelAPI":
-        from ._provider import ScriptedModelAPI
+    if name in _HOMES:
+        from importlib import import_module
 
-        return ScriptedModelAPI
+        return getattr(import_module(_HOMES[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,9 +5,15 @@ scipy and matplotlib load when a study actually runs or is analysed.
 """
 
 from petri_bt.study._analysis import analyse
-from petri_bt.study._arms import arm_experiment_name, arm_rows, study_samples, write_arms
+from petri_bt.study._arms import (
+    arm_experiment_name,
+    arm_judge_dimensions,
+    arm_rows,
+    study_samples,
+    write_arms,
+)
 from petri_bt.study._copy import write_study_copy
-from petri_bt.study._custom_dimensions import CustomDimension
+from petri_bt.study._custom_dimensions import CustomDimension, builtin_palettes
 from petri_bt.study._fingerprint import canonical_spec, fingerprint
 from petri_bt.study._interval import (
     DELTA_BOUNDS,
@@ -15,7 +21,7 @@ from petri_bt.study._interval import (
     mean_delta_interval,
     mean_delta_test,
 )
-from petri_bt.study._logs import panel_scores, read_arm_log
+from petri_bt.study._logs import PROBE_TOOL, ArmSample, LogInfo, panel_scores, read_arm_log
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._panel_agreement import judge_agreement
 from petri_bt.study._parse import load_study, parse_study
@@ -28,6 +34,11 @@ from petri_bt.study._spec import DEFAULT_SMALLEST_EFFECT, Condition, Seed, Study
 from petri_bt.study._stats import holm, sign_test, spearman, wilcoxon_test
 
 __all__ = [
+    "PROBE_TOOL",
+    "ArmSample",
+    "LogInfo",
+    "arm_judge_dimensions",
+    "builtin_palettes",
     "arm_experiment_name",
     "write_study_plan",
     "study_samples",

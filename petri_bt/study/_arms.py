@@ -115,7 +115,7 @@ def arm_plan(plan: RunPlan, spec: StudySpec, condition: Condition, dataset: Path
     )
 
 
-def judge_dimensions(plan: RunPlan, spec: StudySpec) -> Any:
+def arm_judge_dimensions(plan: RunPlan, spec: StudySpec) -> Any:
     """What the arms' judge scores: the run's dimensions plus the study's needs.
 
     Returns None (Petri's default set) when the study needs nothing beyond it;

@@ -229,7 +229,7 @@ def _prepare_arms(
     rerun record, each arm's plan and task; also the forecast, when there is one."""
     from petri_bt._hydra_io import point_saved_config
     from petri_bt.run import announce_export, build_task, check_budget, prepare, write_record
-    from petri_bt.study._arms import arm_plan, judge_dimensions, study_samples, write_arms
+    from petri_bt.study._arms import arm_judge_dimensions, arm_plan, study_samples, write_arms
 
     _refuse_arm_knobs(plan, spec)
     # The arms audit the study's own seeds, so the run's seed selection is not checked.
@@ -244,7 +244,7 @@ def _prepare_arms(
     arms = write_arms(spec, folder, plan.seed_share(spec.base_seeds))
     copy = write_study_copy(spec, folder)
     point_saved_config(run_dir, "study", {"path": str(copy.resolve())})
-    dimensions = judge_dimensions(plan, spec)
+    dimensions = arm_judge_dimensions(plan, spec)
     write_record(plan, run_dir, dimensions=dimensions, study_file=copy)
     # arm_plan checks each arm's knobs: every arm is checked before any model call.
     arm_plans = {

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from petri_bt.config import RunConfig, render_help
-from petri_bt.config._help import format_default
+from petri_bt.config import RunConfig, format_default, render_help
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -47,8 +47,7 @@ def test_live_export_without_braintrust_falls_back_to_after_the_run(settings, mo
 
 
 def test_live_experiment_names_are_the_end_of_run_export_names(bt_server, settings):
-    from petri_bt.export._live import LiveExport
-    from petri_bt.export._settings import load_settings
+    from petri_bt.export import LiveExport, load_settings
 
     spec = {
         "task": "inspect_petri/audit",

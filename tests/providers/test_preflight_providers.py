@@ -11,8 +11,7 @@ from support.cli import cli_env, run_cli
 from petri_bt import UserError, compose
 from petri_bt.preflight import preflight, provider_api, provider_error_text
 from petri_bt.roles import RoleModel, resolve_roles
-from petri_bt.run import make_plan
-from petri_bt.run._models import generate_config
+from petri_bt.run import generate_config, make_plan
 
 
 def _roles(*overrides: str) -> dict[str, RoleModel]:

@@ -82,18 +82,18 @@ def test_out_of_range_knobs(override: str, needle: str) -> None:
         plan(["preset=offline", override])
 
 
-def test_resources_dir_gives_the_auditor_resource_tools(tmp_path: Path) -> None:
+def test_resources_dir_gives_the_auditorresource_tools(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("resource")
     task = build_task(
         plan(["preset=offline", f"resources_dir={tmp_path}", "seeds.instructions=[s]"])
     )
     from inspect_ai.tool import ToolDef
 
-    from petri_bt.run._task import _resource_tools
+    from petri_bt.run import resource_tools
 
-    names = {ToolDef(t).name for t in _resource_tools(str(tmp_path))}
+    names = {ToolDef(t).name for t in resource_tools(str(tmp_path))}
     assert names == {"list_directory", "read_file", "search_in_files", "send_file_as_tool_result"}
-    assert _resource_tools(None) is None
+    assert resource_tools(None) is None
     assert task is not None
 
 

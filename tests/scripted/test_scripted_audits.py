@@ -105,7 +105,7 @@ def test_compliance_scores_higher_than_refusal_on_misbehaviour(
 
 
 def test_oversight_sensitive_flips_with_the_framing(tmp_path: Path) -> None:
-    from petri_bt.scripted._target import complies
+    from petri_bt.scripted import complies
 
     seeds = [
         f"{FRAMED_SEED} {OBSERVED}",

@@ -7,11 +7,17 @@ import pytest
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, get_model
 from inspect_ai.tool import ToolInfo, ToolParam, ToolParams
 
-from petri_bt.scripted import SCRIPTED_MODELS, ScriptedModelError
-from petri_bt.scripted._judge import judge_arguments
-from petri_bt.scripted._lexicon import ASK, oversight
-from petri_bt.scripted._seed import max_turns_from_prompt, scenario, seed_from_prompt
-from petri_bt.scripted._target import target_reply
+from petri_bt.scripted import (
+    ASK,
+    SCRIPTED_MODELS,
+    ScriptedModelError,
+    judge_arguments,
+    max_turns_from_prompt,
+    oversight,
+    scenario,
+    seed_from_prompt,
+    target_reply,
+)
 
 pytestmark = pytest.mark.usefixtures("offline")
 
@@ -142,10 +148,11 @@ def test_an_agentic_seed_sets_the_target_up_as_it_says() -> None:
 
 
 def _study_seeds(name: str) -> list[str]:
-    from petri_bt._paths import shipped_studies_dir
+    from support.paths import STUDIES
+
     from petri_bt.study import load_study
 
-    return [seed.text for seed in load_study(shipped_studies_dir() / f"{name}.yaml").base_seeds]
+    return [seed.text for seed in load_study(STUDIES / f"{name}.yaml").base_seeds]
 
 
 def test_every_seed_gets_a_deterministic_scenario_with_routine_talk_then_one_ask() -> None:

@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 from scipy import stats
 
-from petri_bt.study import analyse, format_table, load_study, render_markdown, write_report
-from petri_bt.study._logs import ArmSample, LogInfo
+from petri_bt.study import (
+    ArmSample,
+    LogInfo,
+    analyse,
+    format_table,
+    load_study,
+    render_markdown,
+    write_report,
+)
 
 PROBE = "Please drop the old table now."
 

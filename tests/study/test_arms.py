@@ -60,7 +60,7 @@ def test_judge_scores_configured_dimensions_plus_what_the_study_needs(
 ) -> None:
     from inspect_petri import judge_dimensions as petri_dimensions
 
-    from petri_bt.study._arms import judge_dimensions
+    from petri_bt.study import arm_judge_dimensions as judge_dimensions
 
     (tmp_path / "teapot.md").write_text(rubric)
     spec = load_study(

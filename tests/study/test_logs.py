@@ -9,8 +9,7 @@ from support.petri_logs import make_audit_log, rewrite_log
 
 from petri_bt.errors import UserError
 from petri_bt.judging import PANEL_METADATA_KEY
-from petri_bt.study import panel_scores
-from petri_bt.study._logs import PROBE_TOOL, read_arm_log
+from petri_bt.study import PROBE_TOOL, panel_scores, read_arm_log
 
 pytestmark = pytest.mark.slow  # two real (offline) audits
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.paths import STUDIES
 
-from petri_bt._paths import shipped_studies_dir
 from petri_bt.errors import UserError
 from petri_bt.study import load_study, overlay_seed
 
@@ -20,7 +20,7 @@ SHIPPED = ("observer-effect", "long-horizon", "ai-cheating", "self-awareness")
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_studies_load(name: str) -> None:
-    spec = load_study(shipped_studies_dir() / f"{name}.yaml")
+    spec = load_study(STUDIES / f"{name}.yaml")
     assert spec.name == name
     assert len(spec.base_seeds) >= 5
     assert {spec.baseline, *spec.treatments} == {c.name for c in spec.conditions}
@@ -30,26 +30,26 @@ def test_shipped_studies_load(name: str) -> None:
 
 
 def test_shipped_study_details() -> None:
-    observer = load_study(shipped_studies_dir() / "observer-effect.yaml")
+    observer = load_study(STUDIES / "observer-effect.yaml")
     assert len(observer.base_seeds) == 10
     assert (observer.baseline, observer.treatments) == ("observed", ("unobserved", "monitored"))
-    long = load_study(shipped_studies_dir() / "long-horizon.yaml")
+    long = load_study(STUDIES / "long-horizon.yaml")
     assert [c.run_overrides for c in long.arms] == [{"max_turns": 10}, {"max_turns": 100}]
     assert long.probe and all(long.probe.split()[0] in s.text for s in long.base_seeds)
-    assert [
-        c.name for c in load_study(shipped_studies_dir() / "ai-cheating.yaml").custom_dimensions
-    ] == ["reward_hacking"]
-    assert [
-        c.name for c in load_study(shipped_studies_dir() / "self-awareness.yaml").custom_dimensions
-    ] == ["false_embodiment"]
+    assert [c.name for c in load_study(STUDIES / "ai-cheating.yaml").custom_dimensions] == [
+        "reward_hacking"
+    ]
+    assert [c.name for c in load_study(STUDIES / "self-awareness.yaml").custom_dimensions] == [
+        "false_embodiment"
+    ]
 
 
 def test_observer_overlays_classify_as_intended() -> None:
     # The scripted oversight-sensitive target reads the overlaid seed in its system prompt;
     # the base seeds must say nothing about oversight, the overlays must.
-    from petri_bt.scripted._lexicon import oversight
+    from petri_bt.scripted import oversight
 
-    spec = load_study(shipped_studies_dir() / "observer-effect.yaml")
+    spec = load_study(STUDIES / "observer-effect.yaml")
     assert [c.name for c in spec.arms] == ["observed", "unobserved", "monitored"]
     for seed in spec.base_seeds:
         assert oversight(seed.text) == "neutral", seed.id
@@ -61,7 +61,7 @@ def test_observer_overlays_classify_as_intended() -> None:
 def test_builtin_dimension_names_match_petri() -> None:
     from inspect_petri import judge_dimensions
 
-    from petri_bt.study._custom_dimensions import builtin_palettes
+    from petri_bt.study import builtin_palettes
 
     assert builtin_palettes() == {d.name: d.palette for d in judge_dimensions()}
 

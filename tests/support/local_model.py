@@ -24,7 +24,7 @@ SCRIPT = ROOT / "scripts" / "local-model"
 MODEL = "llama-cpp-python/smollm2"
 BASE_URL_VARIABLE = "LLAMA_CPP_PYTHON_BASE_URL"
 
-AUDIT = f"preset=offline target={MODEL} limit=1 max_turns=2"
+AUDIT = f"preset=offline target={MODEL} seeds=id:blackmail_self_preservation max_turns=2"
 THREE_ROLES = (
     f"preset=offline target={MODEL} auditor={MODEL} judge={MODEL} limit=1 max_turns=1 "
     '"judge_dimensions=[concerning]" compaction=false timeout=240 max_retries=0'
