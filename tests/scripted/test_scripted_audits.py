@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from inspect_ai.model import get_model
 from inspect_petri import JudgeDimension, judge_dimensions
-from scripted_helpers import (
+from support.scripted_audits import (
     AUDITOR_TOOLS,
     auditor_tool_errors,
     auditor_turns,
