@@ -20,3 +20,40 @@ def test_inspect_still_has_what_the_adapters_reach_for() -> None:
     assert "cancel" in typing.get_args(SampleCancelAction)
     assert callable(ActiveSample.interrupt)
     assert "log_location" in ActiveSample.__init__.__code__.co_varnames
+
+
+def test_a_sweep_splits_into_every_combination_in_hydras_order() -> None:
+    from petri_bt.adapters import split_sweep
+
+    jobs = split_sweep(["max_turns=2,4", "target=a,b", "limit=1", "max_turns=6,8"])
+    # a later value of a key replaces the earlier one (the command line over the config's axes)
+    assert jobs == [
+        ["max_turns=6", "target=a", "limit=1"],
+        ["max_turns=6", "target=b", "limit=1"],
+        ["max_turns=8", "target=a", "limit=1"],
+        ["max_turns=8", "target=b", "limit=1"],
+    ]
+
+
+def test_a_failed_jobs_outcome_is_read_without_raising() -> None:
+    from hydra.core.utils import JobReturn, JobStatus
+
+    from petri_bt.adapters import job_outcome
+
+    error = RuntimeError("the worker died")
+    failed = JobReturn(overrides=["a=1"], status=JobStatus.FAILED)
+    failed.return_value = error
+    assert job_outcome(failed) is error
+    done = JobReturn(overrides=["a=1"], status=JobStatus.COMPLETED)
+    done.return_value = False
+    assert job_outcome(done) is False
+
+
+def test_hydra_still_has_what_the_adapters_reach_for() -> None:
+    import dataclasses
+
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.utils import JobReturn
+
+    assert callable(BasicSweeper.split_arguments)
+    assert "_return_value" in {f.name for f in dataclasses.fields(JobReturn)}
