@@ -24,7 +24,8 @@ wall time includes Python startup.
    single job (one after another takes about 8x); Ray's is a ratio to the default
    launcher's sweep (no goal: Ray pays for its cluster and one process per worker).
 
-Prints seconds, the ratios and PASS/FAIL; exits 1 when a goal is missed.
+Prints seconds (wall, and CPU for the overhead pair), the ratios and PASS/FAIL; exits 1
+when a goal is missed.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -51,16 +53,22 @@ def _env(latency: float) -> dict[str, str]:
     return env
 
 
-def _timed(command: list[str], cwd: Path, latency: float) -> float:
-    start = time.perf_counter()
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(command: list[str], cwd: Path, latency: float) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one command in a fresh process."""
+    cpu, start = _cpu_seconds(), time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=_env(latency), capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
     if result.returncode != 0:
         sys.exit(f"bench: `{' '.join(command)}` failed:\n{result.stderr[-2000:]}")
-    return elapsed
+    return elapsed, cpu
 
 
-def _petri_bt(args: list[str], cwd: Path, latency: float) -> float:
+def _petri_bt(args: list[str], cwd: Path, latency: float) -> tuple[float, float]:
     return _timed([sys.executable, "-m", "petri_bt", *args], cwd, latency)
 
 
@@ -115,26 +123,31 @@ def _overhead(tmp: Path, jobs: int, turns: int, rounds: int) -> bool:
     args += ["display=log", repeats]
     bare_command = [sys.executable, __file__, "--bare-child", str(jobs), "--turns", str(turns)]
     print(f"{jobs} one-sample jobs, max_turns={turns}, no latency, {os.cpu_count()} CPUs")
-    bare_seconds, ours = [], []
+    bare_runs, our_runs = [], []
     for round_ in range(rounds):
         cwd = tmp / f"overhead-{round_}"
         cwd.mkdir()
-        bare_seconds.append(_timed([*bare_command, str(cwd / "bare")], cwd, 0))
-        ours.append(_petri_bt(args, cwd, 0))
+        bare_runs.append(_timed([*bare_command, str(cwd / "bare")], cwd, 0))
+        our_runs.append(_petri_bt(args, cwd, 0))
         if _sweep_samples(cwd) != jobs:
             sys.exit(f"bench: the petri_bt sweep did not produce {jobs} samples")
+        (bare_wall, bare_cpu), (wall, cpu) = bare_runs[-1], our_runs[-1]
         print(
-            f"  round {round_ + 1}: bare Inspect eval_set {bare_seconds[-1]:6.1f} s   "
-            f"petri_bt sweep {ours[-1]:6.1f} s   {ours[-1] / bare_seconds[-1]:5.2f}x",
+            f"  round {round_ + 1}: bare Inspect eval_set {bare_wall:6.1f} s ({bare_cpu:5.1f} s CPU)"
+            f"   petri_bt sweep {wall:6.1f} s ({cpu:5.1f} s CPU)   {wall / bare_wall:5.2f}x",
             flush=True,
         )
-    bare, sweep = statistics.median(bare_seconds), statistics.median(ours)
+    bare, sweep = (statistics.median(wall for wall, _ in runs) for runs in (bare_runs, our_runs))
+    bare_cpu, cpu = (statistics.median(c for _, c in runs) for runs in (bare_runs, our_runs))
     met = sweep / bare <= OVERHEAD_GOAL
-    print(f"  {'bare Inspect eval_set (median)':<40} {bare:7.1f} s")
-    print(f"  {'petri_bt sweep, inspect launcher (median)':<40} {sweep:7.1f} s")
-    print(f"  per job: {(sweep - bare) / jobs:.3f} s more than bare")
+    print(f"  {'bare Inspect eval_set (median)':<42} {bare:7.1f} s  ({bare_cpu:5.1f} s CPU)")
+    print(f"  {'petri_bt sweep, inspect launcher (median)':<42} {sweep:7.1f} s  ({cpu:5.1f} s CPU)")
     print(
-        f"petri_bt / bare eval_set: {sweep / bare:5.2f}x  (goal <= {OVERHEAD_GOAL}x: "
+        f"  per job: {(sweep - bare) / jobs:.3f} s wall, {(cpu - bare_cpu) / jobs:.3f} s CPU more"
+    )
+    print(f"petri_bt / bare eval_set, CPU: {cpu / bare_cpu:5.2f}x")
+    print(
+        f"petri_bt / bare eval_set:      {sweep / bare:5.2f}x  (goal <= {OVERHEAD_GOAL}x: "
         f"{'PASS' if met else 'FAIL'})"
     )
     return met
@@ -163,7 +176,7 @@ def _launchers(tmp: Path, args: argparse.Namespace) -> bool:
     for label, argv in runs:
         cwd = tmp / f"launcher-{len(seconds)}"
         cwd.mkdir()
-        seconds[label] = _petri_bt(argv, cwd, args.latency)
+        seconds[label], _ = _petri_bt(argv, cwd, args.latency)
         if argv[0] == "-m" and _sweep_samples(cwd) != args.jobs:
             sys.exit(f"bench: {label} did not produce {args.jobs} samples")
         print(f"  {label:<40} {seconds[label]:7.1f} s", flush=True)
