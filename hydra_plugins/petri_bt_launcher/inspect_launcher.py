@@ -27,6 +27,7 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.utils import JobReturn, JobRuntime, JobStatus
 from omegaconf import OmegaConf
 
+from petri_bt.config import Action
 from petri_bt.run import RETRY_ATTEMPTS, RunPlan
 from petri_bt.sweep import PlannedJob, SweepLauncher
 
@@ -174,7 +175,7 @@ class InspectLauncher(SweepLauncher):
 
 def _is_audit(plan: RunPlan) -> bool:
     """True when a job is a plain audit run (what the eval set can take)."""
-    return str(plan.action) == "run" and plan.study is None and not plan.from_logs
+    return plan.action is Action.run and plan.study is None and not plan.from_logs
 
 
 def _unique_names(jobs: Iterable[PlannedJob]) -> list[tuple[PlannedJob, str]]:

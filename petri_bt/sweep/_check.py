@@ -75,6 +75,7 @@ def sweep_jobs(
 def _plan_job(
     config: DictConfig, config_loader: ConfigLoader, overrides: list[str], num: int, sweep_dir: str
 ) -> PlannedJob:
+    """Compose one job as Hydra's launchers do, set its folder, and plan it."""
     from hydra.core.hydra_config import HydraConfig
 
     from petri_bt.errors import UserError
