@@ -1,24 +1,31 @@
-"""Sweep benchmark: 8 jobs at once vs one job vs the same 8 jobs one after another, and on Ray.
+"""Sweep benchmark: petri_bt's overhead on a bare Inspect eval set, and sweeps against one job.
 
-    python bench/sweep.py                       # 1.0 s per model call, 6 turns, 8 jobs
-    python bench/sweep.py --latency 2 --turns 10
-    python bench/sweep.py --skip-sequential     # the two fast measurements only
-    python bench/sweep.py --skip-ray            # without the Ray launcher
+    python bench/sweep.py                       # all of it
+    python bench/sweep.py --skip-launchers      # only the 40 jobs against a bare eval set
+    python bench/sweep.py --skip-overhead       # only the launcher comparisons below
+    python bench/sweep.py --rounds 3            # the overhead pair 3 times (medians compared)
+    python bench/sweep.py --latency 2 --turns 10 --skip-sequential --skip-ray
 
-Every run is offline (`preset=offline`: scripted auditor, target and judge) with a
-fixed simulated latency on every model call (`PETRI_BT_SCRIPTED_LATENCY`), so the
-jobs are I/O bound like real audits. Each command runs as a user would run it, in
-a fresh folder (nothing to resume), and its wall time includes Python startup:
+Every run is offline (`preset=offline`: scripted auditor, target and judge) and runs as
+a user would run it, in a fresh process and a fresh folder (nothing to resume); each
+wall time includes Python startup.
 
-1. one job: `python -m petri_bt preset=offline limit=1 max_turns=T`
-2. the sweep: the same plus `-m repeat=1,...,8` (default launcher: one Inspect eval set)
-3. the same sweep with `hydra/launcher=basic` (one job after another)
-4. the same sweep with `hydra/launcher=ray` on a local cluster of two workers
-   (`hydra.launcher.ray.init.num_cpus=2`; its wall time includes starting the cluster)
+1. Overhead: 40 one-sample jobs (`-m repeat=1,...,40 limit=1 max_turns=2`, default
+   launcher: one Inspect eval set) against a bare Inspect `eval_set` of the same 40
+   Petri tasks (`inspect_petri.audit`, the scripted models, one seed each; a process
+   that imports Inspect and Petri, builds the tasks and runs them), with no simulated
+   latency: what is measured is petri_bt's own work per job. Goal: within 1.1x.
+2. Launchers, with a fixed simulated latency on every model call
+   (`PETRI_BT_SCRIPTED_LATENCY`), so the jobs are I/O bound like real audits:
+   one job (`preset=offline limit=1 max_turns=T`); the same plus `-m repeat=1,...,8`
+   (default launcher); the same sweep with `hydra/launcher=basic` (one job after
+   another); and on Ray (`hydra/launcher=ray`, a local cluster of two workers; its
+   wall time includes starting the cluster). Goal: the sweep takes at most 1.5x the
+   single job (one after another takes about 8x); Ray's is a ratio to the default
+   launcher's sweep (no goal: Ray pays for its cluster and one process per worker).
 
-Prints seconds and the ratios. Goal: the sweep takes at most 1.5x the single job
-(one after another takes about 8x). The Ray sweep is printed as a ratio to the
-default launcher's sweep (no goal: Ray pays for its cluster and one process per worker).
+Prints seconds (wall, and CPU for the overhead pair), the ratios and PASS/FAIL; exits 1
+when a goal is missed.
 """
 
 from __future__ import annotations
@@ -26,26 +33,43 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-GOAL = 1.5
+SWEEP_GOAL = 1.5
+OVERHEAD_GOAL = 1.1
+ROLES = {"target": "scripted/oversight-sensitive", "auditor": "scripted/auditor"}
+ROLES["judge"] = "scripted/judge"
 
 
-def _run(args: list[str], cwd: Path, latency: float) -> float:
+def _env(latency: float) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PETRI_BT_", "BRAINTRUST_"))}
     env.update(PETRI_BT_SCRIPTED_LATENCY=str(latency), NO_COLOR="1")
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "petri_bt", *args], cwd=cwd, env=env, capture_output=True, text=True
-    )
-    elapsed = time.perf_counter() - start
+    return env
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(command: list[str], cwd: Path, latency: float) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one command in a fresh process."""
+    cpu, start = _cpu_seconds(), time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=_env(latency), capture_output=True, text=True)
+    elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
     if result.returncode != 0:
-        sys.exit(f"bench: `petri_bt {' '.join(args)}` failed:\n{result.stderr[-2000:]}")
-    return elapsed
+        sys.exit(f"bench: `{' '.join(command)}` failed:\n{result.stderr[-2000:]}")
+    return elapsed, cpu
+
+
+def _petri_bt(args: list[str], cwd: Path, latency: float) -> tuple[float, float]:
+    return _timed([sys.executable, "-m", "petri_bt", *args], cwd, latency)
 
 
 def _sweep_samples(cwd: Path) -> int:
@@ -53,15 +77,84 @@ def _sweep_samples(cwd: Path) -> int:
     return sum(json.loads(p.read_text())["samples"] for p in summaries)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--latency", type=float, default=1.0, help="seconds per model call")
-    parser.add_argument("--turns", type=int, default=6, help="max_turns of each audit")
-    parser.add_argument("--jobs", type=int, default=8)
-    parser.add_argument("--skip-sequential", action="store_true")
-    parser.add_argument("--skip-ray", action="store_true", help="skip the Ray launcher")
-    args = parser.parse_args()
+def bare_eval_set(jobs: int, turns: int, log_dir: str) -> None:
+    """The baseline, run in its own process: `jobs` Petri audits of one seed each, built
+    with `inspect_petri.audit` and the scripted models, in one Inspect eval set."""
+    from inspect_ai import eval_set, task_with
+    from inspect_ai.model import GenerateConfig, get_model
+    from inspect_petri import audit
 
+    config = GenerateConfig(attempt_timeout=600, max_retries=6)
+    tasks = []
+    for num in range(jobs):
+        task = audit(max_turns=turns)
+        models = {
+            role: get_model(model, role=role, config=config, memoize=False)
+            for role, model in ROLES.items()
+        }
+        tasks.append(
+            task_with(
+                task,
+                dataset=task.dataset[:1],
+                model=models["target"],
+                model_roles=models,
+                name=f"job{num}",
+            )
+        )
+    ok, logs = eval_set(
+        tasks,
+        log_dir=log_dir,
+        model=None,
+        retry_attempts=2,
+        retry_immediate=True,
+        log_dir_allow_dirty=True,
+        max_tasks=jobs,
+        display="log",
+        log_level="warning",
+    )
+    if not ok or sum(1 for log in logs if log.status == "success") != jobs:
+        sys.exit("bench: the bare eval set did not finish every task")
+
+
+def _overhead(tmp: Path, jobs: int, turns: int, rounds: int) -> bool:
+    """petri_bt's sweep of `jobs` one-sample jobs against the bare eval set of the same tasks."""
+    repeats = f"repeat=range(1,{jobs + 1})"
+    args = ["-m", "preset=offline", "limit=1", f"max_turns={turns}", "export=none"]
+    args += ["display=log", repeats]
+    bare_command = [sys.executable, __file__, "--bare-child", str(jobs), "--turns", str(turns)]
+    print(f"{jobs} one-sample jobs, max_turns={turns}, no latency, {os.cpu_count()} CPUs")
+    bare_runs, our_runs = [], []
+    for round_ in range(rounds):
+        cwd = tmp / f"overhead-{round_}"
+        cwd.mkdir()
+        bare_runs.append(_timed([*bare_command, str(cwd / "bare")], cwd, 0))
+        our_runs.append(_petri_bt(args, cwd, 0))
+        if _sweep_samples(cwd) != jobs:
+            sys.exit(f"bench: the petri_bt sweep did not produce {jobs} samples")
+        (bare_wall, bare_cpu), (wall, cpu) = bare_runs[-1], our_runs[-1]
+        print(
+            f"  round {round_ + 1}: bare Inspect eval_set {bare_wall:6.1f} s ({bare_cpu:5.1f} s CPU)"
+            f"   petri_bt sweep {wall:6.1f} s ({cpu:5.1f} s CPU)   {wall / bare_wall:5.2f}x",
+            flush=True,
+        )
+    bare, sweep = (statistics.median(wall for wall, _ in runs) for runs in (bare_runs, our_runs))
+    bare_cpu, cpu = (statistics.median(c for _, c in runs) for runs in (bare_runs, our_runs))
+    met = sweep / bare <= OVERHEAD_GOAL
+    print(f"  {'bare Inspect eval_set (median)':<42} {bare:7.1f} s  ({bare_cpu:5.1f} s CPU)")
+    print(f"  {'petri_bt sweep, inspect launcher (median)':<42} {sweep:7.1f} s  ({cpu:5.1f} s CPU)")
+    print(
+        f"  per job: {(sweep - bare) / jobs:.3f} s wall, {(cpu - bare_cpu) / jobs:.3f} s CPU more"
+    )
+    print(f"petri_bt / bare eval_set, CPU: {cpu / bare_cpu:5.2f}x")
+    print(
+        f"petri_bt / bare eval_set:      {sweep / bare:5.2f}x  (goal <= {OVERHEAD_GOAL}x: "
+        f"{'PASS' if met else 'FAIL'})"
+    )
+    return met
+
+
+def _launchers(tmp: Path, args: argparse.Namespace) -> bool:
+    """Sweeps on the launchers against one job, with simulated latency."""
     common = ["preset=offline", "limit=1", f"max_turns={args.turns}", "export=none", "display=log"]
     repeats = "repeat=" + ",".join(str(i) for i in range(1, args.jobs + 1))
     runs: list[tuple[str, list[str]]] = [
@@ -80,23 +173,53 @@ def main() -> None:
         f"{os.cpu_count()} CPUs"
     )
     seconds: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix="petri_bt-sweep-bench-") as tmp:
-        for label, argv in runs:
-            cwd = Path(tmp) / str(len(seconds))
-            cwd.mkdir()
-            seconds[label] = _run(argv, cwd, args.latency)
-            if argv[0] == "-m" and _sweep_samples(cwd) != args.jobs:
-                sys.exit(f"bench: {label} did not produce {args.jobs} samples")
-            print(f"  {label:<40} {seconds[label]:7.1f} s", flush=True)
+    for label, argv in runs:
+        cwd = tmp / f"launcher-{len(seconds)}"
+        cwd.mkdir()
+        seconds[label], _ = _petri_bt(argv, cwd, args.latency)
+        if argv[0] == "-m" and _sweep_samples(cwd) != args.jobs:
+            sys.exit(f"bench: {label} did not produce {args.jobs} samples")
+        print(f"  {label:<40} {seconds[label]:7.1f} s", flush=True)
     single = seconds["single job"]
     sweep = seconds[runs[1][0]]
-    print(f"sweep / single job:       {sweep / single:5.2f}x  (goal <= {GOAL}x)")
+    met = sweep / single <= SWEEP_GOAL
+    print(
+        f"sweep / single job:         {sweep / single:5.2f}x  (goal <= {SWEEP_GOAL}x: "
+        f"{'PASS' if met else 'FAIL'})"
+    )
     if sequential in seconds:
         print(f"one after another / single: {seconds[sequential] / single:5.2f}x")
         print(f"one after another / sweep:  {seconds[sequential] / sweep:5.2f}x")
     if ray_label in seconds:
         print(f"ray sweep / sweep:          {seconds[ray_label] / sweep:5.2f}x")
-    if sweep / single > GOAL:
+    return met
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=1.0, help="seconds per model call")
+    parser.add_argument("--turns", type=int, default=6, help="max_turns of each audit")
+    parser.add_argument("--jobs", type=int, default=8, help="jobs of the launcher sweeps")
+    parser.add_argument("--overhead-jobs", type=int, default=40)
+    parser.add_argument("--overhead-turns", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=1, help="overhead pairs to run")
+    parser.add_argument("--skip-overhead", action="store_true")
+    parser.add_argument("--skip-launchers", action="store_true")
+    parser.add_argument("--skip-sequential", action="store_true")
+    parser.add_argument("--skip-ray", action="store_true", help="skip the Ray launcher")
+    parser.add_argument("--bare-child", type=int, metavar="JOBS", help=argparse.SUPPRESS)
+    parser.add_argument("log_dir", nargs="?", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare_child:
+        bare_eval_set(args.bare_child, args.turns, args.log_dir)
+        return
+    met = True
+    with tempfile.TemporaryDirectory(prefix="petri_bt-sweep-bench-") as tmp:
+        if not args.skip_overhead:
+            met = _overhead(Path(tmp), args.overhead_jobs, args.overhead_turns, args.rounds)
+        if not args.skip_launchers:
+            met = _launchers(Path(tmp), args) and met
+    if not met:
         sys.exit(1)
 
 

@@ -20,7 +20,7 @@ from petri_bt.config import Action
 from petri_bt.errors import UserError, print_error
 from petri_bt.naming import sweep_job_names
 from petri_bt.roles import ROLES
-from petri_bt.run import Forecast, RunPlan, make_plan
+from petri_bt.run import RunPlan, make_plan
 
 READ_ONLY = frozenset({Action.show, Action.topics, Action.reprice})
 """Actions that leave nothing behind in the run folder."""
@@ -147,26 +147,10 @@ def _show(the_plan: RunPlan) -> None:
         show_run(the_plan)
     if the_plan.pilot:
         from petri_bt.run import print_forecast
+        from petri_bt.study import planned_forecast
 
         result = planned_forecast(the_plan)
         print_forecast(the_plan, result, f"forecast for {result.samples} samples")
-
-
-def planned_forecast(the_plan: RunPlan) -> Forecast:
-    """A run's forecast cost (from its pilot), for the samples it will audit.
-
-    Args:
-        the_plan: The run plan (a study's counts its seeds in every arm).
-    """
-    from petri_bt.run import check_seeds, forecast
-
-    if the_plan.study is not None:
-        from petri_bt.study import load_study, study_samples
-
-        samples = study_samples(the_plan, load_study(the_plan.study))
-    else:
-        samples = check_seeds(the_plan.seeds, the_plan.limit) * the_plan.epochs
-    return forecast(the_plan, samples)
 
 
 def _save_roles(run_dir: Path, the_plan: RunPlan) -> None:

@@ -44,7 +44,7 @@ def _fail(message: str) -> None:
 
 def _before_hydra(args: list[str], command: Command | None) -> bool:
     """Answer `--cfg job` (one job or every job of a sweep) here. True when the command has
-    been answered. (A sweep is checked as a whole by `SweepCheck` when Hydra starts it.)"""
+    been answered. (A sweep is checked as a whole by petri_bt's sweeper when Hydra starts it.)"""
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 

@@ -57,3 +57,48 @@ def test_braintrust_still_has_the_logger_the_export_drives() -> None:
     logger = synchronous_logger(BraintrustState())
     assert logger.sync_flush is True and logger.num_tries == 1
     assert "batch_size" in inspect.signature(logger.flush).parameters
+
+
+def test_a_sweep_splits_into_every_combination_in_hydras_order() -> None:
+    from petri_bt.adapters import split_sweep
+
+    jobs = split_sweep(["max_turns=2,4", "target=a,b", "limit=1", "max_turns=6,8"])
+    # a later value of a key replaces the earlier one (the command line over the config's axes)
+    assert jobs == [
+        ["max_turns=6", "target=a", "limit=1"],
+        ["max_turns=6", "target=b", "limit=1"],
+        ["max_turns=8", "target=a", "limit=1"],
+        ["max_turns=8", "target=b", "limit=1"],
+    ]
+
+
+def test_a_failed_jobs_outcome_is_read_without_raising() -> None:
+    from hydra.core.utils import JobReturn, JobStatus
+
+    from petri_bt.adapters import job_outcome
+
+    error = RuntimeError("the worker died")
+    failed = JobReturn(overrides=["a=1"], status=JobStatus.FAILED)
+    failed.return_value = error
+    assert job_outcome(failed) is error
+    done = JobReturn(overrides=["a=1"], status=JobStatus.COMPLETED)
+    done.return_value = False
+    assert job_outcome(done) is False
+
+
+def test_hydra_still_has_what_the_adapters_reach_for() -> None:
+    import dataclasses
+
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.utils import JobReturn
+
+    assert callable(BasicSweeper.split_arguments)
+    assert "_return_value" in {f.name for f in dataclasses.fields(JobReturn)}
+
+
+def test_hydra_still_parses_an_apps_command_line() -> None:
+    from petri_bt.adapters import command_line_parser
+
+    parsed = command_line_parser().parse_args(["-m", "--cfg", "job", "limit=2"])
+    assert (parsed.multirun, parsed.cfg, parsed.overrides) == (True, "job", ["limit=2"])
+    assert hasattr(parsed, "config_name") and hasattr(parsed, "experimental_rerun")

@@ -208,7 +208,7 @@ def test_hydra_plugins_use_petri_bt_only_through_its_fronts() -> None:
             reached_in += [
                 f"{path.name} imports {name}"
                 for name in names
-                # a package's private module (petri_bt.sweep._ray); the root's own shared
+                # a package's private module (petri_bt.sweep._check); the root's own shared
                 # helpers (petri_bt._paths) are the root package's, as inside petri_bt
                 if name.startswith("petri_bt.")
                 and any(p.startswith("_") for p in name.split(".")[2:])

@@ -11,6 +11,7 @@ from petri_bt.adapters._braintrust_internals import (
     send_rows,
     synchronous_logger,
 )
+from petri_bt.adapters._hydra_internals import command_line_parser, job_outcome, split_sweep
 from petri_bt.adapters._inspect_internals import (
     active_sample_log,
     cancel_sample_before_start,
@@ -23,10 +24,13 @@ __all__ = [
     "active_sample_log",
     "builtin_dimension_folder",
     "cancel_sample_before_start",
+    "command_line_parser",
     "current_http_adapter",
+    "job_outcome",
     "model_api_factory",
     "read_multi_frame_zip_members",
     "retrying_http_adapter",
     "send_rows",
+    "split_sweep",
     "synchronous_logger",
 ]

@@ -14,7 +14,7 @@ from petri_bt.run._audit import (
     summary_block,
 )
 from petri_bt.run._display import inspect_eval_args
-from petri_bt.run._eval import RETRY_ATTEMPTS, local_path, run_eval
+from petri_bt.run._eval import RETRY_ATTEMPTS, local_path, run_eval, run_eval_set
 from petri_bt.run._forecast import (
     Forecast,
     check_budget,
@@ -86,6 +86,7 @@ __all__ = [
     "set_aside_rejudged",
     "run_audit",
     "run_eval",
+    "run_eval_set",
     "seed_dataset",
     "seed_source",
     "summary_block",

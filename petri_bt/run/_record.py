@@ -11,6 +11,7 @@ shipped pricing table, or the study file as they are today.
 
 from __future__ import annotations
 
+import functools
 import json
 import platform
 from collections.abc import Iterable
@@ -41,13 +42,20 @@ PACKAGES = (
 
 def package_versions() -> dict[str, str | None]:
     """The versions of Python and of the packages a run's results depend on."""
-    found: dict[str, str | None] = {"python": platform.python_version()}
+    return dict(_installed_versions())
+
+
+@functools.cache
+def _installed_versions() -> tuple[tuple[str, str | None], ...]:
+    """Read once per process (each is a search of the installed distributions; a sweep
+    writes one record per job)."""
+    found: list[tuple[str, str | None]] = [("python", platform.python_version())]
     for package in PACKAGES:
         try:
-            found[package] = version(package)
+            found.append((package, version(package)))
         except PackageNotFoundError:
-            found[package] = None
-    return found
+            found.append((package, None))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,6 @@ def write_record(
     Returns:
         The record folder.
     """
-    from inspect_petri import judge_dimensions
 
     from petri_bt.logs import PriceTable
     from petri_bt.run._task import judge_dimensions_value
@@ -108,10 +115,8 @@ def write_record(
     folder.mkdir(parents=True, exist_ok=True)
     if dimensions is None:
         dimensions = judge_dimensions_value(plan.task_args["judge_dimensions"])
-    resolved = judge_dimensions(dimensions)
-    (folder / "dimensions.yaml").write_text(
-        dump_yaml([d.model_dump(mode="json", exclude_none=True) for d in resolved])
-    )
+    text = _builtin_dimensions() if dimensions is None else _dimensions_yaml(dimensions)
+    (folder / "dimensions.yaml").write_text(text)
     (folder / "pricing.yaml").write_text(dump_yaml(PriceTable(dict(plan.export.pricing)).entries()))
     if dataset is not None:
         with (folder / "seeds.jsonl").open("w", encoding="utf-8") as out:
@@ -129,6 +134,21 @@ def write_record(
     }
     (folder / RECORD_FILE).write_text(json.dumps(record, indent=2) + "\n")
     return folder
+
+
+def _dimensions_yaml(dimensions: Any) -> str:
+    """Judge dimensions as Petri takes them -> each one with its rubric, as YAML."""
+    from inspect_petri import judge_dimensions
+
+    resolved = judge_dimensions(dimensions)
+    return dump_yaml([d.model_dump(mode="json", exclude_none=True) for d in resolved])
+
+
+@functools.cache
+def _builtin_dimensions() -> str:
+    """Petri's built-in dimensions as YAML, read once per process: they ship with the
+    installed package, and a sweep writes one record per job."""
+    return _dimensions_yaml(None)
 
 
 def read_record(run_dir: Path) -> Record:

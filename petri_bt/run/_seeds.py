@@ -12,6 +12,7 @@ What a selection means:
 from __future__ import annotations
 
 import difflib
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +81,9 @@ def _unknown_builtin(source: SeedSource) -> str | None:
     (said in one short line, with the nearest names and how to list them), else None."""
     if not isinstance(source, str) or not source.startswith(("id:", "tags:")):
         return None
-    from inspect_petri import seeds_dataset
-
     kind, _, listed = source.partition(":")
     names = [n.strip() for n in listed.split(",") if n.strip()]
-    builtin = list(seeds_dataset(None))
+    builtin = list(_builtin_seeds(None))
     if kind == "id":
         known = [str(seed.id) for seed in builtin]
         unknown = [n for n in names if n not in known]
@@ -96,6 +95,20 @@ def _unknown_builtin(source: SeedSource) -> str | None:
     if not names or not unknown:
         return None
     return f"seeds={source}: {what}{_closest(unknown, known)}; {LIST_SEEDS} lists them all"
+
+
+@functools.cache
+def _builtin_seeds(selection: str | None) -> Any:
+    """A selection of Petri's built-in seeds (None: all, `tags:...`, `id:...`), read once
+    per process: they ship with the installed package, and a sweep checks every job's
+    selection (Petri reads its whole seed folder each time, ~0.1 s).
+
+    Args:
+        selection: None, `tags:<tag>,...` or `id:<id>,...`.
+    """
+    from inspect_petri import seeds_dataset
+
+    return seeds_dataset(selection)
 
 
 def is_seed_file(source: SeedSource) -> bool:
@@ -128,6 +141,9 @@ def seed_dataset(source: SeedSource) -> Any:
             dataset = MemoryDataset(
                 [Sample(id=doc.id, input=doc.body, metadata=metadata)], name="seeds"
             )
+        elif source is None or source.startswith(("tags:", "id:")):
+            builtin = _builtin_seeds(source)
+            dataset = MemoryDataset(list(builtin), name=builtin.name)
         else:
             dataset = seeds_dataset(list(source) if isinstance(source, tuple) else source)
     except (ValueError, FileNotFoundError, OSError) as exc:

@@ -9,6 +9,7 @@ from petri_bt.study._arms import (
     arm_experiment_name,
     arm_judge_dimensions,
     arm_rows,
+    planned_forecast,
     study_samples,
     write_arms,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "LogInfo",
     "arm_judge_dimensions",
     "builtin_palettes",
+    "planned_forecast",
     "arm_experiment_name",
     "write_study_plan",
     "study_samples",

@@ -11,7 +11,7 @@ from typing import Any
 
 from petri_bt._dimensions import palette_direction
 from petri_bt.naming import arm_experiment
-from petri_bt.run import RunPlan
+from petri_bt.run import Forecast, RunPlan
 from petri_bt.study._overlay import overlay_seed
 from petri_bt.study._spec import Condition, Seed, StudySpec
 
@@ -168,3 +168,21 @@ def study_samples(plan: RunPlan, spec: StudySpec, seeds: int | None = None) -> i
     if seeds is None:
         seeds = len(plan.seed_share(spec.base_seeds))
     return seeds * len(spec.conditions) * plan.epochs
+
+
+def planned_forecast(plan: RunPlan) -> Forecast:
+    """A run's forecast cost (from its pilot), for the samples it will audit: a study's
+    seeds in every arm, or a run's seeds and epochs.
+
+    Args:
+        plan: The run plan.
+    """
+    from petri_bt.run import check_seeds, forecast
+
+    if plan.study is not None:
+        from petri_bt.study._parse import load_study
+
+        samples = study_samples(plan, load_study(plan.study))
+    else:
+        samples = check_seeds(plan.seeds, plan.limit) * plan.epochs
+    return forecast(plan, samples)

@@ -23,6 +23,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from petri_bt._hydra_io import discard_sweep_if_empty, release_stderr, scrub_multirun_yaml
 from petri_bt._secrets import redact_override
+from petri_bt.adapters import job_outcome
 from petri_bt.naming import job_name
 from petri_bt.sweep._records import RUN_SUMMARY, failure_reason, read_json, write_job_record
 from petri_bt.sweep._sharded_studies import report_sharded_studies
@@ -53,8 +54,9 @@ def record_job(config: DictConfig, job_return: JobReturn, launcher: str | None =
     run = read_json(job_dir / RUN_SUMMARY) or {}
     name = str(run.get("job") or job_name(overrides))
     failed = job_return.status == JobStatus.FAILED
-    exc = job_return._return_value if failed else None
-    ok = not failed and job_return._return_value is not False and run.get("ok", True)
+    outcome = job_outcome(job_return)
+    exc = outcome if failed else None
+    ok = not failed and outcome is not False and run.get("ok", True)
     error = None if ok else failure_reason(job_dir, exc)
     write_job_record(
         job_dir,
@@ -94,10 +96,15 @@ class SweepCallback(Callback):
 
     def __init__(self, pages: str | None = None) -> None:
         self.pages = pages
+        self._scrubbed: set[str] = set()
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
-        if _is_multirun(config):
-            scrub_multirun_yaml(Path(str(config.hydra.sweep.dir)))
+        # Another sweeper than petri_bt's saves multirun.yaml as it is: redact it before
+        # the first job of the sweep runs here (once per process: jobs may run elsewhere).
+        sweep_dir = str(config.hydra.sweep.dir) if _is_multirun(config) else None
+        if sweep_dir is not None and sweep_dir not in self._scrubbed:
+            scrub_multirun_yaml(Path(sweep_dir))
+            self._scrubbed.add(sweep_dir)
 
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
         if not _is_multirun(config):

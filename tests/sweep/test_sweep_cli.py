@@ -199,8 +199,15 @@ def test_a_failing_job_does_not_stop_the_others_and_fails_the_sweep(
     assert Path(ok["logs"][0]).is_file()
 
 
-def test_an_invalid_job_refuses_the_sweep_before_any_job_runs(tmp_path: Path) -> None:
-    result = run_cli(*BASE, "export=none", "max_turns=2,0", cwd=tmp_path)
+LAUNCHERS = ["inspect", "basic", "joblib", "submitit_local", "ray", "slurm"]
+
+
+@pytest.mark.parametrize("launcher", LAUNCHERS)
+def test_an_invalid_job_refuses_the_sweep_before_any_job_runs(
+    launcher: str, tmp_path: Path
+) -> None:
+    launch = f"hydra/launcher={launcher}"
+    result = run_cli(*BASE, "export=none", "max_turns=2,0", launch, cwd=tmp_path)
     assert result.returncode == 2
     (line,) = [line for line in result.stderr.splitlines() if line.strip()]
     assert line == (
@@ -208,6 +215,44 @@ def test_an_invalid_job_refuses_the_sweep_before_any_job_runs(tmp_path: Path) ->
         "max_turns=0): max_turns=0: must be a positive number of turns"
     )
     assert not (tmp_path / "outputs").exists()
+
+
+def test_each_job_is_composed_and_planned_once_and_runs_the_plan_it_was_checked_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+
+    import petri_bt.app
+    import petri_bt.run
+
+    if os.environ.get("PETRI_BT_TEST_SUBPROCESS"):
+        pytest.skip("counts compositions and plans in this process")
+    composed: list[list[str]] = []
+    planned: list[Any] = []
+    compose, plan = ConfigLoaderImpl.load_sweep_config, petri_bt.run.plan
+
+    def composing(self: ConfigLoaderImpl, master: Any, overrides: list[str]) -> Any:
+        composed.append(list(overrides))
+        return compose(self, master, overrides)
+
+    def planning(*args: Any, **kwargs: Any) -> Any:
+        planned.append(plan(*args, **kwargs))
+        return planned[-1]
+
+    monkeypatch.setattr(ConfigLoaderImpl, "load_sweep_config", composing)
+    monkeypatch.setattr(petri_bt.run, "plan", planning)
+    monkeypatch.setattr(petri_bt.app, "plan", planning)
+    result = run_cli(*BASE, "export=none", "max_turns=1", "repeat=1,2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [o[-1] for o in composed] == ["repeat=1", "repeat=2"]
+    assert len(planned) == 2
+    jobs = _json(_sweep_dir(tmp_path) / "sweep_summary.json")["jobs"]
+    assert [j["status"] for j in jobs] == ["ok", "ok"]
+    # the run's summary holds what the checked plan says (its job names, its roles)
+    for job, checked in zip(jobs, planned, strict=True):
+        summary = _json(Path(job["job_dir"]) / "summary.json")
+        assert summary["job"] == checked.job.name == job["name"]
+        assert summary["roles"]["target"]["model"] == checked.target.model
 
 
 def _comparable(summary: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -1,0 +1,46 @@
+"""Hydra internals petri_bt needs and Hydra does not make public (yet)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hydra.core.config_loader import ConfigLoader
+    from hydra.core.utils import JobReturn
+
+
+def split_sweep(
+    overrides: Sequence[str], config_loader: ConfigLoader | None = None
+) -> list[list[str]]:
+    """Every job's overrides of a sweep: each combination of its swept values, in the
+    order Hydra's basic sweeper runs them (`BasicSweeper.split_arguments`).
+
+    Args:
+        overrides: The sweep's overrides, sweeper params first (`max_turns=2,4`, `a=x`).
+        config_loader: Hydra's config loader, which lets a sweep over a config group's
+            options (`glob(*)`) list them (None: such a sweep is refused).
+    """
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = OverridesParser.create(config_loader=config_loader).parse_overrides(list(overrides))
+    (jobs,) = BasicSweeper.split_arguments(parsed, max_batch_size=None)
+    return [list(job) for job in jobs]
+
+
+def job_outcome(job_return: JobReturn) -> Any:
+    """What a finished Hydra job returned, or the exception it raised, without raising it
+    (Hydra's `JobReturn.return_value` raises a failed job's exception and writes to stderr).
+
+    Args:
+        job_return: The job's JobReturn.
+    """
+    return job_return._return_value
+
+
+def command_line_parser() -> Any:
+    """Hydra's own argparse parser of an app's command line (`-m`, `--cfg`, overrides...)."""
+    from hydra._internal.utils import get_args_parser
+
+    return get_args_parser()

@@ -1,0 +1,183 @@
+"""A sweep's jobs, composed and planned once, and checked as a whole before the first starts.
+
+petri_bt's sweeper (`hydra/sweeper=petri_bt`, the default) calls `check_sweep`
+before it makes the sweep folder, whatever the launcher: an invalid job or a total
+forecast over `budget_usd` refuses the sweep in one line. Each job is composed as
+Hydra's launchers compose it (`load_sweep_config`) and planned as its run would be
+(`petri_bt.run.plan`, with the job's names); petri_bt's launchers run these very
+configs and plans, so nothing is composed or planned again in this process.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from omegaconf import DictConfig, open_dict, read_write
+
+if TYPE_CHECKING:
+    from hydra.core.config_loader import ConfigLoader
+
+    from petri_bt.run import RunPlan
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    """One job of a sweep, composed and planned.
+
+    Args:
+        num: Hydra's job number (also its id).
+        overrides: The job's overrides (`hydra.overrides.task` of its config).
+        config: The composed config with its `hydra` node (`hydra.job.num` and
+            `hydra.runtime.output_dir` set, as Hydra's `run_job` sets them).
+        run_config: The same without the `hydra` node: what the job's run gets.
+        hydra_config: Hydra's view of the job (`HydraConfig.instance().cfg` while it runs).
+        job_dir: The job folder (not made yet).
+        plan: The job's run plan, with the job's names (`petri_bt.naming`).
+    """
+
+    num: int
+    overrides: list[str]
+    config: DictConfig
+    run_config: DictConfig
+    hydra_config: DictConfig
+    job_dir: Path
+    plan: RunPlan
+
+    def activate(self) -> None:
+        """Make this the job `HydraConfig` describes (what `${hydra:...}` reads)."""
+        from hydra.core.hydra_config import HydraConfig
+
+        HydraConfig.instance().cfg = self.hydra_config  # type: ignore[assignment]
+
+
+def sweep_jobs(
+    overrides: Sequence[str],
+    params: Mapping[str, Any] | None,
+    config_loader: ConfigLoader | None = None,
+) -> list[list[str]]:
+    """Each job's overrides: every combination of a sweep's values, as Hydra's sweeper makes them.
+
+    Args:
+        overrides: The command's overrides (sweep values such as `max_turns=2,4` included).
+        params: The config's sweeper axes (`hydra.sweeper.params`, e.g. a grid's), if any.
+        config_loader: Hydra's config loader (lets `glob(...)` list a group's options).
+    """
+    from petri_bt.adapters import split_sweep
+
+    swept = [f"{key}={value}" for key, value in (params or {}).items()] + list(overrides)
+    return split_sweep(swept, config_loader)
+
+
+def _plan_job(
+    config: DictConfig, config_loader: ConfigLoader, overrides: list[str], num: int, sweep_dir: str
+) -> PlannedJob:
+    """Compose one job as Hydra's launchers do, set its folder, and plan it."""
+    from hydra.core.hydra_config import HydraConfig
+
+    from petri_bt.errors import UserError
+    from petri_bt.naming import sweep_job_names
+    from petri_bt.run import missing_seed_path, plan
+
+    job_config = config_loader.load_sweep_config(config, overrides)
+    with open_dict(job_config):
+        job_config.hydra.job.id = num
+        job_config.hydra.job.num = num
+    # As Hydra's run_job: the job's folder (its name may read `${hydra:...}` of the job),
+    # then Hydra's view of the job with its folder (which the run config may read too).
+    HydraConfig.instance().set_config(job_config)
+    job_dir = Path(str(job_config.hydra.sweep.dir)) / str(job_config.hydra.sweep.subdir)
+    with read_write(job_config.hydra.runtime), open_dict(job_config.hydra.runtime):
+        job_config.hydra.runtime.output_dir = str(job_dir.resolve())
+    HydraConfig.instance().set_config(job_config)
+    run_config = copy.deepcopy(job_config)
+    with read_write(run_config), open_dict(run_config):
+        del run_config["hydra"]
+    names = sweep_job_names(overrides, sweep_dir)
+    the_plan = plan(run_config, job=names, overrides=overrides)
+    missing = missing_seed_path(the_plan.seeds)
+    if missing:
+        raise UserError(missing)
+    hydra_config = HydraConfig.instance().cfg
+    assert isinstance(hydra_config, DictConfig)
+    return PlannedJob(num, overrides, job_config, run_config, hydra_config, job_dir, the_plan)
+
+
+def plan_jobs(
+    config: DictConfig,
+    config_loader: ConfigLoader,
+    job_overrides: Sequence[Sequence[str]],
+    first_num: int = 0,
+) -> list[PlannedJob]:
+    """Compose and plan each job of a sweep.
+
+    Args:
+        config: The sweep's config.
+        config_loader: Hydra's config loader.
+        job_overrides: Each job's overrides (`sweep_jobs`).
+        first_num: The first job's number.
+
+    Raises:
+        UserError: The first invalid job, named with its number and overrides.
+    """
+    from hydra.core.hydra_config import HydraConfig
+
+    from petri_bt.errors import UserError
+
+    # Resolved before any job is composed: Hydra copies the sweep config's resolver cache
+    # into each job's, so every job resolves the sweep's folder to this one.
+    sweep_dir = str(config.hydra.sweep.dir)
+    saved = HydraConfig.instance().cfg
+    jobs = []
+    try:
+        for offset, overrides in enumerate(job_overrides):
+            num = first_num + offset
+            try:
+                jobs.append(_plan_job(config, config_loader, list(overrides), num, sweep_dir))
+            except UserError as exc:
+                raise UserError(f"sweep job {num} ({' '.join(overrides)}): {exc}") from None
+    finally:
+        HydraConfig.instance().cfg = saved
+    return jobs
+
+
+def check_budget(jobs: Sequence[PlannedJob]) -> None:
+    """Refuse a sweep whose jobs' forecasts add up to more than `budget_usd`.
+
+    Raises:
+        UserError: The sweep is over budget.
+    """
+    budgets = [job.plan.budget_usd for job in jobs if job.plan.budget_usd is not None]
+    if not budgets:
+        return
+    from petri_bt.run import refuse_over_budget
+    from petri_bt.study import planned_forecast
+
+    total = sum(planned_forecast(job.plan).total_usd for job in jobs)
+    refuse_over_budget(min(budgets), total, f"a sweep of {len(jobs)} jobs")
+
+
+def check_sweep(
+    config: DictConfig,
+    config_loader: ConfigLoader,
+    overrides: Sequence[str],
+    params: Mapping[str, Any] | None,
+) -> list[PlannedJob]:
+    """Every job of a sweep, composed and planned; refused when one is invalid or the
+    whole is over `budget_usd`. Nothing is written and no model is called.
+
+    Args:
+        config: The sweep's config.
+        config_loader: Hydra's config loader.
+        overrides: The command's task overrides.
+        params: The sweeper's axes (`hydra.sweeper.params`).
+
+    Raises:
+        UserError: The first invalid job (named), or the sweep is over budget.
+    """
+    jobs = plan_jobs(config, config_loader, sweep_jobs(overrides, params, config_loader))
+    check_budget(jobs)
+    return jobs
