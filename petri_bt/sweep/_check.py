@@ -4,7 +4,7 @@ petri_bt's sweeper (`hydra/sweeper=petri_bt`, the default) calls `check_sweep`
 before it makes the sweep folder, whatever the launcher: an invalid job or a total
 forecast over `budget_usd` refuses the sweep in one line. Each job is composed as
 Hydra's launchers compose it (`load_sweep_config`) and planned as its run would be
-(`petri_bt.run.plan`, with the job's names); petri_bt's launchers run these very
+(`petri_bt.run.make_plan`, with the job's names); petri_bt's launchers run these very
 configs and plans, so nothing is composed or planned again in this process.
 """
 
@@ -80,7 +80,7 @@ def _plan_job(
 
     from petri_bt.errors import UserError
     from petri_bt.naming import sweep_job_names
-    from petri_bt.run import missing_seed_path, plan
+    from petri_bt.run import make_plan, missing_seed_path
 
     job_config = config_loader.load_sweep_config(config, overrides)
     with open_dict(job_config):
@@ -97,7 +97,7 @@ def _plan_job(
     with read_write(run_config), open_dict(run_config):
         del run_config["hydra"]
     names = sweep_job_names(overrides, sweep_dir)
-    the_plan = plan(run_config, job=names, overrides=overrides)
+    the_plan = make_plan(run_config, job=names, overrides=overrides)
     missing = missing_seed_path(the_plan.seeds)
     if missing:
         raise UserError(missing)

@@ -229,7 +229,7 @@ def test_each_job_is_composed_and_planned_once_and_runs_the_plan_it_was_checked_
         pytest.skip("counts compositions and plans in this process")
     composed: list[list[str]] = []
     planned: list[Any] = []
-    compose, plan = ConfigLoaderImpl.load_sweep_config, petri_bt.run.plan
+    compose, plan = ConfigLoaderImpl.load_sweep_config, petri_bt.run.make_plan
 
     def composing(self: ConfigLoaderImpl, master: Any, overrides: list[str]) -> Any:
         composed.append(list(overrides))
@@ -240,8 +240,8 @@ def test_each_job_is_composed_and_planned_once_and_runs_the_plan_it_was_checked_
         return planned[-1]
 
     monkeypatch.setattr(ConfigLoaderImpl, "load_sweep_config", composing)
-    monkeypatch.setattr(petri_bt.run, "plan", planning)
-    monkeypatch.setattr(petri_bt.app, "plan", planning)
+    monkeypatch.setattr(petri_bt.run, "make_plan", planning)
+    monkeypatch.setattr(petri_bt.app, "make_plan", planning)
     result = run_cli(*BASE, "export=none", "max_turns=1", "repeat=1,2", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert [o[-1] for o in composed] == ["repeat=1", "repeat=2"]
