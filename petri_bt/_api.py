@@ -85,7 +85,7 @@ def execute(
     Raises:
         UserError: Bad input, or a check before any model call failed.
     """
-    from petri_bt.app import run_action
+    from petri_bt.actions import run_action
 
     the_plan = plan(config)
     folder = (

@@ -19,7 +19,7 @@ from petri_bt._hydra_io import composition_error, held_stderr, hold_stderr, rele
 from petri_bt._paths import conf_dir
 
 if TYPE_CHECKING:
-    from petri_bt._job_config import Command
+    from petri_bt._cfg_job import Command
 
 
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
@@ -30,7 +30,7 @@ def _hydra_main(cfg: DictConfig) -> bool:
     # that follows (4-10% of an export's read and map CPU, measured in one process).
     gc.collect()
     gc.freeze()
-    from petri_bt.app import dispatch
+    from petri_bt.actions import dispatch
 
     return dispatch(cfg)
 
@@ -48,7 +48,7 @@ def _before_hydra(args: list[str], command: Command | None) -> bool:
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from petri_bt._job_config import print_job_configs
+    from petri_bt._cfg_job import print_job_configs
     from petri_bt.errors import UserError
 
     if command is None or not command.ours or command.cfg != "job":
@@ -90,7 +90,7 @@ def main() -> None:
 
         print(render_help())
         return
-    from petri_bt._job_config import read_command
+    from petri_bt._cfg_job import read_command
 
     hold_stderr()
     try:

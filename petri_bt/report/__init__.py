@@ -9,7 +9,7 @@
   of dimension means, a study's forest plot and table, judge-panel agreement, cost and
   tokens per role, the highest-scoring samples with their transcripts) and its files.
 - `page_after`, `study_page`, `sweep_pages`: the page written at the end of every run
-  (called by `petri_bt.app`), study and sweep (the sweep callback's `pages`, wired in
+  (called by `petri_bt.actions`), study and sweep (the sweep callback's `pages`, wired in
   `conf/config.yaml`); a page that cannot be written is a warning, never a failed run.
 - `read_audits(paths)`: logs grouped into audits (roles, settings, samples' scores).
 - `comparison_rows`, `sample_rows`, `markdown`, `write_tables`: the tables themselves.

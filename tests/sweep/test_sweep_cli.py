@@ -222,7 +222,7 @@ def test_each_job_is_composed_and_planned_once_and_runs_the_plan_it_was_checked_
 ) -> None:
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
 
-    import petri_bt.app
+    import petri_bt.actions
     import petri_bt.run
 
     if os.environ.get("PETRI_BT_TEST_SUBPROCESS"):
@@ -241,7 +241,7 @@ def test_each_job_is_composed_and_planned_once_and_runs_the_plan_it_was_checked_
 
     monkeypatch.setattr(ConfigLoaderImpl, "load_sweep_config", composing)
     monkeypatch.setattr(petri_bt.run, "make_plan", planning)
-    monkeypatch.setattr(petri_bt.app, "make_plan", planning)
+    monkeypatch.setattr(petri_bt.actions, "make_plan", planning)
     result = run_cli(*BASE, "export=none", "max_turns=1", "repeat=1,2", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert [o[-1] for o in composed] == ["repeat=1", "repeat=2"]

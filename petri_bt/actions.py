@@ -1,4 +1,4 @@
-"""Dispatch: the run plan decides the action (run, export, show, topics, ...)."""
+"""The actions: the run plan decides what the command does (run, export, show, plan, ...)."""
 
 from __future__ import annotations
 
