@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scaleout_helpers import (
+from support.braintrust_api import API_KEY, LoopbackBraintrust, bt_env
+from support.cli import cli_env, files_containing, run_cli
+from support.scaleout import (
     BASE,
     JOB_NAMES,
     README_SWEEP,
@@ -31,8 +33,6 @@ from scaleout_helpers import (
     run_sharded_audit,
     sweep_dir,
 )
-from support.braintrust_api import API_KEY, LoopbackBraintrust, bt_env
-from support.cli import cli_env, files_containing, run_cli
 
 pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[launchers]')")
 psutil = pytest.importorskip("psutil")

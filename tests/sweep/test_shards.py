@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from scaleout_helpers import root_rows, run_sharded_audit, sweep_dir
 from support.braintrust_api import LoopbackBraintrust, bt_env
 from support.cli import run_cli
+from support.scaleout import root_rows, run_sharded_audit, sweep_dir
 
 pytestmark = pytest.mark.slow
 

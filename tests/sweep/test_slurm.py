@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scaleout_helpers import (
+from support.braintrust_api import API_KEY, LoopbackBraintrust, bt_env
+from support.cli import files_containing, run_cli
+from support.scaleout import (
     JOB_NAMES,
     README_SWEEP,
     read_json,
@@ -27,8 +29,6 @@ from scaleout_helpers import (
     run_sharded_audit,
     sweep_dir,
 )
-from support.braintrust_api import API_KEY, LoopbackBraintrust, bt_env
-from support.cli import files_containing, run_cli
 
 pytest.importorskip("submitit", reason="hydra-submitit-launcher is not installed")
 
