@@ -11,7 +11,12 @@ from petri_bt.adapters._braintrust_internals import (
     send_rows,
     synchronous_logger,
 )
-from petri_bt.adapters._hydra_internals import command_line_parser, job_outcome, split_sweep
+from petri_bt.adapters._hydra_internals import (
+    command_line_parser,
+    job_outcome,
+    overrides_dirname,
+    split_sweep,
+)
 from petri_bt.adapters._inspect_internals import (
     active_sample_log,
     cancel_sample_before_start,
@@ -28,6 +33,7 @@ __all__ = [
     "current_http_adapter",
     "job_outcome",
     "model_api_factory",
+    "overrides_dirname",
     "read_multi_frame_zip_members",
     "retrying_http_adapter",
     "send_rows",

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hydra.core.config_loader import ConfigLoader
+    from hydra.core.override_parser.types import Override
     from hydra.core.utils import JobReturn
+    from omegaconf import DictConfig
 
 
 def split_sweep(
@@ -44,3 +46,21 @@ def command_line_parser() -> Any:
     from hydra._internal.utils import get_args_parser
 
     return get_args_parser()
+
+
+def overrides_dirname(overrides: Sequence[Override], job_config: DictConfig) -> str:
+    """`hydra.job.override_dirname` of a job, as Hydra's composition sets it.
+
+    Args:
+        overrides: The job's task overrides, parsed.
+        job_config: `hydra.job.config` (its `override_dirname` separators and exclusions).
+    """
+    from hydra._internal.config_loader_impl import get_overrides_dirname
+
+    settings = job_config.override_dirname
+    return get_overrides_dirname(
+        overrides=list(overrides),
+        exclude_keys=list(settings.exclude_keys),
+        item_sep=settings.item_sep,
+        kv_sep=settings.kv_sep,
+    )

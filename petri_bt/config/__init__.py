@@ -2,6 +2,8 @@
 
 from hydra.core.config_store import ConfigStore
 
+from petri_bt._paths import conf_dir
+
 from ._compose import compose_config
 from ._help import format_default, render_help
 from ._keys import check_known_keys, unknown_key_message
@@ -34,6 +36,7 @@ __all__ = [
     "StudyRef",
     "TargetTools",
     "check_known_keys",
+    "conf_dir",
     "format_default",
     "compose_config",
     "render_help",

@@ -22,6 +22,7 @@ from petri_bt._lazy import lazy_exports
 if TYPE_CHECKING:
     from petri_bt.sweep._callback import SweepCallback
     from petri_bt.sweep._check import PlannedJob, check_sweep, plan_jobs, sweep_jobs
+    from petri_bt.sweep._job_composer import JobComposer
     from petri_bt.sweep._launcher import SweepLauncher, run_job_here
     from petri_bt.sweep._records import RUN_SUMMARY, read_json
     from petri_bt.sweep._resolvers import register_resolvers
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     )
 
 _HOMES = {
+    "JobComposer": "petri_bt.sweep._job_composer",
     "PlannedJob": "petri_bt.sweep._check",
     "RUN_SUMMARY": "petri_bt.sweep._records",
     "SWEEP_SUMMARY": "petri_bt.sweep._summary",
@@ -52,6 +54,7 @@ _HOMES = {
 __all__ = [
     "RUN_SUMMARY",
     "SWEEP_SUMMARY",
+    "JobComposer",
     "PlannedJob",
     "SweepCallback",
     "SweepLauncher",

@@ -3,9 +3,10 @@
 petri_bt's sweeper (`hydra/sweeper=petri_bt`, the default) calls `check_sweep`
 before it makes the sweep folder, whatever the launcher: an invalid job or a total
 forecast over `budget_usd` refuses the sweep in one line. Each job is composed as
-Hydra's launchers compose it (`load_sweep_config`) and planned as its run would be
-(`petri_bt.run.make_plan`, with the job's names); petri_bt's launchers run these very
-configs and plans, so nothing is composed or planned again in this process.
+Hydra's launchers compose it (`load_sweep_config`; by Hydra once per shape of job,
+`JobComposer`) and planned as its run would be (`petri_bt.run.make_plan`, with the
+job's names); petri_bt's launchers run these very configs and plans, so nothing is
+composed or planned again in this process.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, open_dict, read_write
+
+from petri_bt.sweep._job_composer import JobComposer
 
 if TYPE_CHECKING:
     from hydra.core.config_loader import ConfigLoader
@@ -72,9 +75,7 @@ def sweep_jobs(
     return split_sweep(swept, config_loader)
 
 
-def _plan_job(
-    config: DictConfig, config_loader: ConfigLoader, overrides: list[str], num: int, sweep_dir: str
-) -> PlannedJob:
+def _plan_job(composer: JobComposer, overrides: list[str], num: int, sweep_dir: str) -> PlannedJob:
     """Compose one job as Hydra's launchers do, set its folder, and plan it."""
     from hydra.core.hydra_config import HydraConfig
 
@@ -82,7 +83,7 @@ def _plan_job(
     from petri_bt.naming import sweep_job_names
     from petri_bt.run import make_plan, missing_seed_path
 
-    job_config = config_loader.load_sweep_config(config, overrides)
+    job_config = composer.compose(overrides)
     with open_dict(job_config):
         job_config.hydra.job.id = num
         job_config.hydra.job.num = num
@@ -131,12 +132,13 @@ def plan_jobs(
     # into each job's, so every job resolves the sweep's folder to this one.
     sweep_dir = str(config.hydra.sweep.dir)
     saved = HydraConfig.instance().cfg
+    composer = JobComposer(config, config_loader)
     jobs = []
     try:
         for offset, overrides in enumerate(job_overrides):
             num = first_num + offset
             try:
-                jobs.append(_plan_job(config, config_loader, list(overrides), num, sweep_dir))
+                jobs.append(_plan_job(composer, list(overrides), num, sweep_dir))
             except UserError as exc:
                 raise UserError(f"sweep job {num} ({' '.join(overrides)}): {exc}") from None
     finally:
