@@ -102,3 +102,15 @@ def test_hydra_still_parses_an_apps_command_line() -> None:
     parsed = command_line_parser().parse_args(["-m", "--cfg", "job", "limit=2"])
     assert (parsed.multirun, parsed.cfg, parsed.overrides) == (True, "job", ["limit=2"])
     assert hasattr(parsed, "config_name") and hasattr(parsed, "experimental_rerun")
+
+
+def test_a_jobs_override_dirname_is_made_as_hydra_makes_it() -> None:
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
+
+    from petri_bt.adapters import overrides_dirname
+
+    parsed = OverridesParser.create().parse_overrides(["seed=3", "b=2", "a=x y"])
+    settings = {"kv_sep": ":", "item_sep": "__", "exclude_keys": ["seed"]}
+    job_config = OmegaConf.create({"override_dirname": settings})
+    assert overrides_dirname(parsed, job_config) == "a:x y__b:2"
