@@ -54,7 +54,7 @@ def test_wheel_ships_config_and_runs_from_it(tmp_path: Path) -> None:
     cwd = tmp_path / "elsewhere"
     cwd.mkdir()
     probe = subprocess.run(
-        [sys.executable, "-c", "import petri_bt._paths as p; print(p.conf_dir())"],
+        [sys.executable, "-c", "from petri_bt.config import conf_dir; print(conf_dir())"],
         cwd=cwd,
         env=env,
         capture_output=True,

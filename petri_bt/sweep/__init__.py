@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from petri_bt.sweep._job_composer import JobComposer
     from petri_bt.sweep._launcher import SweepLauncher, run_job_here
     from petri_bt.sweep._records import RUN_SUMMARY, read_json
-    from petri_bt.sweep._resolvers import register_resolvers
+    from petri_bt.sweep._resolvers import register_resolvers, sweep_overrides
     from petri_bt.sweep._summary import (
         SWEEP_SUMMARY,
         build_sweep_summary,
@@ -47,6 +47,7 @@ _HOMES = {
     "read_json": "petri_bt.sweep._records",
     "register_resolvers": "petri_bt.sweep._resolvers",
     "run_job_here": "petri_bt.sweep._launcher",
+    "sweep_overrides": "petri_bt.sweep._resolvers",
     "sweep_jobs": "petri_bt.sweep._check",
     "write_sweep_summary": "petri_bt.sweep._summary",
 }
@@ -65,6 +66,7 @@ __all__ = [
     "read_json",
     "register_resolvers",
     "run_job_here",
+    "sweep_overrides",
     "sweep_jobs",
     "write_sweep_summary",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from petri_bt.naming import job_name, sweep_job_names, sweep_key
-from petri_bt.sweep._resolvers import sweep_overrides
+from petri_bt.sweep import sweep_overrides
 
 
 def test_job_name_is_target_slug_turn_budget_and_repeat() -> None:
