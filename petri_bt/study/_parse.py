@@ -41,14 +41,6 @@ _TOP_KEYS = {
     "probe",
     "smallest_effect",
 }
-_CONDITION_KEYS = {
-    "name",
-    "description",
-    "seed_prefix",
-    "seed_suffix",
-    "system_prompt_addition",
-    "run_overrides",
-}
 _SEED_FILE_SUFFIXES = (".md", ".txt")
 
 
