@@ -107,6 +107,21 @@ def run_folders(cwd: Path) -> list[Path]:
 
 
 def files_containing(root: Path, secret: str) -> list[Path]:
-    """Every file under `root` whose bytes contain `secret` (should be none)."""
+    """Every file under `root` whose bytes contain `secret` (should be none), looking inside
+    zip archives too: an Inspect `.eval` log is a zip of zstd-compressed JSON members."""
     needle = secret.encode()
-    return [p for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
+    return [p for p in root.rglob("*") if p.is_file() and _holds(p, needle)]
+
+
+def _holds(path: Path, needle: bytes) -> bool:
+    import zipfile
+
+    from petri_bt.adapters import read_multi_frame_zip_members
+
+    if needle in path.read_bytes():
+        return True
+    if not zipfile.is_zipfile(path):
+        return False
+    read_multi_frame_zip_members()  # lets zipfile read Inspect's zstd members
+    with zipfile.ZipFile(path) as archive:
+        return any(needle in archive.read(name) for name in archive.namelist())
