@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from omegaconf import DictConfig, open_dict, read_write
 
 from petri_bt.sweep._job_composer import JobComposer
+from petri_bt.sweep._resolvers import swept_overrides
 
 if TYPE_CHECKING:
     from hydra.core.config_loader import ConfigLoader
@@ -71,8 +72,7 @@ def sweep_jobs(
     """
     from petri_bt.adapters import split_sweep
 
-    swept = [f"{key}={value}" for key, value in (params or {}).items()] + list(overrides)
-    return split_sweep(swept, config_loader)
+    return split_sweep(swept_overrides(overrides, params), config_loader)
 
 
 def _plan_job(composer: JobComposer, overrides: list[str], num: int, sweep_dir: str) -> PlannedJob:

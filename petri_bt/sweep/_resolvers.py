@@ -21,16 +21,25 @@ from petri_bt._secrets import redact_override
 from petri_bt.naming import job_name, sweep_key
 
 
-def sweep_overrides(task: Any, params: Any = None) -> list[str]:
-    """The command's task overrides plus the sweeper's `params`, secrets redacted.
+def swept_overrides(task: Any, params: Any = None) -> list[str]:
+    """The sweeper's `params` as overrides, then the command's (the command line wins).
 
     Args:
-        task: `hydra.overrides.task` of the sweep.
+        task: The command's task overrides (`hydra.overrides.task` of the sweep).
         params: `hydra.sweeper.params` (the basic sweeper's axes set in a config file).
     """
     overrides = [f"{key}={value}" for key, value in (params or {}).items()]
-    overrides += [str(o) for o in task or []]  # after the params: the command line wins
-    return [redact_override(o) for o in overrides]
+    return overrides + [str(o) for o in task or []]
+
+
+def sweep_overrides(task: Any, params: Any = None) -> list[str]:
+    """`swept_overrides` with secrets redacted: what the sweep's folder name is made of.
+
+    Args:
+        task: `hydra.overrides.task` of the sweep.
+        params: `hydra.sweeper.params`.
+    """
+    return [redact_override(o) for o in swept_overrides(task, params)]
 
 
 def _sweep(task: Any, params: Any = None) -> str:
