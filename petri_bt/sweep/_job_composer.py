@@ -43,7 +43,7 @@ class JobComposer:
         self._loader = config_loader
         self._parser = OverridesParser.create(config_loader=config_loader)
         self._groups = set(config_loader.list_groups(""))
-        self._parsed: dict[str, Override] = {}
+        self._parsed: dict[str, tuple[Override, bool]] = {}
         self._templates: dict[tuple[str, ...], DictConfig] = {}
         self.composed_by_hydra = 0
 
@@ -54,7 +54,10 @@ class JobComposer:
             overrides: The job's overrides (one value per key).
         """
         parsed = [self._parse(line) for line in overrides]
-        shape = tuple(self._shape_of(override) for override in parsed)
+        shape = tuple(
+            f"value {override.key_or_group}" if is_value else f"line {override.input_line}"
+            for override, is_value in parsed
+        )
         template = self._templates.get(shape)
         if template is not None:
             job = self._from_template(template, parsed)
@@ -66,9 +69,11 @@ class JobComposer:
             self._templates[shape] = copy.deepcopy(job)
         return job
 
-    def _parse(self, line: str) -> Override:
+    def _parse(self, line: str) -> tuple[Override, bool]:
+        """The parsed override, and whether it is a plain value (`_is_value`)."""
         if line not in self._parsed:
-            (self._parsed[line],) = self._parser.parse_overrides([line])
+            (override,) = self._parser.parse_overrides([line])
+            self._parsed[line] = (override, self._is_value(override))
         return self._parsed[line]
 
     def _is_value(self, override: Override) -> bool:
@@ -84,12 +89,9 @@ class JobComposer:
             and isinstance(override.value(), _PLAIN)
         )
 
-    def _shape_of(self, override: Override) -> str:
-        line = override.input_line
-        assert line is not None
-        return f"value {override.key_or_group}" if self._is_value(override) else f"line {line}"
-
-    def _from_template(self, template: DictConfig, parsed: list[Override]) -> DictConfig | None:
+    def _from_template(
+        self, template: DictConfig, parsed: list[tuple[Override, bool]]
+    ) -> DictConfig | None:
         """A copy of the shape's config with this job's values, or None when one is refused
         (then Hydra composes the job and reports the error its way)."""
         from omegaconf.errors import OmegaConfBaseException
@@ -98,12 +100,12 @@ class JobComposer:
 
         job = copy.deepcopy(template)
         try:
-            for override in parsed:
-                if self._is_value(override):
+            for override, is_value in parsed:
+                if is_value:
                     OmegaConf.update(job, override.key_or_group, override.value(), merge=True)
         except OmegaConfBaseException:
             return None
-        task = [o for o in parsed if not o.is_hydra_override()]
+        task = [o for o, _ in parsed if not o.is_hydra_override()]
         with open_dict(job.hydra):
             job.hydra.overrides.task = [o.input_line for o in task]
             job.hydra.job.override_dirname = overrides_dirname(task, job.hydra.job.config)
