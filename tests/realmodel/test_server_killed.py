@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 from support.braintrust_api import LoopbackBraintrust
@@ -37,12 +36,6 @@ SWEEP = [
 def _sweep(cwd: Path) -> Path:
     (folder,) = (cwd / "outputs" / "sweeps").iterdir()
     return folder
-
-
-def _rows(server: LoopbackBraintrust, experiment: str) -> list[dict[str, Any]]:
-    found = server.experiment(experiment)
-    assert found is not None, f"no experiment {experiment}"
-    return server.rows(found["id"])
 
 
 def test_a_killed_server_fails_the_sample_naming_it_and_the_rerun_resumes_without_duplicates(
@@ -91,7 +84,7 @@ def test_a_killed_server_fails_the_sample_naming_it_and_the_rerun_resumes_withou
     (job,) = json.loads((_sweep(tmp_path) / "sweep_summary.json").read_text())["jobs"]
     assert (job["status"], job["samples"], job["errors"]) == ("ok", 2, 0), job
     assert own_server.answered() - answered_before == 2  # only the second seed ran again
-    rows = _rows(bt_server, job["experiment"])
+    rows = bt_server.experiment_rows(job["experiment"])
     roots = [r for r in rows if not r.get("span_parents")]
     assert len({r["metadata"]["sample_id"] for r in roots}) == len(roots) == 2
     # every span sits under one of the two roots, and no row was sent twice

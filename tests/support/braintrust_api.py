@@ -205,6 +205,12 @@ class LoopbackBraintrust(LoopbackServer):
     def experiment(self, name: str) -> dict[str, Any] | None:
         return next((e for e in self.experiments() if e["name"] == name), None)
 
+    def experiment_rows(self, name: str) -> list[dict[str, Any]]:
+        """The rows of the experiment called `name` (asserts that it exists)."""
+        found = self.experiment(name)
+        assert found is not None, f"no experiment {name}"
+        return self.rows(found["id"])
+
     def stats(self) -> dict[str, Any]:
         with self._lock:
             return {

@@ -61,9 +61,7 @@ def comparable(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 def root_rows(server: LoopbackBraintrust, experiment: str) -> list[dict[str, Any]]:
     """The sample rows (root spans) Braintrust holds for one experiment."""
-    found = server.experiment(experiment)
-    assert found is not None, f"no experiment {experiment}"
-    return [r for r in server.rows(found["id"]) if not r.get("span_parents")]
+    return [r for r in server.experiment_rows(experiment) if not r.get("span_parents")]
 
 
 def free_port() -> int:

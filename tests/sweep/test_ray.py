@@ -176,14 +176,8 @@ def ray_head(ray_tmp: Path) -> Iterator[str]:
             head.wait()
 
 
-def _rows(server: LoopbackBraintrust, experiment: str) -> list[dict[str, Any]]:
-    found = server.experiment(experiment)
-    assert found is not None, f"no experiment {experiment}"
-    return server.rows(found["id"])
-
-
 def _row_ids(server: LoopbackBraintrust, experiment: str) -> set[str]:
-    return {row["id"] for row in _rows(server, experiment)}
+    return {row["id"] for row in server.experiment_rows(experiment)}
 
 
 def _log_started(job_dir: Path) -> bool:
@@ -263,10 +257,12 @@ def test_an_existing_cluster_runs_the_jobs_and_a_lost_job_resumes_on_rerun(
     # job's rows, sent again by the rerun, replaced themselves (same ids)
     for job in summary["jobs"]:
         [root] = root_rows(bt_server, job["experiment"])
-        assert {r["root_span_id"] for r in _rows(bt_server, job["experiment"])} == {root["id"]}
+        assert {r["root_span_id"] for r in bt_server.experiment_rows(job["experiment"])} == {
+            root["id"]
+        }
     assert _row_ids(bt_server, summary["jobs"][0]["experiment"]) == first_ids
     assert bt_server.unique_row_count() == sum(
-        len(_rows(bt_server, job["experiment"])) for job in summary["jobs"]
+        len(bt_server.experiment_rows(job["experiment"])) for job in summary["jobs"]
     )
     assert files_containing(tmp_path, API_KEY) == []
     assert files_containing(ray_tmp, API_KEY) == []

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from support.braintrust_api import API_KEY, LoopbackBraintrust, bt_env
@@ -76,12 +75,6 @@ def _array_ids(sweep: Path) -> list[str]:
     """SLURM array ids of the sweep's submissions, in order (submitit's folder names)."""
     ids = {p.name.split("_")[0] for p in (sweep / ".submitit").glob("*_*") if p.is_dir()}
     return sorted(ids, key=int)
-
-
-def _rows(server: LoopbackBraintrust, experiment: str) -> list[dict[str, Any]]:
-    found = server.experiment(experiment)
-    assert found is not None, f"no experiment {experiment}"
-    return server.rows(found["id"])
 
 
 def test_the_readme_sweep_on_slurm_resumes_after_scancel_without_duplicate_rows(
@@ -153,9 +146,11 @@ def test_the_readme_sweep_on_slurm_resumes_after_scancel_without_duplicate_rows(
     # sent again carry the same ids and replaced themselves
     for job in summary["jobs"]:
         [root] = root_rows(bt_server, job["experiment"])
-        assert {r["root_span_id"] for r in _rows(bt_server, job["experiment"])} == {root["id"]}
+        assert {r["root_span_id"] for r in bt_server.experiment_rows(job["experiment"])} == {
+            root["id"]
+        }
     assert bt_server.unique_row_count() == sum(
-        len(_rows(bt_server, job["experiment"])) for job in summary["jobs"]
+        len(bt_server.experiment_rows(job["experiment"])) for job in summary["jobs"]
     )
     assert files_containing(tmp_path, API_KEY) == []
 
