@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _env import bench_env
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVED = ("mistral=compliant", "qwen3:32b=auditor")
 OVER_HTTP = ["target=ollama/mistral", "auditor=ollama/qwen3:32b", "judge=ollama/qwen3:32b"]
@@ -99,10 +101,7 @@ def main() -> None:
 
     proc, url = _server()
     try:
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("PETRI_BT_", "BRAINTRUST_"))
-        }
-        env.update(OLLAMA_BASE_URL=f"{url}/v1", NO_COLOR="1")
+        env = bench_env(OLLAMA_BASE_URL=f"{url}/v1")
         with tempfile.TemporaryDirectory(prefix="petri_bt-bench-providers-") as out:
             done = subprocess.run(
                 [

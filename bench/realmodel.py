@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from _env import bench_env  # noqa: E402
 from support.local_model import MODEL, SCRIPT, running_server  # noqa: E402
 from support.timing_proxy import TimingProxy, busy_seconds  # noqa: E402
 
@@ -95,10 +96,7 @@ def main() -> None:
         TimingProxy(upstream) as proxy,
         tempfile.TemporaryDirectory(prefix="petri_bt-bench-realmodel-") as out,
     ):
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("PETRI_BT_", "BRAINTRUST_"))
-        }
-        env.update(LLAMA_CPP_PYTHON_BASE_URL=proxy.api_root, NO_COLOR="1")
+        env = bench_env(LLAMA_CPP_PYTHON_BASE_URL=proxy.api_root)
         server_cpu = _cpu_seconds(pid)
         command = [
             sys.executable,

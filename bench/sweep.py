@@ -41,6 +41,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _env import bench_env
+
 SWEEP_GOAL = 1.5
 OVERHEAD_GOAL = 1.1
 ROLES = {"target": "scripted/oversight-sensitive", "auditor": "scripted/auditor"}
@@ -48,9 +50,7 @@ ROLES["judge"] = "scripted/judge"
 
 
 def _env(latency: float) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PETRI_BT_", "BRAINTRUST_"))}
-    env.update(PETRI_BT_SCRIPTED_LATENCY=str(latency), NO_COLOR="1")
-    return env
+    return bench_env(PETRI_BT_SCRIPTED_LATENCY=str(latency))
 
 
 def _cpu_seconds() -> float:
