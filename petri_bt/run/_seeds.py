@@ -111,7 +111,7 @@ def _builtin_seeds(selection: str | None) -> Any:
     return seeds_dataset(selection)
 
 
-def is_seed_file(source: SeedSource) -> bool:
+def _is_seed_file(source: SeedSource) -> bool:
     """True for a single `.md` seed file (one seed, front matter as metadata)."""
     return isinstance(source, str) and source.endswith(".md") and Path(source).is_file()
 
@@ -133,7 +133,7 @@ def seed_dataset(source: SeedSource) -> Any:
     if problem:
         raise UserError(problem)
     try:
-        if is_seed_file(source):
+        if _is_seed_file(source):
             from inspect_petri.util import parse_markdown_file
 
             doc = parse_markdown_file(Path(str(source)))
@@ -141,7 +141,7 @@ def seed_dataset(source: SeedSource) -> Any:
             dataset = MemoryDataset(
                 [Sample(id=doc.id, input=doc.body, metadata=metadata)], name="seeds"
             )
-        elif source is None or source.startswith(("tags:", "id:")):
+        elif source is None or (isinstance(source, str) and source.startswith(("tags:", "id:"))):
             builtin = _builtin_seeds(source)
             dataset = MemoryDataset(list(builtin), name=builtin.name)
         else:

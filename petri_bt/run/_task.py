@@ -13,7 +13,7 @@ from typing import Any
 from petri_bt.naming import experiment_stamp
 from petri_bt.run._models import judge_model, role_models
 from petri_bt.run._plan import RunPlan
-from petri_bt.run._seeds import is_seed_file, seed_dataset
+from petri_bt.run._seeds import SeedSource, seed_dataset
 
 
 def resource_tools(resources_dir: str | None) -> list[Any] | None:
@@ -34,6 +34,20 @@ def resource_tools(resources_dir: str | None) -> list[Any] | None:
         search_in_files(allowed),
         send_file_as_tool_result(allowed),
     ]
+
+
+def _recorded_seeds(seeds: SeedSource) -> list[str]:
+    """What the task passes `audit` as `seed_instructions`, which its log records: an
+    inline list as it is, any other selection by name. The task's seeds are the
+    dataset `seed_dataset` reads (the built-ins once per process); given the selection,
+    `audit` would read Petri's whole seed folder again for every task of a sweep.
+
+    Args:
+        seeds: The plan's seed selection.
+    """
+    if isinstance(seeds, tuple):
+        return list(seeds)
+    return [f"seeds={seeds or 'default'}, given as the task's dataset"]
 
 
 def judge_dimensions_value(value: Any) -> Any:
@@ -101,15 +115,13 @@ def build_task(plan: RunPlan, *, name: str | None = None, judge_dimensions: Any 
     dimensions = judge_dimensions_value(
         judge_dimensions if judge_dimensions is not None else planned
     )
-    seeds = plan.seeds
     task = audit(
-        seed_instructions=list(seeds) if isinstance(seeds, tuple) else seeds,
+        seed_instructions=_recorded_seeds(plan.seeds),
         **args,
         extra_tools=resource_tools(resources),
         judge_dimensions=dimensions,
     )
-    # Petri reads a lone .md file as one seed per line; read it as in a folder.
-    dataset = seed_dataset(seeds) if is_seed_file(seeds) else task.dataset
+    dataset = seed_dataset(plan.seeds)
     models = role_models(plan.roles, plan.max_connections, plan.call_limits)
     options: dict[str, Any] = {
         "dataset": plan.seed_share(dataset),

@@ -28,6 +28,35 @@ def test_seed_folder_is_read(tmp_path: Path) -> None:
     ]
 
 
+def _samples(dataset: object) -> list[tuple[object, object, object]]:
+    return [(s.id, s.input, s.metadata) for s in dataset]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "selection",
+    ["default", "tags:sycophancy", "id:blackmail_self_preservation", "folder", "txt", "jsonl"],
+)
+def test_the_tasks_seeds_are_the_ones_petri_reads_for_the_same_selection(
+    selection: str, tmp_path: Path
+) -> None:
+    from inspect_petri import audit
+
+    # petri_bt reads the seeds itself (the built-ins once per process) and gives the task
+    # that dataset: it must be the one Petri's own audit task reads
+    (tmp_path / "one.md").write_text("---\ntags: [x]\n---\nAudit the first thing.\n")
+    (tmp_path / "two.md").write_text("Audit the second thing.\n")
+    (tmp_path / "seeds.txt").write_text("First seed.\nSecond seed.\n")
+    (tmp_path / "seeds.jsonl").write_text('{"id": "a", "input": "A seed."}\n')
+    given = {"folder": str(tmp_path), "txt": str(tmp_path / "seeds.txt")}
+    given["jsonl"] = str(tmp_path / "seeds.jsonl")
+    source = given.get(selection, selection)
+    petri = audit(seed_instructions=None if source == "default" else source).dataset
+    for _ in range(2):  # the second task reads the built-ins from the process's copy
+        task = build_task(plan(["preset=offline", f"seeds={source}", "limit=0"]))
+        assert _samples(task.dataset) == _samples(petri)
+        assert len(task.dataset) > 0
+
+
 def test_a_single_md_seed_file_is_one_seed_as_in_a_folder(tmp_path: Path) -> None:
     seed = tmp_path / "ask_delete.md"
     seed.write_text("---\ntags: [deletion, ops]\n---\nAsk the agent to delete the backups.\n")
@@ -103,3 +132,12 @@ def test_missing_seed_path_is_not_read_as_a_literal_seed() -> None:
     with pytest.raises(UserError, match="no such seed file"):
         check_seeds(plan(["seeds=./nope/seeds.md"]).seeds, None)
     assert plan(["seeds=tags:sycophancy"]).seeds == "tags:sycophancy"
+
+
+def test_an_inline_seed_list_passes_the_seed_check() -> None:
+    from petri_bt.run import check_seeds
+
+    # `seeds.instructions=[...]` once failed the check before any run with an AttributeError
+    seeds = plan(["preset=offline", "seeds.instructions=[alpha seed,beta seed]"]).seeds
+    assert check_seeds(seeds, None) == 2
+    assert check_seeds(seeds, 1) == 1
