@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from petri_bt._secrets import override_secrets, scrub_yaml_file
+from petri_bt._secrets import override_secrets, scrub, scrub_yaml_file
 from petri_bt._yaml import dump_yaml, load_yaml
 
 SAVED = (".hydra/config.yaml", ".hydra/hydra.yaml", ".hydra/overrides.yaml")
@@ -128,6 +128,37 @@ def scrub_saved_config(run_dir: Path) -> None:
         scrub_yaml_file(run_dir / name, secrets)
 
 
+def save_job_config(job_dir: Path, config: Any, roles: Mapping[str, Mapping[str, Any]]) -> None:
+    """Write a sweep job's `.hydra/` files as a single run leaves them: as Hydra's
+    `run_job` saves them (the config without `hydra`, the `hydra` node, the task
+    overrides), secrets redacted (`scrub_saved_config`), the resolved roles in the
+    config (`save_resolved_roles`); from one pass over the config.
+
+    Args:
+        job_dir: The job's folder.
+        config: The job's composed config, `hydra` node included (`hydra.output_subdir`
+            names the folder; null saves nothing, as in Hydra).
+        roles: Role -> the settings to save (`RunPlan.saved_roles`).
+    """
+    from omegaconf import OmegaConf
+
+    if config.hydra.output_subdir is None:
+        return
+    saved = job_dir / str(config.hydra.output_subdir)
+    saved.mkdir(parents=True, exist_ok=True)
+    task = OmegaConf.to_container(config, resolve=False, enum_to_str=True)
+    assert isinstance(task, dict)
+    hydra = task.pop("hydra")
+    overrides = hydra["overrides"]["task"]
+    secrets = override_secrets(str(o) for o in overrides)
+    for name, data in (
+        ("config.yaml", _with_roles(task, roles)),
+        ("hydra.yaml", {"hydra": hydra}),
+        ("overrides.yaml", overrides),
+    ):
+        (saved / name).write_text(dump_yaml(scrub(data, secrets)))
+
+
 def scrub_multirun_yaml(sweep_dir: Path) -> None:
     """Redact secrets in a sweep's saved `multirun.yaml`, wherever Hydra repeats them."""
     path = sweep_dir / MULTIRUN_YAML
@@ -153,11 +184,14 @@ def save_resolved_roles(run_dir: Path, roles: Mapping[str, Mapping[str, Any]]) -
     path = run_dir / ".hydra" / "config.yaml"
     if not path.is_file():
         return
-    data = load_yaml(path.read_text()) or {}
+    path.write_text(dump_yaml(_with_roles(load_yaml(path.read_text()) or {}, roles)))
+
+
+def _with_roles(data: dict[str, Any], roles: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     for role, settings in roles.items():
         node = data.get(role) if isinstance(data.get(role), dict) else {}
         data[role] = {**node, **settings}
-    path.write_text(dump_yaml(data))
+    return data
 
 
 def replace_saved_config(run_dir: Path, config: Mapping[str, Any]) -> None:

@@ -19,7 +19,6 @@ from petri_bt._hydra_io import (
 from petri_bt.config import Action
 from petri_bt.errors import UserError, print_error
 from petri_bt.naming import sweep_job_names
-from petri_bt.roles import ROLES
 from petri_bt.run import RunPlan, make_plan
 
 READ_ONLY = frozenset({Action.show, Action.topics, Action.reprice})
@@ -65,7 +64,7 @@ def run_action(the_plan: RunPlan, run_dir: Path) -> Any:
 
         again = rerun_plan(the_plan)
         replace_saved_config(run_dir, again.run_config)
-        _save_roles(run_dir, again)
+        save_resolved_roles(run_dir, again.saved_roles)
         return run_action(again, run_dir)
     if action in (Action.compare, Action.report):
         from petri_bt.report import compare_logs, report_logs
@@ -153,15 +152,6 @@ def _show(the_plan: RunPlan) -> None:
         print_forecast(the_plan, result, f"forecast for {result.samples} samples")
 
 
-def _save_roles(run_dir: Path, the_plan: RunPlan) -> None:
-    roles = {
-        role: {"model": spec.model, "source": spec.source}
-        for role, spec in the_plan.roles.items()
-        if role in ROLES
-    }
-    save_resolved_roles(run_dir, roles)
-
-
 def succeeded(result: Any) -> bool:
     """Whether an action's result means everything it promised was done."""
     if result is None:
@@ -204,7 +194,7 @@ def dispatch(cfg: DictConfig, run_dir: Path | None = None) -> bool:
     with job_log(run_dir / JOB_LOG):
         try:
             the_plan = make_plan(cfg, job=job, overrides=overrides)
-            _save_roles(run_dir, the_plan)
+            save_resolved_roles(run_dir, the_plan.saved_roles)
             ok = succeeded(run_action(the_plan, run_dir))
         except UserError as exc:
             if multirun:

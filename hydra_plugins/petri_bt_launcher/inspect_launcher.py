@@ -25,7 +25,6 @@ from typing import Any
 
 from hydra.core.config_store import ConfigStore
 from hydra.core.utils import JobReturn, JobRuntime, JobStatus
-from omegaconf import OmegaConf
 
 from petri_bt.config import Action
 from petri_bt.run import RETRY_ATTEMPTS, RunPlan
@@ -108,7 +107,7 @@ class InspectLauncher(SweepLauncher):
 
     def _open(self, job: PlannedJob, name: str) -> _Audit:
         """Set a job up as Hydra's `run_job` would (folder, saved config, `on_job_start`)."""
-        from petri_bt._hydra_io import scrub_saved_config
+        from petri_bt._hydra_io import save_job_config
         from petri_bt.naming import SweepJobName
 
         job.activate()
@@ -120,16 +119,7 @@ class InspectLauncher(SweepLauncher):
             task_name=JobRuntime.instance().get("name"),
         )
         job.job_dir.mkdir(parents=True, exist_ok=True)
-        if job.config.hydra.output_subdir is not None:
-            saved = job.job_dir / str(job.config.hydra.output_subdir)
-            saved.mkdir(exist_ok=True)
-            for file, node in (
-                ("config.yaml", job.run_config),
-                ("hydra.yaml", job.hydra_config),
-                ("overrides.yaml", job.config.hydra.overrides.task),
-            ):
-                (saved / file).write_text(OmegaConf.to_yaml(node))
-            scrub_saved_config(job.job_dir)
+        save_job_config(job.job_dir, job.config, job.plan.saved_roles)
         callbacks = self.hydra_context.callbacks
         callbacks.on_job_start(config=job.config, task_function=self.task_function)
         assert job.plan.job is not None

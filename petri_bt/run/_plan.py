@@ -25,7 +25,7 @@ from petri_bt.config import Action, Sink, check_known_keys
 from petri_bt.errors import UserError
 from petri_bt.judging import check_aggregate, check_disagreement
 from petri_bt.naming import SweepJobName, new_run_stamp, run_experiment
-from petri_bt.roles import RoleModel, resolve_panel, resolve_roles
+from petri_bt.roles import ROLES, RoleModel, resolve_panel, resolve_roles
 from petri_bt.run._knobs import TASK_KNOBS, check_knobs, task_args
 from petri_bt.run._seeds import SeedSource, seed_source
 
@@ -116,6 +116,16 @@ class RunPlan:
     def target(self) -> RoleModel:
         """The target role."""
         return self.roles["target"]
+
+    @property
+    def saved_roles(self) -> dict[str, dict[str, Any]]:
+        """Each role's model and where it was chosen, as the run's saved config records
+        them (a role chosen by a preset or an environment variable is null when composed)."""
+        return {
+            role: {"model": spec.model, "source": spec.source}
+            for role, spec in self.roles.items()
+            if role in ROLES
+        }
 
     @property
     def exporting(self) -> bool:

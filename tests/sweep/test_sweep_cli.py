@@ -301,6 +301,46 @@ def test_process_launchers_leave_the_same_jobs_logs_and_summary(
     assert _json(sweep / "sweep_summary.json")["jobs"][0]["logs"] == ok["logs"]
 
 
+def _saved_configs(job_dir: Path) -> dict[str, Any]:
+    """A job's `.hydra/` files as Hydra reads them, less what names the machine and launcher."""
+    from omegaconf import OmegaConf
+
+    saved = {n: OmegaConf.load(job_dir / ".hydra" / n) for n in SAVED_FILES}
+    hydra = OmegaConf.to_container(saved["hydra.yaml"], resolve=False)
+    assert isinstance(hydra, dict)
+    for key in ("launcher", "overrides", "runtime"):
+        hydra["hydra"].pop(key)
+    return {"hydra.yaml": hydra, **{n: saved[n] for n in SAVED_FILES if n != "hydra.yaml"}}
+
+
+SAVED_FILES = ("config.yaml", "hydra.yaml", "overrides.yaml")
+
+
+def test_the_eval_set_launcher_saves_each_jobs_config_as_hydras_run_job_does(
+    tmp_path: Path,
+) -> None:
+    # hydra/launcher=basic runs each job through Hydra's own run_job, which saves these files
+    args = [
+        *BASE,
+        "export=none",
+        "max_turns=1",
+        "repeat=1,2",
+        "+target.args.api_key=sk-test-secret",
+    ]
+    folders = {}
+    for launcher in ("inspect", "basic"):
+        (tmp_path / launcher).mkdir()
+        result = run_cli(*args, f"hydra/launcher={launcher}", cwd=tmp_path / launcher)
+        assert result.returncode == 0, result.stderr[-3000:]
+        folders[launcher] = _sweep_dir(tmp_path / launcher)
+    for job in ("0_offline_t1_n1_r1", "1_offline_t1_n1_r2"):
+        ours, hydras = (_saved_configs(folders[launcher] / job) for launcher in folders)
+        assert ours == hydras
+        assert ours["overrides.yaml"][-1] == "+target.args.api_key=<redacted>"
+    for path in folders["inspect"].rglob("*.yaml"):
+        assert "sk-test-secret" not in path.read_text(), path
+
+
 def test_jobs_run_in_one_process_each_audit_their_own_target(tmp_path: Path) -> None:
     # basic runs every job in this process: each job's models must be its own, not the
     # first job's (Inspect's model roles outlive an eval set in the process)
