@@ -114,3 +114,32 @@ def test_a_jobs_override_dirname_is_made_as_hydra_makes_it() -> None:
     settings = {"kv_sep": ":", "item_sep": "__", "exclude_keys": ["seed"]}
     job_config = OmegaConf.create({"override_dirname": settings})
     assert overrides_dirname(parsed, job_config) == "a:x y__b:2"
+
+
+def test_a_jobs_hydra_view_is_the_one_hydra_sets_sharing_the_jobs_node() -> None:
+    from hydra.conf import HydraConf
+    from hydra.core.hydra_config import HydraConfig
+    from omegaconf import OmegaConf, read_write
+
+    from petri_bt.adapters import describe_job
+
+    def job_config() -> typing.Any:
+        config = OmegaConf.create({"name": "audit", "hydra": OmegaConf.structured(HydraConf)})
+        config.hydra.job.name = "${name}"
+        return config
+
+    saved = HydraConfig.instance().cfg
+    try:
+        HydraConfig.instance().set_config(job_config())
+        hydras = OmegaConf.to_container(HydraConfig.instance().cfg, resolve=False)
+        job = job_config()
+        view = describe_job(job)
+        assert HydraConfig.instance().cfg is view
+        assert OmegaConf.to_container(view, resolve=False) == hydras
+        assert OmegaConf.is_readonly(job.hydra)
+        assert HydraConfig.get().job.name == "audit"  # a hydra value reads the job's keys
+        with read_write(job.hydra.runtime):
+            job.hydra.runtime.output_dir = "/jobs/0"
+        assert HydraConfig.get().runtime.output_dir == "/jobs/0"  # one node, not a copy
+    finally:
+        HydraConfig.instance().cfg = saved

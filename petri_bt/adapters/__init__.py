@@ -13,6 +13,7 @@ from petri_bt.adapters._braintrust_internals import (
 )
 from petri_bt.adapters._hydra_internals import (
     command_line_parser,
+    describe_job,
     job_outcome,
     overrides_dirname,
     split_sweep,
@@ -31,6 +32,7 @@ __all__ = [
     "cancel_sample_before_start",
     "command_line_parser",
     "current_http_adapter",
+    "describe_job",
     "job_outcome",
     "model_api_factory",
     "overrides_dirname",

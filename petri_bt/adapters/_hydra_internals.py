@@ -64,3 +64,31 @@ def overrides_dirname(overrides: Sequence[Override], job_config: DictConfig) -> 
         item_sep=settings.item_sep,
         kv_sep=settings.kv_sep,
     )
+
+
+def describe_job(job_config: DictConfig) -> DictConfig:
+    """Make `HydraConfig` describe a job, as `HydraConfig.instance().set_config` does, but
+    sharing the job's `hydra` node instead of copying it (a copy is ~7 ms, paid per sweep
+    job): what Hydra's view holds and what the job's config holds stay one node.
+
+    As Hydra does, the job's `hydra` node is made read-only, and its parent stays the
+    job's config, so a `hydra` value may read the job's own keys.
+
+    Args:
+        job_config: The job's composed config, `hydra` node included.
+
+    Returns:
+        Hydra's view of the job (`HydraConfig.instance().cfg`), a config holding `hydra`.
+    """
+    from hydra.core.hydra_config import HydraConfig
+    from omegaconf import DictConfig, OmegaConf, flag_override
+
+    node = job_config._get_node("hydra")
+    assert isinstance(node, DictConfig)
+    OmegaConf.set_readonly(node, True)
+    view = DictConfig({})
+    with flag_override(view, "no_deepcopy_set_nodes", True):
+        view["hydra"] = node
+    node._set_parent(job_config)
+    HydraConfig.instance().cfg = view  # type: ignore[assignment]
+    return view

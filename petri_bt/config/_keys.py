@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import typing
 from typing import Any
 
@@ -33,6 +34,7 @@ def _schema_of(annotation: Any) -> type | None:
     return None
 
 
+@functools.cache  # a sweep checks every job's config against the same schema
 def _fields(schema: type) -> dict[str, Any]:
     hints = typing.get_type_hints(schema)
     return {f.name: hints[f.name] for f in dataclasses.fields(schema)}

@@ -9,6 +9,7 @@ the resolvers run on every command line.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -58,10 +59,15 @@ def _is_secret(override: str) -> bool:
 
 def _parse(overrides: Sequence[str]) -> list[Any]:
     """Parsed overrides, leaving out any whose key looks like a secret."""
+    return [_parse_one(o) for o in overrides if not _is_secret(o)]
+
+
+@functools.lru_cache(maxsize=1024)  # a sweep's jobs share most lines; each is named twice
+def _parse_one(override: str) -> Any:
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    shown = [o for o in overrides if not _is_secret(o)]
-    return OverridesParser.create().parse_overrides(shown)
+    (parsed,) = OverridesParser.create().parse_overrides([override])
+    return parsed
 
 
 def _base_key(key: str) -> str:

@@ -11,13 +11,12 @@ composed or planned again in this process.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omegaconf import DictConfig, open_dict, read_write
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from petri_bt.sweep._job_composer import JobComposer
 from petri_bt.sweep._resolvers import swept_overrides
@@ -77,8 +76,7 @@ def sweep_jobs(
 
 def _plan_job(composer: JobComposer, overrides: list[str], num: int, sweep_dir: str) -> PlannedJob:
     """Compose one job as Hydra's launchers do, set its folder, and plan it."""
-    from hydra.core.hydra_config import HydraConfig
-
+    from petri_bt.adapters import describe_job
     from petri_bt.errors import UserError
     from petri_bt.naming import sweep_job_names
     from petri_bt.run import make_plan, missing_seed_path
@@ -87,23 +85,20 @@ def _plan_job(composer: JobComposer, overrides: list[str], num: int, sweep_dir: 
     with open_dict(job_config):
         job_config.hydra.job.id = num
         job_config.hydra.job.num = num
-    # As Hydra's run_job: the job's folder (its name may read `${hydra:...}` of the job),
-    # then Hydra's view of the job with its folder (which the run config may read too).
-    HydraConfig.instance().set_config(job_config)
+    # As Hydra's run_job: Hydra's view of the job first (the job's folder may read
+    # `${hydra:...}`), then its folder, which the view shares (it holds the same node).
+    hydra_config = describe_job(job_config)
     job_dir = Path(str(job_config.hydra.sweep.dir)) / str(job_config.hydra.sweep.subdir)
     with read_write(job_config.hydra.runtime), open_dict(job_config.hydra.runtime):
         job_config.hydra.runtime.output_dir = str(job_dir.resolve())
-    HydraConfig.instance().set_config(job_config)
-    run_config = copy.deepcopy(job_config)
-    with read_write(run_config), open_dict(run_config):
-        del run_config["hydra"]
+    # What Hydra's run_job gives the task function: the config without `hydra`.
+    run_config = OmegaConf.masked_copy(job_config, [k for k in job_config if k != "hydra"])
+    OmegaConf.set_struct(run_config, OmegaConf.is_struct(job_config))
     names = sweep_job_names(overrides, sweep_dir)
     the_plan = make_plan(run_config, job=names, overrides=overrides)
     missing = missing_seed_path(the_plan.seeds)
     if missing:
         raise UserError(missing)
-    hydra_config = HydraConfig.instance().cfg
-    assert isinstance(hydra_config, DictConfig)
     return PlannedJob(num, overrides, job_config, run_config, hydra_config, job_dir, the_plan)
 
 
