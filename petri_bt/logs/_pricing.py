@@ -8,6 +8,7 @@ served on your own hardware cost 0 unless the table prices them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,13 +55,17 @@ PRICING_FILE = Path(__file__).with_name("pricing.yaml")
 """The shipped pricing table."""
 
 
-def shipped_pricing() -> dict[str, dict[str, Any]]:
-    """The table in `petri_bt/logs/pricing.yaml` (read with libyaml when present)."""
-    path = PRICING_FILE
-    if not path.is_file():
+@functools.cache  # it ships with the package; a sweep prices every job
+def _read_shipped_pricing() -> dict[str, dict[str, Any]]:
+    if not PRICING_FILE.is_file():
         return {}
-    loaded = load_yaml(path.read_text(encoding="utf-8"))
+    loaded = load_yaml(PRICING_FILE.read_text(encoding="utf-8"))
     return {str(k): dict(v) for k, v in (loaded or {}).items() if isinstance(v, dict)}
+
+
+def shipped_pricing() -> dict[str, dict[str, Any]]:
+    """The table in `petri_bt/logs/pricing.yaml` (read once per process, a fresh copy)."""
+    return {key: dict(value) for key, value in _read_shipped_pricing().items()}
 
 
 class PriceTable:
