@@ -15,6 +15,9 @@ wall time includes Python startup.
    Petri tasks (`inspect_petri.audit`, the scripted models, one seed each; a process
    that imports Inspect and Petri, builds the tasks and runs them), with no simulated
    latency: what is measured is petri_bt's own work per job. Goal: within 1.1x.
+   A third run builds the bare tasks as petri_bt does, Petri's seeds read once for all
+   tasks (`audit` alone reads its whole seed folder for each, ~0.06 s): against it, the
+   ratio is petri_bt's own work alone, without that saving (printed, no goal).
 2. Launchers, with a fixed simulated latency on every model call
    (`PETRI_BT_SCRIPTED_LATENCY`), so the jobs are I/O bound like real audits:
    one job (`preset=offline limit=1 max_turns=T`); the same plus `-m repeat=1,...,8`
@@ -24,7 +27,7 @@ wall time includes Python startup.
    single job (one after another takes about 8x); Ray's is a ratio to the default
    launcher's sweep (no goal: Ray pays for its cluster and one process per worker).
 
-Prints seconds (wall, and CPU for the overhead pair), the ratios and PASS/FAIL; exits 1
+Prints seconds (wall, and CPU for the overhead runs), the ratios and PASS/FAIL; exits 1
 when a goal is missed.
 """
 
@@ -47,6 +50,7 @@ SWEEP_GOAL = 1.5
 OVERHEAD_GOAL = 1.1
 ROLES = {"target": "scripted/oversight-sensitive", "auditor": "scripted/auditor"}
 ROLES["judge"] = "scripted/judge"
+BARE, SEEDS_ONCE, OURS = "bare eval_set", "bare, seeds read once", "petri_bt sweep"
 
 
 def _env(latency: float) -> dict[str, str]:
@@ -77,17 +81,26 @@ def _sweep_samples(cwd: Path) -> int:
     return sum(json.loads(p.read_text())["samples"] for p in summaries)
 
 
-def bare_eval_set(jobs: int, turns: int, log_dir: str) -> None:
+def bare_eval_set(jobs: int, turns: int, log_dir: str, seeds_once: bool = False) -> None:
     """The baseline, run in its own process: `jobs` Petri audits of one seed each, built
-    with `inspect_petri.audit` and the scripted models, in one Inspect eval set."""
+    with `inspect_petri.audit` and the scripted models, in one Inspect eval set.
+
+    Args:
+        jobs: Tasks in the eval set.
+        turns: max_turns of each audit.
+        log_dir: The eval set's log folder.
+        seeds_once: Read Petri's seeds once and give each task its seed, as petri_bt
+            does (`audit` alone reads its whole seed folder for every task).
+    """
     from inspect_ai import eval_set, task_with
     from inspect_ai.model import GenerateConfig, get_model
-    from inspect_petri import audit
+    from inspect_petri import audit, seeds_dataset
 
     config = GenerateConfig(attempt_timeout=600, max_retries=6)
+    seeds = seeds_dataset() if seeds_once else None
     tasks = []
     for num in range(jobs):
-        task = audit(max_turns=turns)
+        task = audit(max_turns=turns, seed_instructions=["given below"] if seeds_once else None)
         models = {
             role: get_model(model, role=role, config=config, memoize=False)
             for role, model in ROLES.items()
@@ -95,7 +108,7 @@ def bare_eval_set(jobs: int, turns: int, log_dir: str) -> None:
         tasks.append(
             task_with(
                 task,
-                dataset=task.dataset[:1],
+                dataset=(seeds or task.dataset)[:1],
                 model=models["target"],
                 model_roles=models,
                 name=f"job{num}",
@@ -117,37 +130,42 @@ def bare_eval_set(jobs: int, turns: int, log_dir: str) -> None:
 
 
 def _overhead(tmp: Path, jobs: int, turns: int, rounds: int) -> bool:
-    """petri_bt's sweep of `jobs` one-sample jobs against the bare eval set of the same tasks."""
+    """petri_bt's sweep of `jobs` one-sample jobs against the bare eval set of the same
+    tasks, and against that eval set with its seeds read once (as petri_bt reads them)."""
     repeats = f"repeat=range(1,{jobs + 1})"
     args = ["-m", "preset=offline", "limit=1", f"max_turns={turns}", "export=none"]
     args += ["display=log", repeats]
     bare_command = [sys.executable, __file__, "--bare-child", str(jobs), "--turns", str(turns)]
     print(f"{jobs} one-sample jobs, max_turns={turns}, no latency, {os.cpu_count()} CPUs")
-    bare_runs, our_runs = [], []
+    runs: dict[str, list[tuple[float, float]]] = {BARE: [], SEEDS_ONCE: [], OURS: []}
     for round_ in range(rounds):
         cwd = tmp / f"overhead-{round_}"
         cwd.mkdir()
-        bare_runs.append(_timed([*bare_command, str(cwd / "bare")], cwd, 0))
-        our_runs.append(_petri_bt(args, cwd, 0))
+        runs[BARE].append(_timed([*bare_command, str(cwd / "bare")], cwd, 0))
+        once = [*bare_command, "--seeds-once", str(cwd / "seeds-once")]
+        runs[SEEDS_ONCE].append(_timed(once, cwd, 0))
+        runs[OURS].append(_petri_bt(args, cwd, 0))
         if _sweep_samples(cwd) != jobs:
             sys.exit(f"bench: the petri_bt sweep did not produce {jobs} samples")
-        (bare_wall, bare_cpu), (wall, cpu) = bare_runs[-1], our_runs[-1]
         print(
-            f"  round {round_ + 1}: bare Inspect eval_set {bare_wall:6.1f} s ({bare_cpu:5.1f} s CPU)"
-            f"   petri_bt sweep {wall:6.1f} s ({cpu:5.1f} s CPU)   {wall / bare_wall:5.2f}x",
+            f"  round {round_ + 1}: "
+            + "   ".join(f"{label} {runs[label][-1][0]:5.1f} s" for label in runs)
+            + f"   {runs[OURS][-1][0] / runs[BARE][-1][0]:5.2f}x",
             flush=True,
         )
-    bare, sweep = (statistics.median(wall for wall, _ in runs) for runs in (bare_runs, our_runs))
-    bare_cpu, cpu = (statistics.median(c for _, c in runs) for runs in (bare_runs, our_runs))
-    met = sweep / bare <= OVERHEAD_GOAL
-    print(f"  {'bare Inspect eval_set (median)':<42} {bare:7.1f} s  ({bare_cpu:5.1f} s CPU)")
-    print(f"  {'petri_bt sweep, inspect launcher (median)':<42} {sweep:7.1f} s  ({cpu:5.1f} s CPU)")
+    wall = {label: statistics.median(w for w, _ in timed) for label, timed in runs.items()}
+    cpu = {label: statistics.median(c for _, c in timed) for label, timed in runs.items()}
+    for label in runs:
+        print(f"  {label + ' (median)':<42} {wall[label]:7.1f} s  ({cpu[label]:5.1f} s CPU)")
+    for label in (BARE, SEEDS_ONCE):
+        more = (wall[OURS] - wall[label]) / jobs
+        print(f"  per job, against {label}: {more:.3f} s wall more")
+    once = wall[OURS] / wall[SEEDS_ONCE]
+    print(f"petri_bt / {SEEDS_ONCE}: {once:5.2f}x  (no goal: petri_bt's own work per job)")
+    print(f"petri_bt / {BARE}, CPU: {cpu[OURS] / cpu[BARE]:5.2f}x")
+    met = wall[OURS] / wall[BARE] <= OVERHEAD_GOAL
     print(
-        f"  per job: {(sweep - bare) / jobs:.3f} s wall, {(cpu - bare_cpu) / jobs:.3f} s CPU more"
-    )
-    print(f"petri_bt / bare eval_set, CPU: {cpu / bare_cpu:5.2f}x")
-    print(
-        f"petri_bt / bare eval_set:      {sweep / bare:5.2f}x  (goal <= {OVERHEAD_GOAL}x: "
+        f"petri_bt / {BARE}:      {wall[OURS] / wall[BARE]:5.2f}x  (goal <= {OVERHEAD_GOAL}x: "
         f"{'PASS' if met else 'FAIL'})"
     )
     return met
@@ -208,10 +226,11 @@ def main() -> None:
     parser.add_argument("--skip-sequential", action="store_true")
     parser.add_argument("--skip-ray", action="store_true", help="skip the Ray launcher")
     parser.add_argument("--bare-child", type=int, metavar="JOBS", help=argparse.SUPPRESS)
+    parser.add_argument("--seeds-once", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("log_dir", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_child:
-        bare_eval_set(args.bare_child, args.turns, args.log_dir)
+        bare_eval_set(args.bare_child, args.turns, args.log_dir, args.seeds_once)
         return
     met = True
     with tempfile.TemporaryDirectory(prefix="petri_bt-sweep-bench-") as tmp:
