@@ -113,36 +113,47 @@ def _saved_overrides(folder: Path) -> list[str]:
     return [redact_override(str(o)) for o in overrides]
 
 
-def _sweep_job(folder: Path, log: Path) -> Path | None:
-    """The sweep job folder (below `folder`) whose run summary lists the log: the inspect
-    launcher writes every job's log in the sweep's `logs/`, apart from the job folders."""
+def _jobs_by_log(folder: Path) -> dict[Path, Path]:
+    """Each log a sweep job's run summary lists -> that job's folder (the jobs below
+    `folder`): the inspect launcher writes every job's log in the sweep's `logs/`, apart
+    from the job folders."""
+    jobs: dict[Path, Path] = {}
     for summary in folder.glob("*/summary.json"):
+        if not (summary.parent / ".hydra").is_dir():
+            continue
         try:
             entries = json.loads(summary.read_text()).get("logs") or []
         except (OSError, ValueError, AttributeError):
             continue
-        listed = {Path(str(e.get("log"))).resolve() for e in entries if isinstance(e, dict)}
-        if log in listed and (summary.parent / ".hydra").is_dir():
-            return summary.parent
-    return None
+        for entry in entries:
+            if isinstance(entry, dict):
+                jobs.setdefault(Path(str(entry.get("log"))).resolve(), summary.parent)
+    return jobs
 
 
-def run_overrides(log: Path) -> tuple[Path | None, list[str]]:
+def run_overrides(
+    log: Path, sweeps: dict[Path, dict[Path, Path]] | None = None
+) -> tuple[Path | None, list[str]]:
     """The run (or sweep job) folder a log was written for, and its overrides.
 
     Args:
         log: A log file.
+        sweeps: Folders already indexed (`_jobs_by_log`), kept across the calls of one
+            read so a sweep's job summaries are read once, not once per log.
 
     Returns:
         (the folder, its `.hydra/overrides.yaml` with secrets redacted); (None, []) for a
         log outside any run folder.
     """
+    sweeps = {} if sweeps is None else sweeps
     log = log.resolve()
     folder = log.parent
     for _ in range(_HYDRA_LEVELS):
         if (folder / ".hydra" / "overrides.yaml").is_file():
             return folder, _saved_overrides(folder)
-        job = _sweep_job(folder, log)
+        if folder not in sweeps:
+            sweeps[folder] = _jobs_by_log(folder)
+        job = sweeps[folder].get(log)
         if job is not None:
             return job, _saved_overrides(job)
         folder = folder.parent
@@ -262,9 +273,10 @@ def read_audits(paths: list[Path], settings: Any = None) -> list[Audit]:
     prices = PriceTable(loaded.pricing)
     directions = dict(loaded.dimension_directions)
     audits: dict[tuple[Any, ...], Audit] = {}
+    sweeps: dict[Path, dict[Path, Path]] = {}
     for path in paths:
         read = _read_log(Path(path).resolve(), prices)
-        folder, overrides = run_overrides(read.path)
+        folder, overrides = run_overrides(read.path, sweeps)
         sharded = any(_is_shard(o) for o in overrides)
         kept = [o for o in overrides if not _is_shard(o)]
         models = roles_in_spec(read.spec)
