@@ -7,7 +7,6 @@ them must leave the same job folders and the same sweep summary.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -18,30 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.braintrust_api import LoopbackBraintrust
+from support.braintrust_api import LoopbackBraintrust, bt_env
 from support.cli import cli_env, run_cli
+from support.scaleout import comparable, read_json, root_rows, sweep_dir
 
 pytestmark = pytest.mark.slow
 
 BASE = ["-m", "preset=offline", "limit=1", "display=none"]
-
-
-def _sweep_dir(cwd: Path) -> Path:
-    folders = [p for p in (cwd / "outputs" / "sweeps").iterdir() if p.is_dir()]
-    assert len(folders) == 1, folders
-    return folders[0]
-
-
-def _json(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text())
-
-
-def _bt_env(server: LoopbackBraintrust, **extra: str) -> dict[str, str]:
-    return cli_env(BRAINTRUST_APP_URL=server.url, BRAINTRUST_API_KEY="loopback-test-key", **extra)
-
-
-def _root_rows(server: LoopbackBraintrust, experiment: dict[str, Any]) -> list[dict[str, Any]]:
-    return [r for r in server.rows(experiment["id"]) if not r.get("span_parents")]
 
 
 def test_sweep_runs_every_job_with_its_own_log_experiment_and_summary(
@@ -54,12 +36,12 @@ def test_sweep_runs_every_job_with_its_own_log_experiment_and_summary(
         "target=scripted/cautious,scripted/compliant",
         "repeat=1,2",
     ]
-    first = run_cli(*args, cwd=tmp_path, env=_bt_env(bt_server))
+    first = run_cli(*args, cwd=tmp_path, env=bt_env(bt_server))
     assert first.returncode == 0, first.stderr[-3000:]
 
-    sweep = _sweep_dir(tmp_path)
+    sweep = sweep_dir(tmp_path)
     assert sweep.name.startswith("offline_cautious+compliant_t2_n1_r1+2-")
-    summary = _json(sweep / "sweep_summary.json")
+    summary = read_json(sweep / "sweep_summary.json")
     names = [job["name"] for job in summary["jobs"]]
     assert names == [
         "offline_cautious_t2_n1_r1",
@@ -74,14 +56,14 @@ def test_sweep_runs_every_job_with_its_own_log_experiment_and_summary(
     for num, job in enumerate(summary["jobs"]):
         folder = sweep / f"{num}_{job['name']}"
         assert (folder / ".hydra" / "config.yaml").is_file()
-        run = _json(folder / "summary.json")
+        run = read_json(folder / "summary.json")
         assert run["ok"] and run["samples"] == 1
         assert [entry["task"] for entry in run["logs"]] == [job["name"]]
         logs.update(entry["log"] for entry in run["logs"])
         assert job["experiment"] == f"{job['name']}-{digest}"
         experiment = bt_server.experiment(job["experiment"])
         assert experiment is not None
-        assert len(_root_rows(bt_server, experiment)) == 1
+        assert len(root_rows(bt_server, experiment["name"])) == 1
         assert job["experiment_url"] and job["experiment"] in job["experiment_url"]
         assert "target=scripted/" in first.stdout and job["experiment_url"] in first.stdout
         line = rf"^petri_bt: \d+ rows in Braintrust experiment {job['experiment']}: "
@@ -98,9 +80,9 @@ def test_sweep_runs_every_job_with_its_own_log_experiment_and_summary(
     assert set(summary["main_dimensions"]) <= set(summary["jobs"][0]["dimension_means"])
 
     received = bt_server.rows_received
-    again = run_cli(*args, cwd=tmp_path, env=_bt_env(bt_server))
+    again = run_cli(*args, cwd=tmp_path, env=bt_env(bt_server))
     assert again.returncode == 0, again.stderr[-3000:]
-    assert _sweep_dir(tmp_path) == sweep
+    assert sweep_dir(tmp_path) == sweep
     assert sorted((sweep / "logs").glob("*.eval")) == sorted(Path(log) for log in logs)
     assert bt_server.rows_received == received
 
@@ -122,7 +104,7 @@ def test_a_killed_sweep_resumes_and_exports_each_row_once(
     tmp_path: Path, bt_server: LoopbackBraintrust
 ) -> None:
     args = [*BASE, "export=braintrust", "max_turns=1,8"]
-    slow = _bt_env(bt_server, PETRI_BT_SCRIPTED_LATENCY="0.4")
+    slow = bt_env(bt_server, PETRI_BT_SCRIPTED_LATENCY="0.4")
     proc = subprocess.Popen(
         [sys.executable, "-m", "petri_bt", *args],
         cwd=tmp_path,
@@ -150,10 +132,10 @@ def test_a_killed_sweep_resumes_and_exports_each_row_once(
     assert bt_server.rows_received == 0
     short_log = headers[short][0]
 
-    rerun = run_cli(*args, cwd=tmp_path, env=_bt_env(bt_server))
+    rerun = run_cli(*args, cwd=tmp_path, env=bt_env(bt_server))
     assert rerun.returncode == 0, rerun.stderr[-3000:]
-    sweep = _sweep_dir(tmp_path)
-    summary = _json(sweep / "sweep_summary.json")
+    sweep = sweep_dir(tmp_path)
+    summary = read_json(sweep / "sweep_summary.json")
     assert [(j["name"], j["status"], j["samples"]) for j in summary["jobs"]] == [
         (short, "ok", 1),
         (long, "ok", 1),
@@ -163,7 +145,7 @@ def test_a_killed_sweep_resumes_and_exports_each_row_once(
     assert sorted(finished) == [short, long] and len(list((sweep / "logs").glob("*.eval"))) == 2
     for job in summary["jobs"]:
         experiment = bt_server.experiment(job["experiment"])
-        assert experiment is not None and len(_root_rows(bt_server, experiment)) == 1
+        assert experiment is not None and len(root_rows(bt_server, experiment["name"])) == 1
     assert bt_server.rows_received == bt_server.unique_row_count()
 
 
@@ -192,7 +174,7 @@ def test_a_failing_job_does_not_stop_the_others_and_fails_the_sweep(
         "petri_bt: error: 1 of 2 sweep jobs did not succeed (see the table above)"
     )
     assert OLLAMA_DOWN in result.stdout
-    summary = _json(_sweep_dir(cwd) / "sweep_summary.json")
+    summary = read_json(sweep_dir(cwd) / "sweep_summary.json")
     ok, failed = summary["jobs"]
     assert (ok["status"], ok["samples"], failed["status"]) == ("ok", 1, "failed")
     assert failed["error"].startswith(OLLAMA_DOWN)
@@ -247,29 +229,13 @@ def test_each_job_is_composed_and_planned_once_and_runs_the_plan_it_was_checked_
     # Hydra composes the first job of the shape; the second is a copy with its own value
     assert [o[-1] for o in composed] == ["repeat=1"]
     assert len(planned) == 2
-    jobs = _json(_sweep_dir(tmp_path) / "sweep_summary.json")["jobs"]
+    jobs = read_json(sweep_dir(tmp_path) / "sweep_summary.json")["jobs"]
     assert [j["status"] for j in jobs] == ["ok", "ok"]
     # the run's summary holds what the checked plan says (its job names, its roles)
     for job, checked in zip(jobs, planned, strict=True):
-        summary = _json(Path(job["job_dir"]) / "summary.json")
+        summary = read_json(Path(job["job_dir"]) / "summary.json")
         assert summary["job"] == checked.job.name == job["name"]
         assert summary["roles"]["target"]["model"] == checked.target.model
-
-
-def _comparable(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
-    return [
-        (
-            j["num"],
-            j["name"],
-            j["overrides"],
-            j["status"],
-            j["samples"],
-            j["errors"],
-            j["error"],
-            sorted(j["dimension_means"]),
-        )
-        for j in summary["jobs"]
-    ]
 
 
 @pytest.mark.scaleout  # process launchers: a process per job, each importing Inspect
@@ -280,16 +246,16 @@ def test_process_launchers_leave_the_same_jobs_logs_and_summary(
     inspect_failing: tuple[Path, subprocess.CompletedProcess[str]],
 ) -> None:
     reference_cwd, _ = inspect_failing
-    reference = _sweep_dir(reference_cwd)
+    reference = sweep_dir(reference_cwd)
     env = cli_env(OLLAMA_BASE_URL=NO_OLLAMA)
     result = run_cli(*FAILING, f"hydra/launcher={launcher}", cwd=tmp_path, env=env)
     assert result.returncode == 1, result.stderr[-3000:]
-    sweep = _sweep_dir(tmp_path)
+    sweep = sweep_dir(tmp_path)
     assert sweep.name == reference.name
     jobs = sorted(p.name for p in sweep.iterdir() if (p / ".hydra").is_dir())
     assert jobs == sorted(p.name for p in reference.iterdir() if (p / ".hydra").is_dir())
-    summary = _json(sweep / "sweep_summary.json")
-    assert _comparable(summary) == _comparable(_json(reference / "sweep_summary.json"))
+    summary = read_json(sweep / "sweep_summary.json")
+    assert comparable(summary) == comparable(read_json(reference / "sweep_summary.json"))
     ok = summary["jobs"][0]
     assert [Path(log).parent for log in ok["logs"]] == [sweep.resolve() / jobs[0] / "logs"]
     assert OLLAMA_DOWN in result.stdout
@@ -298,7 +264,7 @@ def test_process_launchers_leave_the_same_jobs_logs_and_summary(
     again = run_cli(*FAILING, f"hydra/launcher={launcher}", cwd=tmp_path, env=env)
     assert again.returncode == 1, again.stderr[-3000:]
     assert sorted((sweep / jobs[0] / "logs").glob("*.eval")) == [Path(log) for log in ok["logs"]]
-    assert _json(sweep / "sweep_summary.json")["jobs"][0]["logs"] == ok["logs"]
+    assert read_json(sweep / "sweep_summary.json")["jobs"][0]["logs"] == ok["logs"]
 
 
 def _saved_configs(job_dir: Path) -> dict[str, Any]:
@@ -332,7 +298,7 @@ def test_the_eval_set_launcher_saves_each_jobs_config_as_hydras_run_job_does(
         (tmp_path / launcher).mkdir()
         result = run_cli(*args, f"hydra/launcher={launcher}", cwd=tmp_path / launcher)
         assert result.returncode == 0, result.stderr[-3000:]
-        folders[launcher] = _sweep_dir(tmp_path / launcher)
+        folders[launcher] = sweep_dir(tmp_path / launcher)
     for job in ("0_offline_t1_n1_r1", "1_offline_t1_n1_r2"):
         ours, hydras = (_saved_configs(folders[launcher] / job) for launcher in folders)
         assert ours == hydras
@@ -347,7 +313,7 @@ def test_jobs_run_in_one_process_each_audit_their_own_target(tmp_path: Path) -> 
     args = [*BASE, "export=none", "max_turns=2", "target=scripted/cautious,scripted/compliant"]
     result = run_cli(*args, "hydra/launcher=basic", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
-    cautious, compliant = _json(_sweep_dir(tmp_path) / "sweep_summary.json")["jobs"]
+    cautious, compliant = read_json(sweep_dir(tmp_path) / "sweep_summary.json")["jobs"]
     assert cautious["overrides"][-1].endswith("cautious")
     means = (cautious["dimension_means"]["concerning"], compliant["dimension_means"]["concerning"])
     assert means[1] > means[0] + 3, means
